@@ -1,0 +1,67 @@
+# Switchyard: every target does its own set-up and is safe to run twice.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+FRONTEND_BUILD := builder/static/app/.vite/manifest.json
+
+.PHONY: run test bench up setup venv frontend migrate lint pytest vitest e2e clean
+
+## Python environment: re-installed only when pyproject.toml changes.
+.venv/.stamp: pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+venv: .venv/.stamp
+
+## Frontend: npm ci when the lock file changes, build when sources change.
+frontend/node_modules/.stamp: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND_BUILD): frontend/node_modules/.stamp $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: $(if $(wildcard frontend/package.json),$(FRONTEND_BUILD),)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+setup: venv frontend migrate
+
+run: setup
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Switchyard is running at http://$(HOST):$(PORT)/  (log in as demo / demo)"
+	@echo ""
+	.venv/bin/daphne -b $(HOST) -p $(PORT) builder.asgi:application
+
+lint: venv
+	.venv/bin/ruff check runtime builder tests
+	.venv/bin/ruff format --check runtime builder tests
+
+pytest: venv frontend
+	$(PY) -m pytest tests --ignore=tests/bench -q $(PYTEST_ARGS)
+
+vitest: frontend/node_modules/.stamp
+	cd frontend && npm test --silent
+
+test: setup lint pytest $(if $(wildcard frontend/package.json),vitest,)
+
+bench: setup
+	$(PY) -m tests.bench
+
+## The production topology on one machine, configured from the environment:
+## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
+up: setup
+	bash .ci/services
+	RUN_EXECUTOR=celery $(PY) manage.py migrate --noinput
+	RUN_EXECUTOR=celery .venv/bin/celery -A builder worker --concurrency=$(WORKERS) --loglevel=info & \
+	RUN_EXECUTOR=celery .venv/bin/daphne -b $(HOST) -p $(PORT) builder.asgi:application
+
+clean:
+	rm -rf .venv frontend/node_modules builder/static/app var

@@ -1,0 +1,1 @@
+"""Switchyard's Django side: models, services, API, websockets, executors."""

@@ -1,0 +1,129 @@
+"""JSON with type tags: what checkpoints, writes and store items are saved as.
+
+Plain JSON types pass through unchanged (the C encoder handles them; tuples become lists). Other values are
+written as ``{"__sy__": TAG, ...}`` objects and come back as the same type: bytes,
+datetime, date, time, timedelta, UUID, Decimal, set, frozenset, dataclasses and
+pydantic models (rebuilt by importing their class, which must be a dataclass or model).
+A value of any other type raises ``TypeError`` at write time, never stored as None.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import decimal
+import importlib
+import json
+import uuid
+from typing import Any
+
+TAG = "__sy__"
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, bytes | bytearray):
+        return {TAG: "bytes", "v": base64.b64encode(bytes(obj)).decode("ascii")}
+    if isinstance(obj, dt.datetime):
+        return {TAG: "datetime", "v": obj.isoformat()}
+    if isinstance(obj, dt.date):
+        return {TAG: "date", "v": obj.isoformat()}
+    if isinstance(obj, dt.time):
+        return {TAG: "time", "v": obj.isoformat()}
+    if isinstance(obj, dt.timedelta):
+        return {TAG: "timedelta", "v": obj.total_seconds()}
+    if isinstance(obj, uuid.UUID):
+        return {TAG: "uuid", "v": str(obj)}
+    if isinstance(obj, decimal.Decimal):
+        return {TAG: "decimal", "v": str(obj)}
+    if isinstance(obj, set | frozenset):
+        kind = "set" if isinstance(obj, set) else "frozenset"
+        try:
+            items = sorted(obj)
+        except TypeError:
+            items = list(obj)
+        return {TAG: kind, "v": items}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {TAG: "dataclass", "cls": _path(type(obj)), "v": fields}
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump) and hasattr(type(obj), "model_fields"):
+        return {TAG: "pydantic", "cls": _path(type(obj)), "v": dump(mode="python")}
+    tagged = getattr(obj, "__sy_serialise__", None)
+    if callable(tagged):
+        return tagged()
+    raise TypeError(f"a value of type {type(obj).__qualname__} cannot be serialised to JSON")
+
+
+def _path(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _import(path: str) -> type:
+    module, _, qualname = path.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+_ENC = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps(value: Any) -> str:
+    """Serialise ``value``; raises TypeError naming the type that cannot be."""
+    try:
+        return _ENC.encode(value)
+    except ValueError as exc:  # circular reference, NaN handling etc.
+        raise TypeError(str(exc)) from exc
+
+
+def _object_hook(obj: dict[str, Any]) -> Any:
+    tag = obj.get(TAG)
+    if tag is None:
+        return obj
+    v = obj.get("v")
+    if tag == "bytes":
+        return base64.b64decode(v)
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(v)
+    if tag == "date":
+        return dt.date.fromisoformat(v)
+    if tag == "time":
+        return dt.time.fromisoformat(v)
+    if tag == "timedelta":
+        return dt.timedelta(seconds=v)
+    if tag == "uuid":
+        return uuid.UUID(v)
+    if tag == "decimal":
+        return decimal.Decimal(v)
+    if tag == "set":
+        return set(v)
+    if tag == "frozenset":
+        return frozenset(v)
+    if tag in ("dataclass", "pydantic"):
+        try:
+            cls = _import(obj["cls"])
+        except (ImportError, AttributeError, ValueError):
+            return v  # the class is gone: keep the data as a dict rather than fail
+        if tag == "dataclass" and dataclasses.is_dataclass(cls):
+            return cls(**v)
+        if tag == "pydantic" and hasattr(cls, "model_validate"):
+            return cls.model_validate(v)
+        return v
+    custom = _CUSTOM.get(tag)
+    if custom is not None:
+        return custom(obj)
+    return obj
+
+
+_CUSTOM: dict[str, Any] = {}
+
+
+def register(tag: str, loader: Any) -> None:
+    """Register a loader for objects serialised with ``__sy_serialise__`` under ``tag``."""
+    _CUSTOM[tag] = loader
+
+
+def loads(text: str | bytes) -> Any:
+    """Deserialise what ``dumps`` wrote."""
+    return json.loads(text, object_hook=_object_hook)
