@@ -1,1 +1,53 @@
-"""Models, split by concept."""
+"""Models, one module per concept; everything is importable from ``builder.models``."""
+
+from builder.models.apikeys import ApiKey
+from builder.models.audit import AuditEntry
+from builder.models.checkpoints import BlobKind, Checkpoint, CheckpointBlob, CheckpointWrite
+from builder.models.graphs import (
+    Assistant,
+    Graph,
+    GraphSource,
+    GraphVersion,
+    ImmutableVersionError,
+)
+from builder.models.sharing import ShareLink
+from builder.models.store import NAMESPACE_SEPARATOR, StoreItem
+from builder.models.threads import (
+    ACTIVE_RUN_STATUSES,
+    FINISHED_RUN_STATUSES,
+    MultitaskStrategy,
+    Run,
+    RunEvent,
+    RunStatus,
+    Thread,
+    ThreadStatus,
+)
+from builder.models.workspaces import Membership, Role, Workspace
+
+__all__ = [
+    "ACTIVE_RUN_STATUSES",
+    "FINISHED_RUN_STATUSES",
+    "NAMESPACE_SEPARATOR",
+    "ApiKey",
+    "Assistant",
+    "AuditEntry",
+    "BlobKind",
+    "Checkpoint",
+    "CheckpointBlob",
+    "CheckpointWrite",
+    "Graph",
+    "GraphSource",
+    "GraphVersion",
+    "ImmutableVersionError",
+    "Membership",
+    "MultitaskStrategy",
+    "Role",
+    "Run",
+    "RunEvent",
+    "RunStatus",
+    "ShareLink",
+    "StoreItem",
+    "Thread",
+    "ThreadStatus",
+    "Workspace",
+]
