@@ -1,0 +1,81 @@
+import { Component, useEffect, useState, type ReactNode } from "react";
+import { RouterProvider, useRouter } from "./router";
+import { SessionContext } from "./SessionContext";
+import { createSessionStore } from "./session";
+import { TopBar } from "./TopBar";
+import type { PageProps } from "./props";
+import { GraphsPage } from "../pages/GraphsPage";
+import { ThreadsPage } from "../pages/ThreadsPage";
+import { InboxPage } from "../pages/InboxPage";
+import { EditorPage } from "../editor/EditorPage";
+import { DebuggerPage } from "../debugger/DebuggerPage";
+import { EmptyState } from "../ui/EmptyState";
+import { Link } from "./router";
+
+export function App({ props }: { props: PageProps }) {
+  const [store] = useState(() => createSessionStore(props.user));
+  useEffect(() => {
+    void store.getState().load();
+  }, [store]);
+  return (
+    <SessionContext.Provider value={store}>
+      <RouterProvider>
+        <div className="app">
+          <TopBar />
+          <main className="app-main" id="main">
+            <ErrorBoundary>
+              <Pages />
+            </ErrorBoundary>
+          </main>
+        </div>
+      </RouterProvider>
+    </SessionContext.Provider>
+  );
+}
+
+function Pages() {
+  const { route } = useRouter();
+  switch (route.page) {
+    case "graphs":
+      return <GraphsPage />;
+    case "graph":
+      return <EditorPage key={route.graphId} graphId={route.graphId} />;
+    case "threads":
+      return <ThreadsPage />;
+    case "thread":
+      return <DebuggerPage key={route.threadId} threadId={route.threadId} />;
+    case "inbox":
+      return <InboxPage />;
+    case "not-found":
+      return (
+        <EmptyState title="Page not found" action={<Link href="/app/graphs" className="btn btn-primary">Go to graphs</Link>}>
+          Nothing lives at {route.path}.
+        </EmptyState>
+      );
+  }
+}
+
+/** Last line of defence: a render error shows a message, never a blank page. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    if (this.state.error) {
+      return (
+        <EmptyState
+          title="Something went wrong on this page"
+          action={
+            <button type="button" className="btn btn-primary" onClick={() => window.location.reload()}>
+              Reload the page
+            </button>
+          }
+        >
+          {this.state.error.message}
+        </EmptyState>
+      );
+    }
+    return this.props.children;
+  }
+}

@@ -1,0 +1,3 @@
+export function DebuggerPage({ threadId }: { threadId: string }) {
+  return <div className="page">Thread {threadId}</div>;
+}
