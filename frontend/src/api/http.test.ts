@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, request, setCsrfToken } from "./http";
+import { saveDraft } from "./graphs";
+import { emptySpec } from "../model/graphspec";
+
+function mockFetch(status: number, body: unknown) {
+  const fn = vi.fn(async (_url: string, _init?: RequestInit) => new Response(typeof body === "string" ? body : JSON.stringify(body), { status }));
+  vi.stubGlobal("fetch", fn);
+  return fn;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken(undefined);
+});
+
+describe("request", () => {
+  it("sends the CSRF token on unsafe methods only, with same-origin credentials", async () => {
+    setCsrfToken("tok");
+    const fn = mockFetch(200, { ok: 1 });
+    await request("/api/x/", { method: "POST", body: { a: 1 } });
+    await request("/api/y/", { query: { workspace: "w s", skip: undefined } });
+    const [url1, init1] = fn.mock.calls[0]!;
+    const [url2, init2] = fn.mock.calls[1]!;
+    expect(url1).toBe("/api/x/");
+    expect((init1!.headers as Record<string, string>)["X-CSRFToken"]).toBe("tok");
+    expect(init1!.credentials).toBe("same-origin");
+    expect(init1!.body).toBe('{"a":1}');
+    expect(url2).toBe("/api/y/?workspace=w+s");
+    expect((init2!.headers as Record<string, string>)["X-CSRFToken"]).toBeUndefined();
+  });
+
+  it("throws ApiError with the server's message", async () => {
+    mockFetch(400, { detail: "bad name" });
+    await expect(request("/api/z/")).rejects.toMatchObject({ status: 400, message: "bad name" });
+    mockFetch(404, "<html>");
+    const e = await request("/api/z/").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect((e as ApiError).isMissing).toBe(true);
+  });
+
+  it("refuses an HTML answer where JSON was expected", async () => {
+    mockFetch(200, "<html>login</html>");
+    await expect(request("/api/me/")).rejects.toThrow(/Expected JSON/);
+  });
+});
+
+describe("saveDraft", () => {
+  it("returns the new revision or the conflicting draft", async () => {
+    mockFetch(200, { draft_revision: 4 });
+    expect(await saveDraft("g1", emptySpec("a"), 3)).toEqual({ ok: true, draft_revision: 4 });
+    const current = { spec: emptySpec("b"), draft_revision: 5, updated_by: "bob", updated_at: "2026-01-01T00:00:00Z" };
+    mockFetch(409, { error: { code: "conflict", message: "stale" }, current });
+    expect(await saveDraft("g1", emptySpec("a"), 3)).toEqual({ ok: false, conflict: current });
+  });
+});

@@ -1,0 +1,191 @@
+/** Pure edits of the canvas document; the editor store calls these and records history. */
+import { END, START, type Position } from "./graphspec";
+import {
+  isStepNode,
+  makeStepData,
+  type CanvasDoc,
+  type CanvasEdge,
+  type CanvasEdgeData,
+  type CanvasNode,
+  type JsonObject,
+  type RouteEdge,
+  type StepNode,
+  type StepNodeData,
+} from "./canvas";
+import { newEdgeId, newFanoutId, newNodeId, newRouteId } from "./ids";
+import { routeEdgeId } from "./convert";
+
+export function addStepNode(doc: CanvasDoc, kind: string, label: string, position: Position, config: JsonObject = {}): { doc: CanvasDoc; id: string } {
+  const id = newNodeId();
+  const node: StepNode = { id, type: "step", position, data: makeStepData(kind, label, config) };
+  return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };
+}
+
+/** Remove nodes and edges by id; START and END stay, and edges of removed nodes go too. */
+export function removeElements(doc: CanvasDoc, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): CanvasDoc {
+  const nodes = new Set([...nodeIds].filter((id) => id !== START && id !== END));
+  const edges = new Set(edgeIds);
+  if (nodes.size === 0 && edges.size === 0) return doc;
+  const bp = doc.meta.breakpoints;
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => !nodes.has(n.id)),
+    edges: doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target)),
+    meta: {
+      ...doc.meta,
+      breakpoints: { before: bp.before.filter((id) => !nodes.has(id)), after: bp.after.filter((id) => !nodes.has(id)) },
+    },
+  };
+}
+
+function routesFrom(doc: CanvasDoc, source: string): RouteEdge[] {
+  return doc.edges.filter((e): e is RouteEdge => e.type === "route" && e.source === source);
+}
+
+function nextOrder(doc: CanvasDoc, routeId: string): number {
+  const orders = doc.edges.filter((e): e is RouteEdge => e.type === "route" && e.data?.routeId === routeId).map((e) => e.data!.order);
+  return orders.length ? Math.max(...orders) + 1 : 0;
+}
+
+/**
+ * Connect two nodes. Router nodes (and nodes that already branch) get a new
+ * labelled route branch; others a plain edge. Refuses duplicates, edges into
+ * START and edges out of END.
+ */
+export function connect(doc: CanvasDoc, source: string, target: string): { doc: CanvasDoc; id: string | null } {
+  if (target === START || source === END || source === target) return { doc, id: null };
+  if (doc.edges.some((e) => e.source === source && e.target === target && e.type !== "route")) return { doc, id: null };
+  const src = doc.nodes.find((n) => n.id === source);
+  const branching = (src && isStepNode(src) && src.data.kind === "router") || routesFrom(doc, source).length > 0;
+  if (branching) {
+    const existing = routesFrom(doc, source)[0]?.data?.routeId ?? newRouteId();
+    const order = nextOrder(doc, existing);
+    const label = `branch ${order + 1}`;
+    const edge: RouteEdge = {
+      id: `${existing}::${crypto.randomUUID().slice(0, 8)}`,
+      type: "route",
+      source,
+      target,
+      label,
+      data: { kind: "route", routeId: existing, label, when: "", order, isDefault: false },
+    };
+    return { doc: { ...doc, edges: [...doc.edges, edge] }, id: edge.id };
+  }
+  const id = newEdgeId();
+  return { doc: { ...doc, edges: [...doc.edges, { id, type: "plain", source, target, data: { kind: "edge" } }] }, id };
+}
+
+export type EdgeKind = CanvasEdgeData["kind"];
+
+/** Turn an edge into another kind (plain ⇄ route branch ⇄ fan-out), keeping its ends. */
+export function changeEdgeKind(doc: CanvasDoc, edgeId: string, kind: EdgeKind): CanvasDoc {
+  const edge = doc.edges.find((e) => e.id === edgeId);
+  if (!edge || edge.data?.kind === kind) return doc;
+  const { source, target } = edge;
+  let next: CanvasEdge;
+  if (kind === "edge") next = { id: newEdgeId(), type: "plain", source, target, data: { kind: "edge" } };
+  else if (kind === "fanout") {
+    next = { id: newFanoutId(), type: "fanout", source, target, label: "each item in items", data: { kind: "fanout", items: "items", as: "item" } };
+  } else {
+    const routeId = routesFrom(doc, source)[0]?.data?.routeId ?? newRouteId();
+    const order = nextOrder(doc, routeId);
+    const label = `branch ${order + 1}`;
+    next = {
+      id: routeEdgeId(routeId, order) + `-${crypto.randomUUID().slice(0, 4)}`,
+      type: "route",
+      source,
+      target,
+      label,
+      data: { kind: "route", routeId, label, when: "", order, isDefault: false },
+    };
+  }
+  return { ...doc, edges: doc.edges.map((e) => (e.id === edgeId ? next : e)) };
+}
+
+/** Patch an edge's data; labels shown on the canvas follow the data. */
+export function updateEdgeData(doc: CanvasDoc, edgeId: string, patch: Partial<Omit<CanvasEdgeData, "kind">>): CanvasDoc {
+  return {
+    ...doc,
+    edges: doc.edges.map((e) => {
+      if (e.id !== edgeId || !e.data) return e;
+      const data = { ...e.data, ...patch } as CanvasEdgeData;
+      const label =
+        data.kind === "route" ? (data.isDefault ? "default" : data.label) : data.kind === "fanout" ? `each ${data.as} in ${data.items}` : e.label;
+      return { ...e, data, label } as CanvasEdge;
+    }),
+  };
+}
+
+/** Make one route branch the route's default (the others become ordinary branches). */
+export function setRouteDefault(doc: CanvasDoc, edgeId: string): CanvasDoc {
+  const edge = doc.edges.find((e): e is RouteEdge => e.id === edgeId && e.type === "route");
+  if (!edge?.data) return doc;
+  const routeId = edge.data.routeId;
+  return {
+    ...doc,
+    edges: doc.edges.map((e) => {
+      if (e.type !== "route" || e.data?.routeId !== routeId) return e;
+      const isDefault = e.id === edgeId;
+      const label = isDefault ? "default" : e.data.isDefault ? "branch" : e.data.label;
+      return { ...e, label, data: { ...e.data, isDefault, label } };
+    }),
+  };
+}
+
+export function updateNodeData(doc: CanvasDoc, nodeId: string, patch: Partial<Pick<StepNodeData, "label" | "config" | "retry">>): CanvasDoc {
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.id === nodeId && isStepNode(n) ? ({ ...n, data: { ...n.data, ...patch } as StepNodeData } as StepNode) : n)),
+  };
+}
+
+export function moveNodes(doc: CanvasDoc, positions: Record<string, Position>): CanvasDoc {
+  return { ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id]! } : n)) };
+}
+
+export function toggleBreakpoint(doc: CanvasDoc, nodeId: string, when: "before" | "after"): CanvasDoc {
+  const list = doc.meta.breakpoints[when];
+  const next = list.includes(nodeId) ? list.filter((x) => x !== nodeId) : [...list, nodeId];
+  return { ...doc, meta: { ...doc.meta, breakpoints: { ...doc.meta.breakpoints, [when]: next } } };
+}
+
+export interface Clipboard {
+  nodes: StepNode[];
+  edges: CanvasEdge[];
+}
+
+/** Copy step nodes and the edges between them. */
+export function copySelection(doc: CanvasDoc, nodeIds: Iterable<string>): Clipboard | null {
+  const ids = new Set(nodeIds);
+  const nodes = doc.nodes.filter((n): n is StepNode => ids.has(n.id) && isStepNode(n));
+  if (nodes.length === 0) return null;
+  const kept = new Set(nodes.map((n) => n.id));
+  return { nodes: structuredClone(nodes), edges: structuredClone(doc.edges.filter((e) => kept.has(e.source) && kept.has(e.target))) };
+}
+
+/** Paste with fresh ids, offset so copies do not sit on their originals. */
+export function paste(doc: CanvasDoc, clip: Clipboard, offset: Position = { x: 40, y: 40 }): { doc: CanvasDoc; ids: string[] } {
+  const idMap = new Map<string, string>();
+  const routeMap = new Map<string, string>();
+  const nodes: CanvasNode[] = clip.nodes.map((n) => {
+    const id = newNodeId();
+    idMap.set(n.id, id);
+    return { ...structuredClone(n), id, selected: true, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } };
+  });
+  const edges: CanvasEdge[] = clip.edges.map((e) => {
+    const source = idMap.get(e.source)!;
+    const target = idMap.get(e.target)!;
+    if (e.type === "route" && e.data) {
+      let routeId = routeMap.get(e.data.routeId);
+      if (!routeId) {
+        routeId = newRouteId();
+        routeMap.set(e.data.routeId, routeId);
+      }
+      return { ...structuredClone(e), id: `${routeId}::${crypto.randomUUID().slice(0, 8)}`, source, target, data: { ...e.data, routeId } };
+    }
+    if (e.type === "fanout") return { ...structuredClone(e), id: newFanoutId(), source, target };
+    return { ...structuredClone(e), id: newEdgeId(), source, target };
+  });
+  const deselected = doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n));
+  return { doc: { ...doc, nodes: [...deselected, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyEvent,
+  describeEvent,
+  flushPending,
+  initialDebugState,
+  reduceEvent,
+  reduceEvents,
+  tokenChunk,
+  type ThreadEvent,
+} from "./events";
+
+let seq = 0;
+function ev(type: string, data: unknown = {}, run_id: string | null = "run1", s?: number): ThreadEvent {
+  seq = s ?? seq + 1;
+  return { type, seq, thread_id: "t1", run_id, ts: "2026-01-01T00:00:00Z", data };
+}
+
+function happyRun(): ThreadEvent[] {
+  seq = 0;
+  return [
+    ev("run.created"),
+    ev("run.started"),
+    ev("checkpoint.created", { checkpoint_id: "c0", parent_id: null, step: -1, source: "input", next: ["classify"] }),
+    ev("task.started", { node: "classify", step: 0, task_id: "k1" }),
+    ev("messages", { content: "Hel", node: "classify" }),
+    ev("messages", [{ content: "lo" }, { langgraph_node: "classify" }]),
+    ev("task.finished", { node: "classify", step: 0, task_id: "k1", duration_ms: 12 }),
+    ev("values", { category: "bug" }),
+    ev("checkpoint.created", { checkpoint_id: "c1", parent_id: "c0", step: 0, source: "loop", next: ["review"] }),
+    ev("task.started", { node: "review", step: 1, task_id: "k2" }),
+    ev("interrupt", { id: "i1", node: "review", value: { title: "Approve?", form: { type: "object" } } }),
+    ev("run.finished"),
+  ];
+}
+
+describe("reduceEvent", () => {
+  it("derives node status, tokens, checkpoints and interrupts from a run", () => {
+    const s = reduceEvents(initialDebugState(), happyRun());
+    expect(s.lastSeq).toBe(12);
+    expect(s.nodes.classify).toMatchObject({ status: "finished", durationMs: 12, step: 0 });
+    expect(s.nodes.review!.status).toBe("waiting");
+    expect(s.tokens.text).toBe("Hello");
+    expect(s.tokens.byNode.classify).toBe("Hello");
+    expect(s.checkpoints.map((c) => [c.checkpointId, c.parentId, c.step])).toEqual([
+      ["c0", null, -1],
+      ["c1", "c0", 0],
+    ]);
+    expect(s.interrupts).toHaveLength(1);
+    expect(s.interrupts[0]).toMatchObject({ id: "i1", node: "review" });
+    expect(s.runStatus).toBe("waiting");
+    expect(s.values).toEqual({ category: "bug" });
+    expect(s.log).toHaveLength(12);
+  });
+
+  it("ignores duplicates (same or older seq) and returns the same object", () => {
+    const events = happyRun();
+    const s = reduceEvents(initialDebugState(), events);
+    expect(reduceEvent(s, events[4]!)).toBe(s);
+    const twice = reduceEvents(s, events);
+    expect(twice).toBe(s);
+    expect(twice.tokens.text).toBe("Hello");
+  });
+
+  it("holds early events until the gap fills, then applies them in order", () => {
+    const events = happyRun();
+    const shuffled = [events[0]!, events[3]!, events[2]!, events[1]!, ...events.slice(4)];
+    let s = initialDebugState();
+    s = reduceEvent(s, shuffled[0]!);
+    s = reduceEvent(s, shuffled[1]!);
+    expect(s.lastSeq).toBe(1);
+    expect(s.pending.map((e) => e.seq)).toEqual([4]);
+    expect(s.nodes.classify).toBeUndefined();
+    s = reduceEvents(s, shuffled.slice(2));
+    expect(s.pending).toEqual([]);
+    expect(s).toEqual(reduceEvents(initialDebugState(), events));
+  });
+
+  it("a pending duplicate is buffered once", () => {
+    const events = happyRun();
+    let s = reduceEvent(initialDebugState(), events[0]!);
+    s = reduceEvent(s, events[5]!);
+    s = reduceEvent(s, events[5]!);
+    expect(s.pending).toHaveLength(1);
+  });
+
+  it("flushPending applies everything waiting when a gap will never fill", () => {
+    const events = happyRun();
+    let s = reduceEvent(initialDebugState(), events[0]!);
+    s = reduceEvents(s, events.slice(3, 7));
+    s = flushPending(s);
+    expect(s.pending).toEqual([]);
+    expect(s.lastSeq).toBe(7);
+    expect(s.nodes.classify!.status).toBe("finished");
+  });
+
+  it("resumes after a given sequence number", () => {
+    const events = happyRun();
+    const s = reduceEvents(initialDebugState(6), events);
+    expect(s.log.map((e) => e.seq)).toEqual([7, 8, 9, 10, 11, 12]);
+  });
+
+  it("marks failed tasks and runs with their errors", () => {
+    seq = 0;
+    const s = reduceEvents(initialDebugState(), [
+      ev("run.started"),
+      ev("task.started", { node: "http", step: 0 }),
+      ev("task.failed", { node: "http", step: 0, error: { message: "timeout" } }),
+      ev("run.failed", { error: "boom" }),
+    ]);
+    expect(s.nodes.http).toMatchObject({ status: "failed", error: "timeout" });
+    expect(s.runStatus).toBe("failed");
+    expect(s.runError).toBe("boom");
+  });
+
+  it("a review resolves its interrupt and the run continues", () => {
+    let s = reduceEvents(initialDebugState(), happyRun());
+    s = reduceEvent(s, ev("review.resolved", { by: "alice", decision: "approve", interrupt_id: "i1" }, "run1", 13));
+    expect(s.interrupts).toEqual([]);
+    expect(s.nodes.review!.status).toBe("idle");
+    expect(s.reviews).toEqual([{ by: "alice", decision: "approve", seq: 13, interruptId: "i1" }]);
+  });
+
+  it("a new run resets node status and tokens but keeps the checkpoint history", () => {
+    let s = reduceEvents(initialDebugState(), happyRun());
+    s = reduceEvent(s, ev("run.started", {}, "run2", 13));
+    expect(s.runId).toBe("run2");
+    expect(s.nodes).toEqual({});
+    expect(s.tokens.text).toBe("");
+    expect(s.checkpoints).toHaveLength(2);
+  });
+
+  it("cancel stops running nodes", () => {
+    seq = 0;
+    const s = reduceEvents(initialDebugState(), [ev("run.started"), ev("task.started", { node: "a" }), ev("run.cancelled")]);
+    expect(s.runStatus).toBe("cancelled");
+    expect(s.nodes.a!.status).toBe("idle");
+  });
+
+  it("does not duplicate a checkpoint announced twice under different seqs", () => {
+    seq = 0;
+    const c = { checkpoint_id: "c9", step: 1 };
+    const s = reduceEvents(initialDebugState(), [ev("checkpoint.created", c), ev("checkpoint.created", c)]);
+    expect(s.checkpoints).toHaveLength(1);
+  });
+
+  it("applyEvent tolerates malformed data", () => {
+    const s = applyEvent(initialDebugState(), { type: "task.started", seq: 1, thread_id: "t", run_id: null, ts: "", data: null });
+    expect(s.lastSeq).toBe(1);
+    expect(s.nodes).toEqual({});
+  });
+});
+
+describe("tokenChunk and describeEvent", () => {
+  it("reads the token shapes servers send", () => {
+    expect(tokenChunk({ delta: "a", node: "n" })).toEqual({ text: "a", node: "n" });
+    expect(tokenChunk({ content: [{ type: "text", text: "b" }] })).toEqual({ text: "b", node: undefined });
+    expect(tokenChunk([{ content: "c" }, { langgraph_node: "m" }])).toEqual({ text: "c", node: "m" });
+    expect(tokenChunk({})).toBeNull();
+  });
+
+  it("describes events in words", () => {
+    seq = 0;
+    expect(describeEvent(ev("task.finished", { node: "a", duration_ms: 5 }))).toBe("a finished in 5 ms");
+    expect(describeEvent(ev("interrupt", { node: "review" }))).toBe("review is waiting for review");
+  });
+});
