@@ -134,9 +134,11 @@ class BaseCheckpointer:
     ) -> None:
         """Store the writes of one task against the checkpoint ``config`` names.
 
-        Writing again for the same (checkpoint, task, channel) replaces the earlier value
-        for ``RESUME``/``INTERRUPT``/``ERROR`` and is ignored for ordinary channels
-        (a task's writes are saved once, when it finishes).
+        A write is identified by (checkpoint, task_id, channel, idx) where idx is its index
+        in ``writes``. Writing the same key again replaces the stored value for the
+        ``RESUME``/``INTERRUPT``/``ERROR`` channels and is ignored for every other channel
+        (a task's writes are saved once, when it finishes; a re-delivered save is a no-op).
+        ``pending_writes`` returns writes in the order they were first stored.
         """
         raise NotImplementedError
 

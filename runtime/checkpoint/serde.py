@@ -20,6 +20,7 @@ from typing import Any
 
 TAG = "__sy__"
 
+
 def _default(obj: Any) -> Any:
     if isinstance(obj, bytes | bytearray):
         return {TAG: "bytes", "v": base64.b64encode(bytes(obj)).decode("ascii")}

@@ -1,0 +1,1 @@
+"""Graph building: StateGraph and its schema reading."""

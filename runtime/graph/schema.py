@@ -1,0 +1,122 @@
+"""Reading a state schema (TypedDict, dataclass or pydantic model) into channels."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
+
+from runtime.channels import MISSING, BaseChannel, BinaryOperatorAggregate, LastValue
+
+
+def _reducer_of(annotation: Any) -> tuple[Any, Callable[[Any, Any], Any] | None]:
+    """(base type, reducer) of ``Annotated[T, reducer]``; reducer None when absent."""
+    if get_origin(annotation) is Annotated:
+        base, *meta = get_args(annotation)
+        for m in reversed(meta):
+            if callable(m) and not isinstance(m, type) and _takes_two(m):
+                return base, m
+        return base, None
+    return annotation, None
+
+
+def _takes_two(fn: Callable[..., Any]) -> bool:
+    try:
+        params = [
+            p
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return True  # builtins such as operator.add
+    return len(params) == 2
+
+
+def _default_factory(base: Any) -> Any:
+    """A zero-argument factory for a reducer field's start value (``list`` -> []), or MISSING."""
+    origin = get_origin(base) or base
+    if origin in (list, dict, set, tuple, int, float, str):
+        return origin
+    if origin is typing.Union or isinstance(origin, type) and origin.__module__ == "types":
+        return MISSING
+    if isinstance(origin, type):
+        try:
+            origin()
+        except Exception:  # noqa: BLE001 - not constructible without arguments
+            return MISSING
+        return origin
+    return MISSING
+
+
+class StateSchema:
+    """The keys of a state and the channel each key is stored in."""
+
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
+        self.is_dataclass = dataclasses.is_dataclass(schema)
+        self.is_pydantic = hasattr(schema, "model_fields") and isinstance(schema, type)
+        try:
+            hints = get_type_hints(schema, include_extras=True)
+        except Exception as exc:  # noqa: BLE001 - report which schema failed
+            raise TypeError(
+                f"cannot read the type hints of state schema {schema!r}: {exc}"
+            ) from exc
+        if not hints and schema not in (dict,):
+            raise TypeError(f"state schema {schema!r} declares no fields")
+        self.hints = hints
+        self.channels: dict[str, BaseChannel] = {}
+        self.reducers: dict[str, Callable[[Any, Any], Any] | None] = {}
+        for key, annotation in hints.items():
+            base, reducer = _reducer_of(annotation)
+            self.reducers[key] = reducer
+            if reducer is None:
+                self.channels[key] = LastValue(key)
+            else:
+                self.channels[key] = BinaryOperatorAggregate(key, reducer, _default_factory(base))
+        self.keys: tuple[str, ...] = tuple(hints)
+        self.key_set = frozenset(self.keys)
+        self.defaults = self._defaults()
+
+    def _defaults(self) -> dict[str, Any]:
+        """Field defaults of dataclass and pydantic schemas (used to build node input)."""
+        out: dict[str, Any] = {}
+        if self.is_dataclass:
+            for f in dataclasses.fields(self.schema):
+                if f.default is not dataclasses.MISSING:
+                    out[f.name] = f.default
+                elif f.default_factory is not dataclasses.MISSING:
+                    out[f.name] = f.default_factory
+        return out
+
+    def to_input(self, values: dict[str, Any]) -> Any:
+        """The object a node receives: a dict, or an instance of a dataclass/pydantic schema."""
+        if self.is_dataclass:
+            kwargs = {}
+            for key in self.keys:
+                if key in values:
+                    kwargs[key] = values[key]
+                elif key in self.defaults:
+                    d = self.defaults[key]
+                    kwargs[key] = d() if callable(d) and not isinstance(d, str | int | float) else d
+            return self.schema(**kwargs)
+        if self.is_pydantic:
+            return self.schema.model_construct(**values)
+        return values
+
+    def from_object(self, obj: Any) -> dict[str, Any] | None:
+        """A dict of fields from an instance of a dataclass/pydantic schema, or None."""
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        dump = getattr(obj, "model_dump", None)
+        if callable(dump) and hasattr(type(obj), "model_fields"):
+            return {k: getattr(obj, k) for k in type(obj).model_fields}
+        return None
+
+
+def node_input_keys(schema: Any) -> tuple[str, ...] | None:
+    """Keys of a node-specific input schema, or None to pass the whole state."""
+    if schema is None:
+        return None
+    return tuple(get_type_hints(schema, include_extras=True))

@@ -1,0 +1,372 @@
+"""StateGraph: the builder that code (and compiled GraphSpecs) use to describe a graph."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin, get_type_hints
+
+from runtime.constants import END, RESERVED, START
+from runtime.errors import GraphValidationError
+from runtime.graph.schema import StateSchema
+from runtime.types import Command, RetryPolicy, Runtime
+
+
+@dataclass(slots=True)
+class Branch:
+    """A conditional edge: ``path(state)`` names where to go, ``ends`` maps its answers."""
+
+    path: Callable[..., Any]
+    ends: dict[Hashable, str] | None
+    wants_config: bool = False
+    is_async: bool = False
+
+
+@dataclass(slots=True)
+class NodeSpec:
+    """A node as added to the builder, with what its signature asks for."""
+
+    name: str
+    fn: Any
+    retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    destinations: tuple[str, ...] | dict[str, str] | None = None
+    input_schema: Any = None
+    defer: bool = False
+    # signature analysis, filled by ``_inspect_callable``
+    is_async: bool = False
+    is_graph: bool = False
+    kwargs: tuple[str, ...] = ()  # which of config/runtime/store/writer to pass by name
+    positional: tuple[str, ...] = ()  # the same, passed positionally after the state
+
+
+_INJECTABLE = ("config", "runtime", "store", "writer")
+
+
+def _annotation_kind(annotation: Any) -> str | None:
+    if annotation is inspect.Parameter.empty:
+        return None
+    if annotation is Runtime or get_origin(annotation) is Runtime:
+        return "runtime"
+    name = getattr(annotation, "__name__", None) or str(annotation)
+    if "RunnableConfig" in str(name):
+        return "config"
+    if "Store" in str(name):
+        return "store"
+    if "StreamWriter" in str(name):
+        return "writer"
+    return None
+
+
+def inspect_callable(fn: Callable[..., Any]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """(is_async, keyword injections, positional injections) for a node or path function."""
+    target = fn
+    call = getattr(fn, "__call__", None)  # noqa: B004 - callable objects
+    if not inspect.isfunction(fn) and not inspect.ismethod(fn) and call is not None:
+        target = call
+    is_async = inspect.iscoroutinefunction(target)
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return is_async, (), ()
+    params = list(sig.parameters.values())
+    positional: list[str] = []
+    kwargs: list[str] = []
+    for i, p in enumerate(params):
+        if i == 0 and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            continue  # the state
+        kind = _annotation_kind(p.annotation) or (p.name if p.name in _INJECTABLE else None)
+        if kind is None:
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                # LangGraph passes config as the second positional argument
+                if i == 1:
+                    positional.append("config")
+            continue
+        if p.kind == p.KEYWORD_ONLY:
+            kwargs.append(kind)
+        elif p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            if i == 1:
+                positional.append(kind)
+            else:
+                kwargs.append(kind)
+    return is_async, tuple(kwargs), tuple(positional)
+
+
+def _literal_names(annotation: Any) -> tuple[str, ...] | None:
+    """Node names declared by ``Command[Literal["a", "b"]]`` or ``Literal[...]`` annotations."""
+    if annotation is None or annotation is inspect.Parameter.empty:
+        return None
+    origin = get_origin(annotation)
+    if origin is typing.Union:
+        names: list[str] = []
+        for arg in get_args(annotation):
+            found = _literal_names(arg)
+            if found:
+                names.extend(found)
+        return tuple(names) or None
+    if origin is Literal:
+        return tuple(str(a) for a in get_args(annotation))
+    if origin is Command:
+        args = get_args(annotation)
+        return _literal_names(args[0]) if args else None
+    return None
+
+
+class StateGraph:
+    """A graph whose nodes read and update a shared, typed state.
+
+    ``StateGraph(State)`` where State is a TypedDict, dataclass or pydantic model; fields
+    annotated ``Annotated[T, reducer]`` aggregate writes with the reducer, other fields keep
+    the last value written.
+    """
+
+    def __init__(
+        self,
+        state_schema: Any,
+        context_schema: Any = None,
+        *,
+        input_schema: Any = None,
+        output_schema: Any = None,
+        **legacy: Any,
+    ) -> None:
+        self.state_schema = state_schema
+        self.schema = StateSchema(state_schema)
+        self.context_schema = context_schema or legacy.get("config_schema")
+        self.input_schema = input_schema or legacy.get("input")
+        self.output_schema = output_schema or legacy.get("output")
+        self.nodes: dict[str, NodeSpec] = {}
+        self.edges: set[tuple[str, str]] = set()
+        self.waiting_edges: set[tuple[tuple[str, ...], str]] = set()
+        self.branches: dict[str, dict[str, Branch]] = {}
+        self.compiled = False
+
+    # --- nodes ---------------------------------------------------------------------
+
+    def add_node(
+        self,
+        node: str | Callable[..., Any],
+        action: Callable[..., Any] | None = None,
+        *,
+        retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None,
+        metadata: dict[str, Any] | None = None,
+        destinations: dict[str, str] | tuple[str, ...] | None = None,
+        input_schema: Any = None,
+        defer: bool = False,
+        **legacy: Any,
+    ) -> StateGraph:
+        """Add a node. ``add_node(fn)`` names it after the function."""
+        if action is None:
+            if isinstance(node, str):
+                raise GraphValidationError(f"Node {node!r} needs a function")
+            action = node
+            node = getattr(action, "name", None) or getattr(action, "__name__", None)
+            if not isinstance(node, str):
+                raise GraphValidationError(f"cannot name node {action!r}: pass a name")
+        if not isinstance(node, str) or not node:
+            raise GraphValidationError(f"node names must be non-empty strings, got {node!r}")
+        if node in self.nodes:
+            raise GraphValidationError(f"Node {node!r} already present.")
+        if node in RESERVED or node == END:
+            raise GraphValidationError(f"Node name {node!r} is reserved.")
+        for ch in (":", "|"):
+            if ch in node:
+                raise GraphValidationError(f"Node name {node!r} must not contain {ch!r}")
+        if retry_policy is None and "retry" in legacy:
+            retry_policy = legacy["retry"]
+        spec = NodeSpec(
+            name=node,
+            fn=action,
+            retry_policy=retry_policy,
+            metadata=dict(metadata or {}),
+            destinations=destinations,
+            input_schema=input_schema or legacy.get("input"),
+            defer=defer,
+        )
+        from runtime.pregel.graph import CompiledStateGraph
+
+        if isinstance(action, CompiledStateGraph):
+            spec.is_graph = True
+        else:
+            spec.is_async, spec.kwargs, spec.positional = inspect_callable(action)
+            if destinations is None:
+                try:
+                    hints = get_type_hints(action)
+                except Exception:  # noqa: BLE001 - annotations are optional
+                    hints = {}
+                names = _literal_names(hints.get("return"))
+                if names:
+                    spec.destinations = names
+        self.nodes[node] = spec
+        return self
+
+    def add_sequence(
+        self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
+    ) -> StateGraph:
+        """Add nodes and chain them with edges in order."""
+        if not nodes:
+            raise GraphValidationError("add_sequence needs at least one node")
+        previous: str | None = None
+        for item in nodes:
+            if isinstance(item, tuple):
+                name, fn = item
+                self.add_node(name, fn)
+            else:
+                self.add_node(item)
+                name = list(self.nodes)[-1]
+            if previous is not None:
+                self.add_edge(previous, name)
+            previous = name
+        return self
+
+    # --- edges ---------------------------------------------------------------------
+
+    def add_edge(self, start_key: str | Sequence[str], end_key: str) -> StateGraph:
+        """``add_edge(a, b)``: b runs after a. ``add_edge([a, b], c)``: c waits for both."""
+        if isinstance(start_key, str):
+            if start_key == END:
+                raise GraphValidationError("END cannot be the start of an edge")
+            if end_key == START:
+                raise GraphValidationError("START cannot be the end of an edge")
+            self.edges.add((start_key, end_key))
+            return self
+        starts = tuple(start_key)
+        if not starts:
+            raise GraphValidationError(f"add_edge([...], {end_key!r}) needs at least one start")
+        for s in starts:
+            if s == END:
+                raise GraphValidationError("END cannot be the start of an edge")
+        self.waiting_edges.add((starts, end_key))
+        return self
+
+    def add_conditional_edges(
+        self,
+        source: str,
+        path: Callable[..., Any],
+        path_map: dict[Hashable, str] | Sequence[str] | None = None,
+    ) -> StateGraph:
+        """After ``source``, call ``path(state)`` and go where it says (names, END or Sends)."""
+        if isinstance(path_map, dict):
+            ends: dict[Hashable, str] | None = dict(path_map)
+        elif path_map is not None:
+            ends = {name: name for name in path_map}
+        else:
+            ends = None
+            try:
+                hints = get_type_hints(path)
+            except Exception:  # noqa: BLE001
+                hints = {}
+            names = _literal_names(hints.get("return"))
+            if names:
+                ends = {n: n for n in names}
+        name = getattr(path, "__name__", None) or "condition"
+        if name == "<lambda>":
+            name = "condition"
+        branches = self.branches.setdefault(source, {})
+        base, i = name, 1
+        while name in branches:
+            i += 1
+            name = f"{base}_{i}"
+        is_async, kwargs, positional = inspect_callable(path)
+        branches[name] = Branch(path, ends, "config" in kwargs + positional, is_async)
+        return self
+
+    def set_entry_point(self, key: str) -> StateGraph:
+        return self.add_edge(START, key)
+
+    def set_conditional_entry_point(
+        self, path: Callable[..., Any], path_map: Any = None
+    ) -> StateGraph:
+        return self.add_conditional_edges(START, path, path_map)
+
+    def set_finish_point(self, key: str) -> StateGraph:
+        return self.add_edge(key, END)
+
+    # --- compile -------------------------------------------------------------------
+
+    def validate(self, interrupt: Sequence[str] = ()) -> None:
+        """Raise GraphValidationError, naming the node, for structural mistakes."""
+        nodes = self.nodes
+        known = set(nodes) | {START, END}
+        sources = {s for s, _ in self.edges} | {s for ss, _ in self.waiting_edges for s in ss}
+        sources |= set(self.branches)
+        for s in sources:
+            if s not in known:
+                raise GraphValidationError(f"Found edge starting at unknown node {s!r}")
+        has_entry = any(s == START for s, _ in self.edges) or START in self.branches
+        if not has_entry:
+            raise GraphValidationError(
+                "Graph must have an entrypoint: add at least one edge from START to another node"
+            )
+        targets: set[str] = {e for _, e in self.edges} | {e for _, e in self.waiting_edges}
+        all_reachable = False
+        for src, branches in self.branches.items():
+            for branch in branches.values():
+                if branch.ends is None:
+                    all_reachable = True
+                else:
+                    for end in branch.ends.values():
+                        if end not in known:
+                            raise GraphValidationError(
+                                f"At {src!r}: conditional edge leads to unknown node {end!r}"
+                            )
+                        targets.add(end)
+        for name, spec in nodes.items():
+            dests = spec.destinations
+            if dests:
+                values = dests.values() if isinstance(dests, dict) else dests
+                for d in values:
+                    if d not in known:
+                        raise GraphValidationError(
+                            f"Node {name!r} declares unknown destination {d!r}"
+                        )
+                    targets.add(d)
+        for t in targets:
+            if t not in known:
+                raise GraphValidationError(f"Found edge ending at unknown node {t!r}")
+        if not all_reachable:
+            for name in nodes:
+                if name not in targets:
+                    raise GraphValidationError(
+                        f"Node {name!r} is not reachable: no edge, conditional edge or declared "
+                        "destination leads to it"
+                    )
+        for name in interrupt:
+            if name != "*" and name not in nodes:
+                raise GraphValidationError(f"Interrupt node {name!r} not found")
+
+    def compile(
+        self,
+        checkpointer: Any = None,
+        *,
+        store: Any = None,
+        interrupt_before: Sequence[str] | str | None = None,
+        interrupt_after: Sequence[str] | str | None = None,
+        debug: bool = False,
+        name: str | None = None,
+        **_ignored: Any,
+    ) -> Any:
+        """Validate the structure and return a runnable CompiledStateGraph."""
+        from runtime.pregel.graph import CompiledStateGraph
+
+        before = _as_names(interrupt_before)
+        after = _as_names(interrupt_after)
+        self.validate([*before, *after])
+        self.compiled = True
+        return CompiledStateGraph(
+            self,
+            checkpointer=checkpointer,
+            store=store,
+            interrupt_before=before,
+            interrupt_after=after,
+            name=name or "LangGraph",
+        )
+
+
+def _as_names(value: Sequence[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)

@@ -1,0 +1,1 @@
+"""The execution engine: super-step algorithm, loop, tasks and the compiled graph."""

@@ -1,0 +1,321 @@
+"""The super-step rules as pure functions on channels and plain data.
+
+Nothing here does I/O: the loop (``runtime.pregel.loop``) calls these functions and owns
+the checkpointer, the stream and the clock. A step is:
+
+1. ``prepare_tasks``: which nodes run, from the trigger channels, joins and Send packets;
+2. the loop runs the tasks; each task's output becomes writes with ``output_writes``
+   (state updates, then the control writes of its edges, conditional edges and gotos);
+3. ``apply_writes``: consume the triggers that fired, then apply every task's writes in
+   task order, so the result does not depend on which task finished first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime.channels import (
+    MISSING,
+    BaseChannel,
+    Input,
+    NamedBarrierValue,
+    Topic,
+    Trigger,
+)
+from runtime.constants import END, JOIN_PREFIX, START, TASKS, TRIGGER_PREFIX
+from runtime.errors import InvalidUpdateError, ParentCommand
+from runtime.graph.schema import StateSchema, node_input_keys
+from runtime.graph.state import Branch, NodeSpec, StateGraph
+from runtime.pregel.ids import task_id
+from runtime.types import Command, Send
+
+
+@dataclass(slots=True)
+class Plan:
+    """A compiled graph's static structure, derived once from the builder."""
+
+    schema: StateSchema
+    nodes: dict[str, NodeSpec]
+    order: tuple[str, ...]
+    channels: dict[str, BaseChannel]
+    triggers: dict[str, tuple[str, ...]]
+    edge_writes: dict[str, tuple[tuple[str, Any], ...]]
+    branches: dict[str, tuple[Branch, ...]]
+    input_keys: tuple[str, ...]
+    output_keys: tuple[str, ...]
+    node_input_keys: dict[str, tuple[str, ...] | None]
+    control: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Task:
+    """One node invocation in one step."""
+
+    id: str
+    name: str
+    path: tuple[Any, ...]
+    input: Any
+    triggers: tuple[str, ...]
+    ns: str  # this task's checkpoint namespace: "[parent|]name:id"
+    writes: list[tuple[str, Any]] = field(default_factory=list)
+    done: bool = False
+    update: Any = None  # what the node returned, for the updates stream
+
+
+def trigger_channel(node: str) -> str:
+    return TRIGGER_PREFIX + node
+
+
+def build_plan(builder: StateGraph) -> Plan:
+    """Channels and edge writes for a validated builder."""
+    schema = builder.schema
+    channels: dict[str, BaseChannel] = {k: ch.new() for k, ch in schema.channels.items()}
+    channels[START] = Input(START)
+    channels[TASKS] = Topic(TASKS)
+    triggers: dict[str, list[str]] = {name: [trigger_channel(name)] for name in builder.nodes}
+    for name in builder.nodes:
+        channels[trigger_channel(name)] = Trigger(trigger_channel(name))
+    edge_writes: dict[str, list[tuple[str, Any]]] = {}
+    for src, dst in sorted(builder.edges):
+        if dst != END:
+            edge_writes.setdefault(src, []).append((trigger_channel(dst), None))
+    for starts, dst in sorted(builder.waiting_edges):
+        key = f"{JOIN_PREFIX}{'+'.join(starts)}:{dst}"
+        channels[key] = NamedBarrierValue(key, frozenset(starts))
+        if dst != END:
+            triggers[dst].append(key)
+        for s in starts:
+            edge_writes.setdefault(s, []).append((key, s))
+    input_keys = (
+        tuple(StateSchema(builder.input_schema).keys) if builder.input_schema else schema.keys
+    )
+    output_keys = (
+        tuple(StateSchema(builder.output_schema).keys) if builder.output_schema else schema.keys
+    )
+    control = frozenset(k for k in channels if k not in schema.key_set)
+    return Plan(
+        schema=schema,
+        nodes=dict(builder.nodes),
+        order=tuple(builder.nodes),
+        channels=channels,
+        triggers={k: tuple(v) for k, v in triggers.items()},
+        edge_writes={k: tuple(v) for k, v in edge_writes.items()},
+        branches={k: tuple(v.values()) for k, v in builder.branches.items()},
+        input_keys=input_keys,
+        output_keys=output_keys,
+        node_input_keys={n: node_input_keys(s.input_schema) for n, s in builder.nodes.items()},
+        control=control,
+    )
+
+
+def new_channels(plan: Plan, values: dict[str, Any] | None = None) -> dict[str, BaseChannel]:
+    """Fresh channels, filled from checkpoint values when given."""
+    channels = {k: ch.new() for k, ch in plan.channels.items()}
+    if values:
+        for k, v in values.items():
+            ch = channels.get(k)
+            if ch is not None:
+                ch.value = v
+    return channels
+
+
+def read_state(
+    plan: Plan, channels: dict[str, BaseChannel], keys: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The current values of the state keys that have one."""
+    out: dict[str, Any] = {}
+    for k in keys if keys is not None else plan.schema.keys:
+        v = channels[k].value
+        if v is not MISSING:
+            out[k] = v
+    return out
+
+
+def prepare_tasks(
+    plan: Plan,
+    channels: dict[str, BaseChannel],
+    checkpoint_id: str,
+    step: int,
+    ns: str,
+    *,
+    with_input: bool = True,
+) -> list[Task]:
+    """The tasks of the next step: start, triggered nodes in graph order, then Sends."""
+    tasks: list[Task] = []
+    prefix = f"{ns}|" if ns else ""
+
+    def make(name: str, path: tuple[Any, ...], inp: Any, trig: tuple[str, ...]) -> Task:
+        tid = task_id(checkpoint_id, ns, step, name, repr(path))
+        return Task(tid, name, path, inp, trig, f"{prefix}{name}:{tid}")
+
+    start = channels[START]
+    if start.value is not MISSING:
+        tasks.append(make(START, ("pull", START), start.value, (START,)))
+    state: dict[str, Any] | None = None
+    for name in plan.order:
+        fired = tuple(c for c in plan.triggers[name] if channels[c].is_available())
+        if not fired:
+            continue
+        inp = None
+        if with_input:
+            if state is None:
+                state = read_state(plan, channels)
+            keys = plan.node_input_keys[name]
+            inp = state if keys is None else {k: state[k] for k in keys if k in state}
+        tasks.append(make(name, ("pull", name), inp, fired))
+    sends = channels[TASKS].value
+    if sends is not MISSING:
+        for i, packet in enumerate(sends):
+            tasks.append(make(packet.node, ("push", i), packet.arg, (TASKS,)))
+    return tasks
+
+
+def state_update_writes(
+    plan: Plan, node: str, output: Any
+) -> tuple[list[tuple[str, Any]], list[Any]]:
+    """Writes of a node's return value: (state writes, gotos).
+
+    Raises InvalidUpdateError naming the node for returns the state cannot take, and
+    ParentCommand for ``Command(graph=Command.PARENT)``.
+    """
+    if output is None:
+        return [], []
+    if isinstance(output, dict):
+        items = list(output.items())
+        gotos: list[Any] = []
+    elif isinstance(output, Command):
+        if output.graph == Command.PARENT:
+            raise ParentCommand(output)
+        items = output.update_items()
+        gotos = output.goto_list()
+    elif (
+        isinstance(output, list | tuple) and output and all(isinstance(o, Command) for o in output)
+    ):
+        items, gotos = [], []
+        for cmd in output:
+            w, g = state_update_writes(plan, node, cmd)
+            items.extend(w)
+            gotos.extend(g)
+        return items, gotos
+    else:
+        as_dict = plan.schema.from_object(output)
+        if as_dict is None:
+            raise InvalidUpdateError(
+                f"Node {node!r} returned {type(output).__name__} {_short(output)}; expected a dict "
+                "of state updates, a Command or None"
+            )
+        items, gotos = list(as_dict.items()), []
+    key_set = plan.schema.key_set
+    for k, _ in items:
+        if k not in key_set:
+            raise InvalidUpdateError(
+                f"Node {node!r} returned an update to unknown key {k!r}; the state has keys "
+                f"{', '.join(repr(x) for x in plan.schema.keys)}"
+            )
+    return items, gotos
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def destination_writes(plan: Plan, source: str, dests: Sequence[Any]) -> list[tuple[str, Any]]:
+    """Control writes that send control to node names / END / Send packets."""
+    writes: list[tuple[str, Any]] = []
+    for d in dests:
+        if isinstance(d, Send):
+            if d.node not in plan.nodes:
+                raise InvalidUpdateError(f"At {source!r}: Send to unknown node {d.node!r}")
+            writes.append((TASKS, d))
+        elif d == END or d is None:
+            continue
+        elif isinstance(d, str):
+            if d not in plan.nodes:
+                raise InvalidUpdateError(f"At {source!r}: cannot go to unknown node {d!r}")
+            writes.append((trigger_channel(d), None))
+        else:
+            raise InvalidUpdateError(f"At {source!r}: {d!r} is not a node name, END or Send")
+    return writes
+
+
+def branch_destinations(branch: Branch, source: str, result: Any) -> list[Any]:
+    """Map a path function's answer through the branch's path map."""
+    results = result if isinstance(result, list | tuple) else [result]
+    out: list[Any] = []
+    for r in results:
+        if isinstance(r, Send) or branch.ends is None:
+            out.append(r)
+            continue
+        try:
+            out.append(branch.ends[r])
+        except (KeyError, TypeError):
+            raise InvalidUpdateError(
+                f"At {source!r}: conditional edge returned {r!r}, which is not in its path map "
+                f"{list(branch.ends)!r}"
+            ) from None
+    return out
+
+
+def local_state(
+    plan: Plan, channels: dict[str, BaseChannel], writes: Sequence[tuple[str, Any]]
+) -> dict[str, Any]:
+    """The state as a task sees it after its own writes (for its conditional edges)."""
+    state = read_state(plan, channels)
+    grouped: dict[str, list[Any]] = {}
+    for k, v in writes:
+        if k in plan.schema.key_set:
+            grouped.setdefault(k, []).append(v)
+    for k, values in grouped.items():
+        ch = channels[k].copy()
+        try:
+            ch.update(values)
+        except InvalidUpdateError:
+            continue
+        if ch.value is not MISSING:
+            state[k] = ch.value
+    return state
+
+
+def apply_writes(plan: Plan, channels: dict[str, BaseChannel], tasks: Sequence[Task]) -> set[str]:
+    """Consume the triggers of ``tasks`` and apply their writes. Returns the changed channels.
+
+    Writes apply in task order (start, nodes in graph order, Sends in send order), which is
+    what makes a step deterministic. Two writes to a field without a reducer raise
+    InvalidUpdateError naming both nodes.
+    """
+    updated: set[str] = set()
+    for task in tasks:
+        for c in task.triggers:
+            if channels[c].consume():
+                updated.add(c)
+    grouped: dict[str, list[Any]] = {}
+    writers: dict[str, list[str]] = {}
+    for task in tasks:
+        for k, v in task.writes:
+            if k not in channels:
+                continue  # special writes (__interrupt__, __resume__, ...) are not channels
+            grouped.setdefault(k, []).append(v)
+            writers.setdefault(k, []).append(task.name)
+    for k, values in grouped.items():
+        try:
+            changed = channels[k].update(values)
+        except InvalidUpdateError as exc:
+            names = writers[k]
+            if len(names) > 1:
+                raise InvalidUpdateError(
+                    f"At key {k!r}: nodes {' and '.join(repr(n) for n in names)} both wrote to it "
+                    "in the same step, but it has no reducer and can take only one value per step. "
+                    "Give it a reducer (Annotated[T, reducer]) or write it from one node."
+                ) from None
+            raise exc
+        if changed:
+            updated.add(k)
+    return updated
+
+
+def channel_values(channels: dict[str, BaseChannel]) -> dict[str, Any]:
+    """Every non-empty channel's value (what a checkpoint holds)."""
+    return {k: ch.value for k, ch in channels.items() if ch.value is not MISSING}

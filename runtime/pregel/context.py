@@ -1,0 +1,142 @@
+"""What a running node can reach: ``interrupt``, stream writers, ``once``, its config.
+
+Each task runs with ``CURRENT`` set to its TaskContext (a context variable, so it follows
+the node into threads and nested graphs).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from runtime.errors import GraphInterrupt
+from runtime.pregel.ids import interrupt_id
+from runtime.types import Interrupt
+
+if TYPE_CHECKING:
+    from runtime.pregel.algo import Task
+    from runtime.pregel.loop import Loop
+
+ONCE = "__once__"
+
+
+@dataclass(slots=True)
+class TaskContext:
+    """The running task, the loop that runs it, and what a resume handed to it."""
+
+    task: Task
+    loop: Loop
+    config: dict[str, Any]
+    resume: dict[str, Any] = field(default_factory=dict)
+    once: dict[str, Any] = field(default_factory=dict)
+    counter: int = 0
+    subgraph_calls: int = 0
+
+    def emit(self, mode: str, payload: Any) -> None:
+        self.loop.emit(mode, payload)
+
+    def message_metadata(self) -> dict[str, Any]:
+        loop = self.loop
+        return {
+            "langgraph_node": self.task.name,
+            "langgraph_step": loop.step,
+            "langgraph_triggers": list(self.task.triggers),
+            "langgraph_path": list(self.task.path),
+            "langgraph_checkpoint_ns": self.task.ns,
+            "thread_id": loop.thread_id,
+        }
+
+
+CURRENT: contextvars.ContextVar[TaskContext | None] = contextvars.ContextVar(
+    "switchyard_task", default=None
+)
+
+
+def interrupt(value: Any) -> Any:
+    """Pause the graph and show ``value`` to a human; returns the value they resume with.
+
+    The node runs again from its start on resume: the first ``interrupt()`` call returns
+    the first resume value, the second call the second, and so on. Wrap side effects that
+    come before an ``interrupt()`` in ``once`` so they do not run twice.
+    """
+    ctx = CURRENT.get()
+    if ctx is None:
+        raise RuntimeError("interrupt() can only be called inside a node of a running graph")
+    index = ctx.counter
+    ctx.counter += 1
+    iid = interrupt_id(ctx.task.ns, index)
+    if iid in ctx.resume:
+        return ctx.resume[iid]
+    raise GraphInterrupt((Interrupt(value=value, id=iid),))
+
+
+def once(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn(*args, **kwargs)`` once per task, even if the node re-runs on resume.
+
+    LangGraph re-runs a node from its start when an ``interrupt()`` in it is resumed, so a
+    side effect before the interrupt (an email, a payment) happens again. ``once`` saves
+    the result with the task's writes the first time and returns the saved result when the
+    node re-runs for the same task. ``name`` must be unique within the node; the result
+    must be serialisable.
+    """
+    ctx = CURRENT.get()
+    if ctx is None:
+        return fn(*args, **kwargs)
+    if name in ctx.once:
+        return ctx.once[name]
+    result = fn(*args, **kwargs)
+    ctx.once[name] = result
+    ctx.loop.save_once(ctx.task, name, result)
+    return result
+
+
+def _noop(_chunk: Any) -> None:
+    return None
+
+
+def get_stream_writer() -> Callable[[Any], None]:
+    """A function that sends a chunk to the ``custom`` stream mode (no-op outside a node)."""
+    ctx = CURRENT.get()
+    if ctx is None:
+        return _noop
+
+    def write(chunk: Any) -> None:
+        ctx.emit("custom", chunk)
+
+    return write
+
+
+def get_message_writer() -> Callable[[dict[str, Any]], None]:
+    """A function that sends an LLM message chunk to the ``messages`` stream mode.
+
+    Chunks are OpenAI-style dicts (``{"type": "AIMessageChunk", "id": ..., "content": "tok"}``);
+    each is emitted as ``(chunk, metadata)`` with the node, step and namespace.
+    """
+    ctx = CURRENT.get()
+    if ctx is None:
+        return _noop
+    meta = ctx.message_metadata()
+
+    def write(chunk: dict[str, Any]) -> None:
+        ctx.emit("messages", (chunk, meta))
+        mid = chunk.get("id") if isinstance(chunk, dict) else None
+        if mid is not None:
+            ctx.loop.streamed_message_ids.add(mid)
+
+    return write
+
+
+def get_config() -> dict[str, Any]:
+    """The config of the running node."""
+    ctx = CURRENT.get()
+    if ctx is None:
+        raise RuntimeError("get_config() can only be called inside a node of a running graph")
+    return ctx.config
+
+
+def get_store() -> Any:
+    """The store of the running graph (None when it has none)."""
+    ctx = CURRENT.get()
+    return None if ctx is None else ctx.loop.store

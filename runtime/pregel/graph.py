@@ -1,0 +1,550 @@
+"""CompiledStateGraph: run a graph (sync and async from one core) and read or edit its state."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import queue
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, CheckpointTuple
+from runtime.constants import CONF, END, START
+from runtime.errors import GraphInterrupt, InvalidUpdateError
+from runtime.pregel import algo
+from runtime.pregel.context import CURRENT, ONCE, TaskContext
+from runtime.pregel.loop import NO_WRITES, Loop, Sink
+from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
+
+DEFAULT_RECURSION_LIMIT = 25
+_SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES})
+
+
+class CompiledStateGraph:
+    """A validated graph, ready to run. Mirrors LangGraph's CompiledStateGraph API."""
+
+    def __init__(
+        self,
+        builder: Any,
+        *,
+        checkpointer: Any,
+        store: Any,
+        interrupt_before: Sequence[str],
+        interrupt_after: Sequence[str],
+        name: str,
+    ) -> None:
+        self.builder = builder
+        self.plan = algo.build_plan(builder)
+        self.checkpointer = checkpointer
+        self.store = store
+        self.interrupt_before_nodes = tuple(interrupt_before)
+        self.interrupt_after_nodes = tuple(interrupt_after)
+        self.name = name
+
+    # --- running -------------------------------------------------------------------
+
+    def _loop(
+        self,
+        config: dict[str, Any] | None,
+        sink: Sink,
+        *,
+        context: Any,
+        durability: str | None,
+        interrupt_before: Sequence[str] | None,
+        interrupt_after: Sequence[str] | None,
+    ) -> Loop:
+        config = dict(config or {})
+        parent = CURRENT.get()
+        if parent is not None and parent.loop.sink is not sink:
+            parent = None  # an unrelated graph run from inside a node with its own stream
+        checkpointer = self.checkpointer
+        ns = ""
+        if parent is not None:
+            if checkpointer is None or checkpointer is True:
+                checkpointer = parent.loop.checkpointer
+            elif checkpointer is False:
+                checkpointer = None
+            ns = parent.task.ns
+            if parent.subgraph_calls:
+                ns = f"{ns}#{parent.subgraph_calls}"
+            parent.subgraph_calls += 1
+            pconf = parent.config.get(CONF) or {}
+            config = {**parent.config, **{k: v for k, v in config.items() if k != CONF}}
+            config[CONF] = {**pconf, "checkpoint_ns": ns}
+            context = context if context is not None else parent.loop.context
+            durability = durability or parent.loop.durability
+        elif checkpointer is True or checkpointer is False:
+            checkpointer = None
+        conf = config.get(CONF) or {}
+        if checkpointer is not None and not conf.get("thread_id"):
+            raise ValueError(
+                "Checkpointer requires one or more of the following 'configurable' keys: "
+                "thread_id (this graph has a checkpointer, so invoke it with "
+                "config={'configurable': {'thread_id': ...}})"
+            )
+        return Loop(
+            self,
+            config=config,
+            sink=sink,
+            checkpointer=checkpointer,
+            store=self.store if self.store is not None else (parent.loop.store if parent else None),
+            durability=durability or "async",
+            interrupt_before=self.interrupt_before_nodes
+            if interrupt_before is None
+            else interrupt_before,
+            interrupt_after=self.interrupt_after_nodes
+            if interrupt_after is None
+            else interrupt_after,
+            context=context,
+            parent=parent,
+            ns=ns,
+            recursion_limit=int(config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)),
+        )
+
+    async def astream(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: str | Sequence[str] | None = None,
+        subgraphs: bool = False,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
+        durability: str | None = None,
+        **_ignored: Any,
+    ) -> AsyncIterator[Any]:
+        """Run the graph, yielding stream chunks as LangGraph does for the same arguments."""
+        modes, single = _modes(stream_mode)
+        parent = CURRENT.get()
+        sink = parent.loop.sink if parent is not None else Sink(set(modes), subgraphs)
+        if parent is not None:
+            outcome = await self._nested(
+                input, config, sink, context, durability, interrupt_before, interrupt_after
+            )
+            yield outcome
+            return
+        loop = self._loop(
+            config,
+            sink,
+            context=context,
+            durability=durability,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+        )
+        done = object()
+        runner = asyncio.ensure_future(loop.run(input))
+        runner.add_done_callback(lambda _f: sink.queue.put_nowait(done))
+        try:
+            while True:
+                item = await sink.queue.get()
+                if item is done:
+                    break
+                ns, mode, payload = item
+                if mode not in modes:
+                    continue
+                if single:
+                    yield (ns, payload) if subgraphs else payload
+                else:
+                    yield (ns, mode, payload) if subgraphs else (mode, payload)
+            outcome = runner.result()
+            if outcome.interrupts and "values" in modes and "updates" not in modes:
+                chunk = {"__interrupt__": tuple(outcome.interrupts)}
+                if single:
+                    yield ((), chunk) if subgraphs else chunk
+                else:
+                    yield ((), "values", chunk) if subgraphs else ("values", chunk)
+        finally:
+            if not runner.done():
+                runner.cancel()
+                try:
+                    await runner
+                except (asyncio.CancelledError, Exception):  # noqa: BLE001 - already reported or cancelled
+                    pass
+
+    async def _nested(self, input, config, sink, context, durability, before, after):  # noqa: ANN001
+        loop = self._loop(
+            config,
+            sink,
+            context=context,
+            durability=durability,
+            interrupt_before=before,
+            interrupt_after=after,
+        )
+        outcome = await loop.run(input)
+        if outcome.status == "interrupted":
+            raise GraphInterrupt(outcome.interrupts)
+        return outcome.values
+
+    async def ainvoke(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        context: Any = None,
+        stream_mode: str | Sequence[str] = "values",
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
+        durability: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run the graph to its end (or an interrupt) and return the final state.
+
+        When the run paused on ``interrupt()``, the state has an ``__interrupt__`` key with
+        the pending interrupts.
+        """
+        parent = CURRENT.get()
+        if parent is not None:
+            return await self._nested(
+                input,
+                config,
+                parent.loop.sink,
+                context,
+                durability,
+                interrupt_before,
+                interrupt_after,
+            )
+        if stream_mode != "values":
+            return [
+                c
+                async for c in self.astream(
+                    input,
+                    config,
+                    context=context,
+                    stream_mode=stream_mode,
+                    interrupt_before=interrupt_before,
+                    interrupt_after=interrupt_after,
+                    durability=durability,
+                    **kwargs,
+                )
+            ]
+        sink = Sink(set(), False)
+        loop = self._loop(
+            config,
+            sink,
+            context=context,
+            durability=durability,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
+        )
+        outcome = await loop.run(input)
+        if outcome.interrupts:
+            return {**outcome.values, "__interrupt__": list(outcome.interrupts)}
+        return outcome.values
+
+    def invoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """Synchronous ``ainvoke``."""
+        return run_sync(self.ainvoke(input, config, **kwargs))
+
+    def stream(
+        self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Iterator[Any]:
+        """Synchronous ``astream``."""
+        return iterate_sync(self.astream(input, config, **kwargs))
+
+    # --- state ---------------------------------------------------------------------
+
+    def _require_checkpointer(self) -> Any:
+        cp = self.checkpointer
+        if cp is None or cp is True or cp is False:
+            raise ValueError("No checkpointer set: compile the graph with checkpointer=...")
+        return cp
+
+    async def aget_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        """The state at the checkpoint ``config`` names, or the thread's latest."""
+        cp = self._require_checkpointer()
+        saved = await cp.aget_tuple(_with_ns(config))
+        if saved is None:
+            return StateSnapshot({}, (), config, None, None, None, (), ())
+        return await self._snapshot(cp, saved, subgraphs)
+
+    def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        return run_sync(self.aget_state(config, subgraphs=subgraphs))
+
+    async def aget_state_history(
+        self,
+        config: dict[str, Any],
+        *,
+        filter: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[StateSnapshot]:
+        """Snapshots of a thread, newest first."""
+        cp = self._require_checkpointer()
+        async for saved in cp.alist(_with_ns(config), filter=filter, before=before, limit=limit):
+            yield await self._snapshot(cp, saved, False)
+
+    def get_state_history(self, config: dict[str, Any], **kwargs: Any) -> Iterator[StateSnapshot]:
+        return iterate_sync(self.aget_state_history(config, **kwargs))
+
+    async def _snapshot(self, cp: Any, saved: CheckpointTuple, subgraphs: bool) -> StateSnapshot:
+        plan = self.plan
+        ckpt = saved.checkpoint
+        conf = saved.config[CONF]
+        ns = conf.get("checkpoint_ns", "")
+        channels = algo.new_channels(plan, ckpt.channel_values)
+        step = int(saved.metadata.get("step", -1)) + 1
+        tasks = algo.prepare_tasks(plan, channels, ckpt.id, step, ns, with_input=False)
+        errors: dict[str, Any] = {}
+        interrupts: dict[str, list[Interrupt]] = {}
+        results: dict[str, dict[str, Any]] = {}
+        for tid, ch, value in saved.pending_writes:
+            if ch == ERROR:
+                errors[tid] = value
+            elif ch == INTERRUPT:
+                interrupts.setdefault(tid, []).extend(value)
+            elif ch not in _SPECIAL_WRITES and not ch.startswith(ONCE):
+                results.setdefault(tid, {})
+                if ch in plan.schema.key_set:
+                    results[tid][ch] = value
+        out: list[PregelTask] = []
+        nxt: list[str] = []
+        for t in tasks:
+            state: Any = None
+            spec = plan.nodes.get(t.name)
+            if spec is not None and spec.is_graph:
+                sub_cfg = {CONF: {"thread_id": conf["thread_id"], "checkpoint_ns": t.ns}}
+                state = sub_cfg
+                if subgraphs:
+                    sub = await cp.aget_tuple(sub_cfg)
+                    if sub is not None:
+                        state = await spec.fn._snapshot(cp, sub, True)
+            out.append(
+                PregelTask(
+                    t.id,
+                    t.name,
+                    t.path,
+                    errors.get(t.id),
+                    tuple(interrupts.get(t.id, ())),
+                    state,
+                    results.get(t.id),
+                )
+            )
+            if t.id not in results:
+                nxt.append(t.name)
+        all_interrupts = tuple(i for t in out for i in t.interrupts)
+        return StateSnapshot(
+            values=algo.read_state(plan, channels),
+            next=tuple(nxt),
+            config=saved.config,
+            metadata=saved.metadata,
+            created_at=ckpt.ts,
+            parent_config=saved.parent_config,
+            tasks=tuple(out),
+            interrupts=all_interrupts,
+        )
+
+    async def aupdate_state(
+        self,
+        config: dict[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Write ``values`` as if node ``as_node`` returned them, in a new checkpoint.
+
+        On the latest checkpoint the new one has source ``update``; on an older one it
+        starts a new branch (source ``fork``) and leaves the old branch as it was.
+        """
+        cp = self._require_checkpointer()
+        config = _with_ns(config)
+        conf = config[CONF]
+        sink = Sink(set(), False)
+        loop = self._loop(
+            {**config, CONF: {k: v for k, v in conf.items()}},
+            sink,
+            context=None,
+            durability="sync",
+            interrupt_before=(),
+            interrupt_after=(),
+        )
+        loop.aloop = asyncio.get_running_loop()
+        loop.thread = threading.get_ident()
+        saved = await loop._load()
+        source = "update"
+        if saved is not None and conf.get("checkpoint_id"):
+            latest = await cp.aget_tuple(
+                {CONF: {"thread_id": conf["thread_id"], "checkpoint_ns": loop.ns}}
+            )
+            if latest is not None and latest.checkpoint.id != saved.checkpoint.id:
+                source = "fork"
+        node = as_node or self._infer_as_node(saved)
+        if node not in self.plan.nodes and node not in (START, END):
+            raise InvalidUpdateError(f"as_node {node!r} is not a node of this graph")
+        writes: list[tuple[str, Any]] = []
+        if node != END and values is not None:
+            state_writes, gotos = algo.state_update_writes(self.plan, node, values)
+            writes.extend(state_writes)
+            writes.extend(algo.destination_writes(self.plan, node, gotos))
+        if node != END:
+            writes.extend(self.plan.edge_writes.get(node, ()))
+            branches = self.plan.branches.get(node)
+            if branches:
+                from runtime.pregel.task import _branch_writes_of
+
+                state = algo.local_state(self.plan, loop.channels, writes)
+                fake = algo.Task(task_id or "", node, ("update",), None, (), loop.ns)
+                ctx = TaskContext(task=fake, loop=loop, config=config)
+                writes.extend(
+                    await _branch_writes_of(ctx, node, branches, self.plan.schema.to_input(state))
+                )
+        task = algo.Task(task_id or "", node, ("update",), None, (), loop.ns, writes=writes)
+        loop.dirty |= algo.apply_writes(self.plan, loop.channels, [task])
+        loop.ran = [node]
+        step = loop.step if saved is not None else -1
+        await loop._checkpoint(source, step)
+        if source != "loop":
+            pass
+        await loop._flush()
+        return loop.saved_config or {}
+
+    def update_state(
+        self,
+        config: dict[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        return run_sync(self.aupdate_state(config, values, as_node, task_id))
+
+    def _infer_as_node(self, saved: CheckpointTuple | None) -> str:
+        if saved is None:
+            return START
+        ran = saved.metadata.get("nodes") or []
+        if len(ran) == 1:
+            return ran[0]
+        if not ran and saved.metadata.get("source") == "input":
+            return START
+        if len(self.plan.order) == 1:
+            return self.plan.order[0]
+        raise InvalidUpdateError(
+            "Ambiguous update: the last step ran "
+            + (", ".join(repr(n) for n in ran) if ran else "no node")
+            + "; pass as_node= to say which node the update comes from"
+        )
+
+    # --- introspection -------------------------------------------------------------
+
+    def get_graph(self, config: dict[str, Any] | None = None, *, xray: bool = False) -> Any:
+        """Nodes and edges as data (``to_json()``) and Mermaid text (``draw_mermaid()``)."""
+        from runtime.graph.introspect import describe
+
+        return describe(self.builder, self.name)
+
+    @property
+    def nodes(self) -> dict[str, Any]:
+        return dict(self.plan.nodes)
+
+    def with_config(
+        self, config: dict[str, Any] | None = None, **kwargs: Any
+    ) -> CompiledStateGraph:
+        return self
+
+
+def _with_ns(config: dict[str, Any]) -> dict[str, Any]:
+    conf = dict(config.get(CONF) or {})
+    if not conf.get("thread_id"):
+        raise ValueError(
+            "config needs {'configurable': {'thread_id': ...}} to read or update a thread's state"
+        )
+    conf.setdefault("checkpoint_ns", "")
+    return {**config, CONF: conf}
+
+
+def _modes(stream_mode: str | Sequence[str] | None) -> tuple[list[str], bool]:
+    if stream_mode is None:
+        stream_mode = "values"
+    single = isinstance(stream_mode, str)
+    modes = [stream_mode] if single else list(stream_mode)
+    for m in modes:
+        if m not in STREAM_MODES:
+            raise ValueError(
+                f"unknown stream mode {m!r}; use one of {', '.join(sorted(STREAM_MODES))}"
+            )
+    return modes, single
+
+
+# --- sync wrappers: one async core, run on a per-thread event loop -----------------
+
+_local = threading.local()
+_HELPERS = concurrent.futures.ThreadPoolExecutor(
+    max_workers=8, thread_name_prefix="switchyard-sync"
+)
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _local.loop = loop
+    return loop
+
+
+def _in_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def run_sync(coro: Any) -> Any:
+    """Run a coroutine to completion from synchronous code (also from inside a loop's thread)."""
+    if _in_running_loop():
+        ctx = contextvars.copy_context()
+        return _HELPERS.submit(ctx.run, lambda: _thread_loop().run_until_complete(coro)).result()
+    return _thread_loop().run_until_complete(coro)
+
+
+def iterate_sync(agen: Any) -> Iterator[Any]:
+    """Iterate an async generator from synchronous code."""
+    if _in_running_loop():
+        yield from _iterate_in_helper(agen)
+        return
+    loop = _thread_loop()
+    try:
+        while True:
+            try:
+                item = loop.run_until_complete(agen.__anext__())
+            except StopAsyncIteration:
+                return
+            yield item
+    finally:
+        loop.run_until_complete(agen.aclose())
+
+
+def _iterate_in_helper(agen: Any) -> Iterator[Any]:
+    q: queue.Queue[Any] = queue.Queue(maxsize=64)
+    end = object()
+    stop = threading.Event()
+
+    def pump() -> None:
+        loop = _thread_loop()
+        try:
+            while not stop.is_set():
+                try:
+                    item = loop.run_until_complete(agen.__anext__())
+                except StopAsyncIteration:
+                    break
+                q.put((True, item))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+            q.put((False, exc))
+        finally:
+            loop.run_until_complete(agen.aclose())
+            q.put((True, end))
+
+    ctx = contextvars.copy_context()
+    fut = _HELPERS.submit(ctx.run, pump)
+    try:
+        while True:
+            ok, item = q.get()
+            if not ok:
+                raise item
+            if item is end:
+                break
+            yield item
+    finally:
+        stop.set()
+        fut.result()

@@ -1,0 +1,696 @@
+"""The loop: runs super-steps, saves checkpoints and writes, emits stream events.
+
+This is the only engine code that talks to a checkpointer or a stream. The step rules
+themselves live in ``runtime.pregel.algo``; running one task lives in ``runtime.pregel.task``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from runtime.channels import MISSING
+from runtime.checkpoint.base import (
+    ERROR,
+    INTERRUPT,
+    RESUME,
+    Blob,
+    Checkpoint,
+    CheckpointTuple,
+    make_config,
+)
+from runtime.constants import START
+from runtime.errors import (
+    CheckpointNotFoundError,
+    EmptyInputError,
+    GraphInterrupt,
+    GraphRecursionError,
+    InvalidUpdateError,
+    ParentCommand,
+    SerializationError,
+)
+from runtime.pregel import algo
+from runtime.pregel.context import ONCE, TaskContext
+from runtime.pregel.ids import checkpoint_id
+from runtime.types import Command, Interrupt
+
+if TYPE_CHECKING:
+    from runtime.pregel.graph import CompiledStateGraph
+
+NULL_TASK = "00000000-0000-0000-0000-000000000000"
+NO_WRITES = "__no_writes__"
+_SPECIAL = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES})
+
+
+class Sink:
+    """Where a run's stream events go: a queue read by ``astream``, safe from threads."""
+
+    def __init__(self, modes: set[str], subgraphs: bool) -> None:
+        self.modes = modes
+        self.subgraphs = subgraphs
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.loop = asyncio.get_running_loop()
+        self.thread = threading.get_ident()
+
+    def put(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
+        item = (ns, mode, payload)
+        if threading.get_ident() == self.thread:
+            self.queue.put_nowait(item)
+        else:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+
+
+class Outcome:
+    """How a run ended: ``done`` or ``interrupted``, with the state and interrupts."""
+
+    __slots__ = ("status", "values", "interrupts")
+
+    def __init__(self, status: str, values: dict[str, Any], interrupts: list[Interrupt]) -> None:
+        self.status = status
+        self.values = values
+        self.interrupts = interrupts
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+class Loop:
+    """One invocation of a compiled graph (root or nested)."""
+
+    def __init__(
+        self,
+        graph: CompiledStateGraph,
+        *,
+        config: dict[str, Any],
+        sink: Sink,
+        checkpointer: Any,
+        store: Any,
+        durability: str,
+        interrupt_before: Sequence[str],
+        interrupt_after: Sequence[str],
+        context: Any,
+        parent: TaskContext | None,
+        ns: str,
+        recursion_limit: int,
+    ) -> None:
+        self.graph = graph
+        self.plan = graph.plan
+        self.config = config
+        self.sink = sink
+        self.checkpointer = checkpointer
+        self.store = store
+        self.durability = durability
+        self.before = frozenset(graph.plan.order if "*" in interrupt_before else interrupt_before)
+        self.after = frozenset(graph.plan.order if "*" in interrupt_after else interrupt_after)
+        self.context = context
+        self.parent = parent
+        self.ns = ns
+        self.ns_tuple: tuple[str, ...] = tuple(ns.split("|")) if ns else ()
+        self.recursion_limit = recursion_limit
+        conf = config.get("configurable") or {}
+        self.thread_id = conf.get("thread_id")
+        self.requested_checkpoint = conf.get("checkpoint_id") if parent is None else None
+        self.metadata_extra = dict(config.get("metadata") or {})
+        self.channels = algo.new_channels(self.plan)
+        self.versions: dict[str, str] = {}
+        self.checkpoint_id: str | None = None
+        self.checkpoint_ts: str | None = None
+        self.saved_config: dict[str, Any] | None = None  # the newest checkpoint actually stored
+        self.step = -1
+        self.pending: list[tuple[str, str, Any]] = []
+        self.dirty: set[str] = set()
+        self.unsaved: set[str] = set()
+        self.stored: dict[str, tuple[str, Any, int]] = {}  # channel -> (version, list, len)
+        self.background: asyncio.Future[Any] | None = None
+        self.exit_writes: list[tuple[str, list[tuple[str, Any]]]] = []
+        self.unsaved_checkpoint: tuple[Checkpoint, dict[str, Any], dict[str, Any] | None] | None = (
+            None
+        )
+        self.streamed_message_ids: set[str] = set()
+        self.ran: list[str] = []
+        emit_all = parent is None or sink.subgraphs
+        self.wants = {m for m in sink.modes} if emit_all else {"messages"} & sink.modes
+
+    # --- events --------------------------------------------------------------------
+
+    def emit(self, mode: str, payload: Any) -> None:
+        if mode in self.wants:
+            self.sink.put(self.ns_tuple, mode, payload)
+
+    # --- entry ---------------------------------------------------------------------
+
+    async def run(self, input: Any) -> Outcome:
+        self.aloop = asyncio.get_running_loop()
+        self.thread = threading.get_ident()
+        try:
+            return await self._run(input)
+        finally:
+            await self._flush()
+
+    async def _run(self, input: Any) -> Outcome:
+        saved = await self._load()
+        resuming = False
+        if self.parent is not None and saved is not None and self._has_next():
+            # a nested graph re-run by its parent task: continue where it stopped
+            self._adopt_resume(self.parent.resume)
+            resuming = True
+        elif isinstance(input, Command):
+            if saved is None:
+                raise EmptyInputError(
+                    f"thread {self.thread_id!r} has no checkpoint to resume or update: start it "
+                    "with an input first"
+                )
+            await self._apply_command(input)
+            resuming = True
+        elif input is None:
+            if saved is None:
+                raise EmptyInputError(
+                    "received no input and there is no checkpoint to resume"
+                    + (f" for thread {self.thread_id!r}" if self.thread_id else "")
+                )
+            resuming = True
+        else:
+            await self._start_input(input)
+        if resuming and self.requested_checkpoint is not None:
+            # replaying a past checkpoint: re-execute its tasks instead of reusing their writes
+            self.pending = [w for w in self.pending if w[1] in (RESUME, INTERRUPT)]
+        return await self._steps(skip_before=resuming)
+
+    async def _load(self) -> CheckpointTuple | None:
+        if self.checkpointer is None:
+            return None
+        cfg = {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
+        if self.requested_checkpoint:
+            cfg["configurable"]["checkpoint_id"] = self.requested_checkpoint
+        saved = await self.checkpointer.aget_tuple(cfg)
+        if saved is None:
+            if self.requested_checkpoint:
+                raise CheckpointNotFoundError(
+                    f"checkpoint {self.requested_checkpoint!r} not found in thread {self.thread_id!r}"
+                )
+            return None
+        ckpt = saved.checkpoint
+        self.channels = algo.new_channels(self.plan, ckpt.channel_values)
+        self.versions = dict(ckpt.channel_versions)
+        for k, v in ckpt.channel_values.items():
+            if isinstance(v, list) and k in self.versions:
+                self.stored[k] = (self.versions[k], v, len(v))
+        self.checkpoint_id = ckpt.id
+        self.checkpoint_ts = ckpt.ts
+        self.saved_config = saved.config
+        self.step = int(saved.metadata.get("step", -1)) + 1
+        self.pending = list(saved.pending_writes)
+        return saved
+
+    def _has_next(self) -> bool:
+        return bool(
+            algo.prepare_tasks(
+                self.plan,
+                self.channels,
+                self.checkpoint_id or "",
+                self.step,
+                self.ns,
+                with_input=False,
+            )
+        )
+
+    async def _start_input(self, input: Any) -> None:
+        """New input: clear leftover control flow, put the input on START, checkpoint."""
+        for key in self.plan.control:
+            ch = self.channels[key]
+            if ch.value is not MISSING:
+                ch.value = MISSING
+                self.dirty.add(key)
+        self.channels[START].update([input])
+        self.dirty.add(START)
+        self.pending = []
+        await self._checkpoint("input", self.step if self.checkpoint_id else -1)
+
+    # --- resume --------------------------------------------------------------------
+
+    def pending_interrupts(self) -> dict[str, str]:
+        """interrupt id -> id of the task that raised it, for the current checkpoint."""
+        out: dict[str, str] = {}
+        for tid, ch, value in self.pending:
+            if ch == INTERRUPT:
+                for intr in value:
+                    out[intr.id if isinstance(intr, Interrupt) else intr["id"]] = tid
+        return out
+
+    def _resume_maps(self) -> dict[str, dict[str, Any]]:
+        return {tid: dict(v) for tid, ch, v in self.pending if ch == RESUME}
+
+    def _adopt_resume(self, resume: dict[str, Any]) -> None:
+        """Take the resume values a parent task holds for interrupts of this nested graph."""
+        owners = self.pending_interrupts()
+        maps = self._resume_maps()
+        for iid, value in resume.items():
+            tid = owners.get(iid)
+            if tid is not None:
+                maps.setdefault(tid, {})[iid] = value
+        self._set_resume_maps(maps, save=False)
+
+    def _set_resume_maps(self, maps: dict[str, dict[str, Any]], save: bool = True) -> None:
+        self.pending = [w for w in self.pending if w[1] != RESUME]
+        for tid, m in maps.items():
+            self.pending.append((tid, RESUME, m))
+            if save:
+                self._save_writes(tid, [(RESUME, m)], name=None)
+
+    async def _apply_command(self, cmd: Command) -> None:
+        if cmd.resume is not None:
+            owners = self.pending_interrupts()
+            if not owners:
+                raise InvalidUpdateError(
+                    f"there is no pending interrupt to resume in thread {self.thread_id!r}"
+                )
+            resume = cmd.resume
+            if isinstance(resume, dict) and resume and all(k in owners for k in resume):
+                given = dict(resume)
+            elif len(owners) == 1:
+                given = {next(iter(owners)): resume}
+            else:
+                raise InvalidUpdateError(
+                    f"{len(owners)} interrupts are pending in thread {self.thread_id!r} "
+                    f"(ids {', '.join(sorted(owners))}); resume them with "
+                    "Command(resume={interrupt_id: value, ...})"
+                )
+            maps = self._resume_maps()
+            for iid, value in given.items():
+                maps.setdefault(owners[iid], {})[iid] = value
+            self._set_resume_maps(maps)
+        writes, gotos = (
+            algo.state_update_writes(self.plan, "__input__", cmd)
+            if (cmd.update is not None or cmd.goto_list())
+            else ([], [])
+        )
+        if gotos:
+            writes = [*writes, *algo.destination_writes(self.plan, "Command", gotos)]
+        if writes:
+            null = algo.Task(NULL_TASK, "__input__", (), None, (), "", writes=list(writes))
+            self.dirty |= algo.apply_writes(self.plan, self.channels, [null])
+
+    # --- steps ---------------------------------------------------------------------
+
+    async def _steps(self, *, skip_before: bool) -> Outcome:
+        first = self.step
+        interrupts: list[Interrupt] = []
+        while True:
+            tasks = algo.prepare_tasks(
+                self.plan, self.channels, self.checkpoint_id or "", self.step, self.ns
+            )
+            if not tasks:
+                return self._outcome("done", [])
+            if self.step > first + self.recursion_limit:
+                raise GraphRecursionError(
+                    f"Recursion limit of {self.recursion_limit} reached without hitting a stop "
+                    "condition. Raise it with config {'recursion_limit': N} or check the graph "
+                    "for a cycle with no exit."
+                )
+            if not skip_before and any(t.name in self.before for t in tasks):
+                return self._outcome("interrupted", [])
+            skip_before = False
+            interrupts = await self._run_step(tasks)
+            if interrupts is not None:
+                return self._outcome("interrupted", interrupts)
+            self.dirty |= algo.apply_writes(self.plan, self.channels, tasks)
+            self.ran = [t.name for t in tasks]
+            await self._checkpoint("loop", self.step)
+            if "values" in self.wants:
+                self.emit("values", self.output_values())
+            if any(t.name in self.after for t in tasks):
+                return self._outcome("interrupted", [])
+
+    def _outcome(self, status: str, interrupts: list[Interrupt]) -> Outcome:
+        return Outcome(status, self.output_values(), interrupts)
+
+    def output_values(self) -> dict[str, Any]:
+        return algo.read_state(self.plan, self.channels, self.plan.output_keys)
+
+    def _match_pending(self, tasks: list[algo.Task]) -> dict[str, TaskContext]:
+        by_task: dict[str, list[tuple[str, Any]]] = {}
+        resume: dict[str, dict[str, Any]] = {}
+        once: dict[str, dict[str, Any]] = {}
+        failed: set[str] = set()
+        for tid, ch, value in self.pending:
+            if ch == RESUME:
+                resume[tid] = value
+            elif ch.startswith(ONCE):
+                once.setdefault(tid, {})[ch[len(ONCE) + 1 :]] = value
+            elif ch in (INTERRUPT, ERROR):
+                failed.add(tid)
+            else:
+                by_task.setdefault(tid, []).append((ch, value))
+        contexts: dict[str, TaskContext] = {}
+        for t in tasks:
+            if t.id in by_task and t.id not in failed:
+                t.writes = [w for w in by_task[t.id] if w[0] != NO_WRITES]
+                t.done = True
+                continue
+            contexts[t.id] = TaskContext(
+                task=t,
+                loop=self,
+                config=self._task_config(t),
+                resume=resume.get(t.id, {}),
+                once=once.get(t.id, {}),
+            )
+        return contexts
+
+    def _task_config(self, task: algo.Task) -> dict[str, Any]:
+        conf = dict(self.config.get("configurable") or {})
+        conf["checkpoint_ns"] = task.ns
+        conf.pop("checkpoint_id", None)
+        return {
+            **self.config,
+            "configurable": conf,
+            "metadata": {
+                **self.metadata_extra,
+                "langgraph_step": self.step,
+                "langgraph_node": task.name,
+                "langgraph_triggers": list(task.triggers),
+                "langgraph_path": list(task.path),
+                "langgraph_checkpoint_ns": task.ns,
+            },
+        }
+
+    async def _run_step(self, tasks: list[algo.Task]) -> list[Interrupt] | None:
+        """Run the tasks of one step. Returns the interrupts, or None when all finished.
+
+        Each task's writes are saved as soon as it finishes (in a step of several tasks),
+        so a crash re-runs only the tasks that had not finished.
+        """
+        from runtime.pregel.task import run_task
+
+        contexts = self._match_pending(tasks)
+        todo = [t for t in tasks if not t.done]
+        save_each = len(tasks) > 1 or self.durability == "sync"
+
+        async def one(t: algo.Task, inline: bool) -> tuple[bool, BaseException | None]:
+            if t.name != START:
+                self._emit_task_start(t)
+            start = time.perf_counter()
+            try:
+                await run_task(contexts[t.id], inline=inline)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - the loop decides what each failure means
+                elapsed = time.perf_counter() - start
+                if isinstance(exc, GraphInterrupt):
+                    self._save_writes(t.id, [(INTERRUPT, list(exc.interrupts))], name=t.name)
+                    self._emit_task_result(t, None, exc.interrupts, elapsed)
+                    if "updates" in self.wants:
+                        self.emit("updates", {"__interrupt__": tuple(exc.interrupts)})
+                elif not isinstance(exc, ParentCommand):
+                    self._save_writes(t.id, [(ERROR, _error_value(exc))], name=t.name)
+                    self._emit_task_result(t, exc, (), elapsed)
+                return False, exc
+            t.done = True
+            if save_each:
+                self._save_writes(t.id, t.writes or [(NO_WRITES, None)], name=t.name)
+            self._emit_task_result(t, None, (), time.perf_counter() - start)
+            return True, None
+
+        if len(todo) == 1:
+            results = [await one(todo[0], True)]
+        else:
+            results = await asyncio.gather(*(one(t, False) for t in todo))
+        interrupts: list[Interrupt] = []
+        error: BaseException | None = None
+        for t, (ok, exc) in zip(todo, results, strict=True):
+            if ok or exc is None:
+                continue
+            if isinstance(exc, GraphInterrupt):
+                interrupts.extend(exc.interrupts)
+            elif isinstance(exc, ParentCommand) and self.parent is None:
+                error = error or InvalidUpdateError(
+                    f"Node {t.name!r} returned Command(graph=Command.PARENT) but this graph has no parent"
+                )
+            else:
+                error = error or exc
+        if error is not None:
+            raise error
+        return interrupts or None
+
+    def _emit_task_start(self, t: algo.Task) -> None:
+        if "tasks" in self.wants or "debug" in self.wants:
+            payload = {"id": t.id, "name": t.name, "input": t.input, "triggers": list(t.triggers)}
+            self.emit("tasks", payload)
+            self.emit(
+                "debug",
+                {"type": "task", "timestamp": _now(), "step": self.step, "payload": payload},
+            )
+
+    def _emit_task_result(
+        self, t: algo.Task, exc: BaseException | None, intr: Sequence[Interrupt], elapsed: float
+    ) -> None:
+        if t.name == START:
+            return
+        if exc is None and not intr and "updates" in self.wants:
+            self.emit("updates", {t.name: t.update})
+        if "tasks" in self.wants or "debug" in self.wants:
+            payload = {
+                "id": t.id,
+                "name": t.name,
+                "error": None if exc is None else f"{type(exc).__name__}: {exc}",
+                "result": [w for w in t.writes if w[0] in self.plan.schema.key_set],
+                "interrupts": [i.to_dict() for i in intr],
+                "duration_ms": round(elapsed * 1000, 3),
+            }
+            self.emit("tasks", payload)
+            self.emit(
+                "debug",
+                {"type": "task_result", "timestamp": _now(), "step": self.step, "payload": payload},
+            )
+
+    # --- persistence ---------------------------------------------------------------
+
+    def _checkpoint_config(self, cid: str | None) -> dict[str, Any] | None:
+        if cid is None or self.thread_id is None:
+            return None
+        return make_config(str(self.thread_id), self.ns, cid)
+
+    async def _checkpoint(self, source: str, step: int) -> None:
+        """Create the checkpoint for the current channels and (per durability) save it."""
+        new_id = checkpoint_id()
+        for ch in self.dirty:
+            self.versions[ch] = new_id
+        self.unsaved |= self.dirty
+        self.dirty = set()
+        parent_id = self.checkpoint_id
+        self.checkpoint_id = new_id
+        self.checkpoint_ts = _now()
+        self.pending = []
+        metadata = {**self.metadata_extra, "source": source, "step": step, "parents": {}}
+        if source == "loop":
+            metadata["nodes"] = list(self.ran)
+        self.step = step + 1
+        if self.wants & {"checkpoints", "debug"}:
+            self._emit_checkpoint(new_id, parent_id, metadata)
+        if self.checkpointer is None:
+            return
+        ckpt = Checkpoint(id=new_id, ts=self.checkpoint_ts, channel_versions=dict(self.versions))
+        if self.durability == "exit":
+            self.unsaved_checkpoint = (ckpt, metadata, None)
+            return
+        blobs = self._blobs()
+        parent_cfg = self.saved_config or {
+            "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+        }
+        self.saved_config = self._checkpoint_config(new_id)
+        await self._schedule(self._put_checkpoint(parent_cfg, ckpt, metadata, blobs))
+
+    def _emit_checkpoint(self, cid: str, parent_id: str | None, metadata: dict[str, Any]) -> None:
+        tasks = algo.prepare_tasks(
+            self.plan, self.channels, cid, self.step, self.ns, with_input=False
+        )
+        payload = {
+            "config": self._checkpoint_config(cid) or {"configurable": {"checkpoint_id": cid}},
+            "parent_config": self._checkpoint_config(parent_id),
+            "values": self.output_values(),
+            "metadata": metadata,
+            "next": [t.name for t in tasks],
+            "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": None} for t in tasks],
+        }
+        self.emit("checkpoints", payload)
+        self.emit(
+            "debug",
+            {
+                "type": "checkpoint",
+                "timestamp": _now(),
+                "step": metadata["step"],
+                "payload": payload,
+            },
+        )
+
+    def _blobs(self) -> dict[str, Blob]:
+        blobs: dict[str, Blob] = {}
+        for ch in self.unsaved:
+            version = self.versions[ch]
+            value = self.channels[ch].value
+            if value is MISSING:
+                blobs[ch] = Blob(version, "empty")
+                self.stored.pop(ch, None)
+                continue
+            prev = self.stored.get(ch)
+            if isinstance(value, list):
+                if prev is not None and _extends(value, prev[1], prev[2]):
+                    blobs[ch] = Blob(version, "delta", value[prev[2] :], base=prev[0])
+                else:
+                    blobs[ch] = Blob(version, "full", value)
+                self.stored[ch] = (version, value, len(value))
+            else:
+                blobs[ch] = Blob(version, "full", value)
+                self.stored.pop(ch, None)
+        self.unsaved = set()
+        return blobs
+
+    async def _put_checkpoint(
+        self,
+        parent_cfg: dict[str, Any],
+        ckpt: Checkpoint,
+        metadata: dict[str, Any],
+        blobs: dict[str, Blob],
+    ) -> None:
+        try:
+            await self.checkpointer.aput(parent_cfg, ckpt, metadata, blobs)
+        except TypeError as exc:
+            raise self._serialisation_error(exc, {k: b.value for k, b in blobs.items()}) from exc
+
+    def _serialisation_error(
+        self, exc: Exception, values: dict[str, Any], node: str | None = None
+    ) -> SerializationError:
+        serde = self.checkpointer.serde
+        for channel, value in values.items():
+            try:
+                serde.dumps(value)
+            except TypeError as inner:
+                who = node or self._last_writer(channel)
+                return SerializationError(
+                    f"Node {who!r} wrote a value to channel {channel!r} that cannot be saved: {inner}"
+                )
+        return SerializationError(str(exc))
+
+    def _last_writer(self, channel: str) -> str:
+        return ", ".join(self.ran) or "?"
+
+    def _save_writes(
+        self, task_id: str, writes: list[tuple[str, Any]], *, name: str | None
+    ) -> None:
+        """Save a task's writes against the current checkpoint (per durability)."""
+        if self.checkpointer is None or self.checkpoint_id is None:
+            return
+        if self.durability == "exit":
+            self.exit_writes.append((task_id, writes))
+            return
+        cfg = self._checkpoint_config(self.checkpoint_id)
+        serde = self.checkpointer.serde
+        for channel, value in writes:
+            if channel in (INTERRUPT, ERROR, NO_WRITES):
+                continue
+            try:
+                serde.dumps(value)
+            except TypeError as exc:
+                raise SerializationError(
+                    f"Node {name!r} wrote a value to channel {channel!r} that cannot be saved: {exc}"
+                ) from exc
+        self._pending_saves.append(
+            asyncio.ensure_future(self._after_background(cfg, writes, task_id))
+        )
+
+    async def _after_background(
+        self, cfg: dict[str, Any], writes: list[tuple[str, Any]], task_id: str
+    ) -> None:
+        bg = self.background
+        if bg is not None:
+            await asyncio.shield(bg)
+        await self.checkpointer.aput_writes(cfg, writes, task_id)
+
+    def save_once(self, task: algo.Task, key: str, value: Any) -> None:
+        """Persist a ``once`` result right away (called from the node's thread)."""
+        if self.checkpointer is None or self.checkpoint_id is None:
+            return
+        cfg = self._checkpoint_config(self.checkpoint_id)
+        writes = [(f"{ONCE}:{key}", value)]
+        coro = self.checkpointer.aput_writes(cfg, writes, task.id)
+        if threading.get_ident() == self.thread:
+            self._pending_saves.append(asyncio.ensure_future(coro))
+        else:  # a sync node in a worker thread: wait until it is stored
+            asyncio.run_coroutine_threadsafe(coro, self.aloop).result()
+
+    @property
+    def _pending_saves(self) -> list[Any]:
+        saves = self.__dict__.get("_saves")
+        if saves is None:
+            saves = []
+            self.__dict__["_saves"] = saves
+        return saves
+
+    async def _schedule(self, coro: Any) -> None:
+        """Run a checkpoint save after the queued write saves, per durability."""
+        writes = list(self._pending_saves)
+        self._pending_saves.clear()
+
+        async def chain(prev: asyncio.Future[Any] | None) -> None:
+            if prev is not None:
+                await prev
+            for w in writes:
+                await w
+            await coro
+
+        prev = self.background
+        if self.durability == "sync":
+            if prev is not None:
+                self.background = None
+                await prev
+            await chain(None)
+            return
+        self.background = asyncio.ensure_future(chain(prev))
+        if prev is not None and not prev.done():
+            await prev  # bounded: at most one save in flight while the next step runs
+
+    async def _flush(self) -> None:
+        """Wait for background saves; with durability exit, save the final checkpoint now."""
+        try:
+            if self.durability == "exit" and self.checkpointer is not None:
+                if self.unsaved_checkpoint is not None:
+                    ckpt, metadata, _ = self.unsaved_checkpoint
+                    ckpt.channel_versions = dict(self.versions)
+                    parent_cfg = self.saved_config or {
+                        "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+                    }
+                    await self._put_checkpoint(parent_cfg, ckpt, metadata, self._blobs())
+                    self.saved_config = self._checkpoint_config(ckpt.id)
+                    self.unsaved_checkpoint = None
+                cfg = self._checkpoint_config(self.checkpoint_id)
+                for tid, writes in self.exit_writes:
+                    await self.checkpointer.aput_writes(cfg, writes, tid)
+                self.exit_writes = []
+            if self.background is not None:
+                bg, self.background = self.background, None
+                await bg
+            for w in self._pending_saves:
+                await w
+            self._pending_saves.clear()
+        finally:
+            for w in self._pending_saves:
+                w.cancel()
+            self._pending_saves.clear()
+
+
+def _extends(new: list[Any], old: list[Any], length: int) -> bool:
+    """Whether ``new`` starts with the first ``length`` items of ``old`` (same objects)."""
+    if len(new) < length or len(old) < length:
+        return False
+    for i in range(length):
+        if new[i] is not old[i]:
+            return False
+    return True
+
+
+def _error_value(exc: BaseException) -> dict[str, Any]:
+    return {"type": type(exc).__name__, "message": str(exc)}

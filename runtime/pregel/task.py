@@ -1,0 +1,176 @@
+"""Running one task: call the node with what it asks for, retry, turn its output into writes."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import functools
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from runtime.constants import START
+from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
+from runtime.graph.state import Branch, NodeSpec
+from runtime.pregel import algo
+from runtime.pregel.context import CURRENT, TaskContext, get_stream_writer
+from runtime.types import Command, RetryPolicy, Runtime
+
+_POOL = concurrent.futures.ThreadPoolExecutor(
+    max_workers=min(32, (os.cpu_count() or 1) + 8), thread_name_prefix="switchyard-node"
+)
+
+
+async def run_task(ctx: TaskContext, *, inline: bool) -> None:
+    """Run ``ctx.task`` to completion, filling ``task.writes`` and ``task.update``.
+
+    Raises GraphInterrupt (paused), ParentCommand (for the parent graph) or the node's
+    own exception after its retry policy gave up. The exception gets a note naming the node.
+    """
+    task = ctx.task
+    loop = ctx.loop
+    plan = loop.plan
+    if task.name == START:
+        task.writes = _input_writes(loop, task.input)
+        task.update = None
+        if START in plan.branches:
+            task.writes.extend(await _branch_writes(ctx, plan.branches[START], task.writes))
+        return
+    spec = plan.nodes[task.name]
+    attempt = 0
+    while True:
+        ctx.counter = 0
+        try:
+            output = await _call_node(ctx, spec, inline)
+            state_writes, gotos = algo.state_update_writes(plan, task.name, output)
+            break
+        except (GraphInterrupt, ParentCommand):
+            raise
+        except Exception as exc:
+            policy = _policy_for(spec.retry_policy, exc)
+            attempt += 1
+            if policy is None or attempt >= policy.max_attempts:
+                if not isinstance(exc, InvalidUpdateError):
+                    exc.add_note(f"During task with name {task.name!r} and id {task.id!r}")
+                raise
+            await asyncio.sleep(policy.delay(attempt))
+    task.update = output.update if isinstance(output, Command) else output
+    writes = list(state_writes)
+    writes.extend(plan.edge_writes.get(task.name, ()))
+    if gotos:
+        writes.extend(algo.destination_writes(plan, task.name, gotos))
+    branches = plan.branches.get(task.name)
+    if branches:
+        writes.extend(await _branch_writes(ctx, branches, writes))
+    task.writes = writes
+
+
+def _input_writes(loop: Any, value: Any) -> list[tuple[str, Any]]:
+    """The start task: the input's state keys, then the edges from START."""
+    plan = loop.plan
+    if isinstance(value, dict):
+        items = value
+    else:
+        items = plan.schema.from_object(value)
+        if items is None:
+            raise InvalidUpdateError(
+                f"Expected a dict (or an instance of the state schema) as input, got {type(value).__name__}"
+            )
+    keys = set(plan.input_keys)
+    writes = [(k, v) for k, v in items.items() if k in keys]
+    writes.extend(plan.edge_writes.get(START, ()))
+    return writes
+
+
+async def _branch_writes_of(
+    ctx: TaskContext, source: str, branches: Sequence[Branch], state: Any
+) -> list[tuple[str, Any]]:
+    plan = ctx.loop.plan
+    writes: list[tuple[str, Any]] = []
+    for branch in branches:
+        args = (state, ctx.config) if branch.wants_config else (state,)
+        result = branch.path(*args)
+        if asyncio.iscoroutine(result):
+            result = await result
+        writes.extend(
+            algo.destination_writes(plan, source, algo.branch_destinations(branch, source, result))
+        )
+    return writes
+
+
+async def _branch_writes(
+    ctx: TaskContext, branches: Sequence[Branch], writes: list[tuple[str, Any]]
+) -> list[tuple[str, Any]]:
+    loop = ctx.loop
+    state = algo.local_state(loop.plan, loop.channels, writes)
+    return await _branch_writes_of(ctx, ctx.task.name, branches, loop.plan.schema.to_input(state))
+
+
+def _policy_for(
+    policy: RetryPolicy | Sequence[RetryPolicy] | None, exc: Exception
+) -> RetryPolicy | None:
+    if policy is None:
+        return None
+    policies = [policy] if isinstance(policy, RetryPolicy) else list(policy)
+    for p in policies:
+        if p.should_retry(exc):
+            return p
+    return None
+
+
+def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
+    out = []
+    loop = ctx.loop
+    for name in names:
+        if name == "config":
+            out.append(ctx.config)
+        elif name == "runtime":
+            out.append(
+                Runtime(context=loop.context, store=loop.store, stream_writer=get_stream_writer())
+            )
+        elif name == "store":
+            out.append(loop.store)
+        elif name == "writer":
+            out.append(get_stream_writer())
+    return out
+
+
+async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
+    task = ctx.task
+    state = ctx.loop.plan.schema.to_input(task.input) if task.path[0] == "pull" else task.input
+    if spec.is_graph:
+        token = CURRENT.set(ctx)
+        try:
+            return await _call_subgraph(ctx, spec, task.input)
+        finally:
+            CURRENT.reset(token)
+    context = contextvars.copy_context()
+    context.run(CURRENT.set, ctx)
+    if spec.positional or spec.kwargs:
+        positional = _injections(ctx, spec.positional)
+        keyword = dict(zip(spec.kwargs, _injections(ctx, spec.kwargs), strict=True))
+        call = functools.partial(spec.fn, state, *positional, **keyword)
+    else:
+        call = functools.partial(spec.fn, state)
+    if spec.is_async:
+        return await asyncio.create_task(call(), context=context)
+    if inline:
+        result = context.run(call)
+    else:
+        result = await asyncio.get_running_loop().run_in_executor(_POOL, context.run, call)
+    if asyncio.iscoroutine(result):  # a sync-looking callable that returned a coroutine
+        result = await asyncio.create_task(result, context=context)
+    return result
+
+
+async def _call_subgraph(ctx: TaskContext, spec: NodeSpec, state: Any) -> Any:
+    """A compiled graph used as a node: run it nested, return the parent's keys of its output."""
+    try:
+        values = await spec.fn.ainvoke(state, ctx.config)
+    except ParentCommand as pc:
+        return Command(update=pc.command.update, goto=pc.command.goto, resume=pc.command.resume)
+    if not isinstance(values, dict):
+        return values
+    keys = ctx.loop.plan.schema.key_set
+    return {k: v for k, v in values.items() if k in keys}

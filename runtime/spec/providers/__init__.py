@@ -1,0 +1,56 @@
+"""LLM providers behind the ``llm`` node: one function ``chat(request, emit) -> reply`` each.
+
+Messages are OpenAI-style dicts; each provider converts them to its own wire format and
+streams text and tool-call pieces through ``emit`` as they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime.spec.tools import Tool
+
+# emit(text_delta, tool_call_chunks): called for every piece the model streams.
+Emit = Callable[[str, list[dict[str, Any]]], None]
+
+
+class ProviderError(RuntimeError):
+    """A provider that is not configured, unreachable, or answered nonsense."""
+
+
+@dataclass
+class ChatRequest:
+    """One chat completion to make."""
+
+    model: str
+    messages: list[dict[str, Any]]
+    tools: list[Tool] = field(default_factory=list)
+    temperature: float | None = None
+    max_tokens: int | None = None
+    response_schema: dict[str, Any] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    timeout: float = 60.0
+    script: list[dict[str, Any]] | None = None  # the fake provider's scripted replies
+
+
+@dataclass
+class ChatReply:
+    """The model's answer: text and OpenAI-style ``{"id", "name", "args"}`` tool calls."""
+
+    content: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+def get_provider(name: str) -> Callable[[ChatRequest, Emit], ChatReply]:
+    """The chat function of a provider; imports its client package only when used."""
+    if name == "fake":
+        from runtime.spec.providers.fake import chat
+    elif name == "openai":
+        from runtime.spec.providers.openai_chat import chat
+    elif name == "anthropic":
+        from runtime.spec.providers.anthropic_chat import chat
+    else:
+        raise ProviderError(f"unknown LLM provider {name!r}")
+    return chat

@@ -1,0 +1,597 @@
+"""The one safe language of graph specs: sandboxed Jinja2 templates and expressions.
+
+Specs come from browsers, so everything they can run is untrusted. We never use Python's
+``eval``/``exec``; templates and expressions go through an ImmutableSandboxedEnvironment
+subclass that additionally bounds the *work* a render may do:
+
+- a static check refuses private names and attributes (``__class__``, ``_x``), ``self``,
+  and statements that reach outside one template (macros, includes, imports, blocks);
+- every call, attribute/item access, loop iteration and intercepted operator spends from a
+  per-render budget, so nested loops cannot spin forever;
+- ``range`` is capped, ``*``/``**``/``+``/``%``/``~`` and size-taking filters and string
+  methods check the size of what they would build *before* building it;
+- the rendered output is streamed and cut off at a maximum length.
+
+Parsing is cheap and cached; compilation to Python bytecode (Jinja's own codegen) happens
+lazily on first use and is cached too, which keeps validation of large specs fast.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any
+
+from jinja2 import ChainableUndefined, Environment, nodes
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2.filters import FILTERS
+from jinja2.lexer import TOKEN_EOF, TokenStream, ignored_tokens
+from jinja2.nodes import EvalContext
+from jinja2.parser import Parser
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+
+MAX_OUTPUT = 1_000_000  # characters of rendered output or of any string/list built
+MAX_RANGE = 10_000  # items of one range()
+MAX_OPS = 200_000  # calls + attribute/item reads + loop iterations per render
+MAX_SOURCE = 50_000  # characters of one template or expression
+MAX_INT_BITS = 4_096  # operands of * and ** beyond this are refused (bignum DoS)
+
+
+class ExpressionError(ValueError):
+    """A template or expression that does not parse, is refused, or fails to evaluate.
+
+    ``line`` and ``column`` are 1-based positions in the source when known.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class SandboxViolation(ExpressionError):
+    """Raised when a template reaches for something the sandbox does not allow."""
+
+
+# -- the per-render work budget ------------------------------------------------------------
+
+
+class _Budget:
+    __slots__ = ("ops",)
+
+    def __init__(self) -> None:
+        self.ops = 0
+
+    def spend(self, n: int = 1) -> None:
+        self.ops += n
+        if self.ops > MAX_OPS:
+            raise SandboxViolation(
+                f"the template does too much work (more than {MAX_OPS} operations)"
+            )
+
+
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "switchyard_template_budget", default=None
+)
+
+
+def _spend(n: int = 1) -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.spend(n)
+
+
+def _check_size(size: int, what: str) -> None:
+    if size > MAX_OUTPUT:
+        raise SandboxViolation(f"{what} would be too large ({size} > {MAX_OUTPUT} items)")
+
+
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
+
+
+# -- guarded globals, filters and string methods -------------------------------------------
+
+
+def _safe_range(*args: int) -> Iterator[int]:
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise SandboxViolation(f"range() of {len(rng)} items exceeds the limit of {MAX_RANGE}")
+    for i in rng:
+        _spend()
+        yield i
+
+
+def _sy_iter(value: Any) -> Iterator[Any]:
+    # Wrapped around every {% for %} iterable by the AST transform below.
+    for item in value:
+        _spend()
+        yield item
+
+
+def _sy_concat(*parts: Any) -> str:
+    strings = [str(p) for p in parts]
+    _check_size(sum(len(s) for s in strings), "the joined string")
+    return "".join(strings)
+
+
+_WIDTH_RE = re.compile(r"[0-9]{5,}|\*")
+
+
+def _check_format_spec(fmt: Any) -> None:
+    # '%*d' and '{:>999999999}' build huge strings from tiny inputs; refuse wide fields.
+    if isinstance(fmt, str) and _WIDTH_RE.search(fmt):
+        raise SandboxViolation("format widths of 10000 or more (or '*') are not allowed")
+
+
+def _guard_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    owner = getattr(method, "__self__", None)
+    if not isinstance(owner, str | bytes):
+        return
+    name = getattr(method, "__name__", "")
+    values = list(args) + list(kwargs.values())
+    if name in ("ljust", "rjust", "center", "zfill"):
+        _check_size(max([v for v in values if isinstance(v, int)] or [0]), f"str.{name}()")
+    elif name == "expandtabs":
+        tab = values[0] if values and isinstance(values[0], int) else 8
+        _check_size(len(owner) + owner.count("\t") * tab, "str.expandtabs()")
+    elif name == "replace" and len(values) >= 2:
+        old, new = values[0], values[1]
+        hits = owner.count(old) if old else len(owner) + 1
+        _check_size(len(owner) + hits * _sized(new), "str.replace()")
+    elif name == "join" and values:
+        items = list(values[0]) if not isinstance(values[0], str) else list(values[0])
+        _check_size(sum(_sized(i) for i in items) + len(owner) * len(items), "str.join()")
+    elif name in ("format", "format_map"):
+        _check_format_spec(owner)
+
+
+def _filter_guard(name: str, pre: Callable[..., None] | None = None) -> Callable[..., Any]:
+    original = FILTERS[name]
+
+    @wraps(original)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _spend()
+        if pre is not None:
+            pre(*args, **kwargs)
+        result = original(*args, **kwargs)
+        if isinstance(result, str | list):
+            _check_size(len(result), f"the result of the '{name}' filter")
+        return result
+
+    return guarded
+
+
+def _value_arg(args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
+    # Filters marked pass_environment / pass_eval_context receive that object first.
+    if len(args) > 1 and isinstance(args[0], EvalContext | Environment):
+        return args[1], args[2:]
+    return (args[0] if args else None), args[1:]
+
+
+def _pre_width(*args: Any, **kwargs: Any) -> None:
+    value, rest = _value_arg(args)
+    width = rest[0] if rest else kwargs.get("width", 80)
+    if isinstance(width, int):
+        lines = str(value).count("\n") + 1
+        _check_size(len(str(value)) + width * lines, "the indented/centred string")
+    elif isinstance(width, str):
+        _check_size(len(str(value)) + len(width) * (str(value).count("\n") + 1), "indent")
+
+
+def _pre_count_arg(*args: Any, **kwargs: Any) -> None:
+    _, rest = _value_arg(args)
+    for v in list(rest) + list(kwargs.values()):
+        if isinstance(v, int) and v > MAX_RANGE:
+            raise SandboxViolation(f"a count of {v} exceeds the limit of {MAX_RANGE}")
+
+
+def _pre_replace(*args: Any, **kwargs: Any) -> None:
+    value, rest = _value_arg(args)
+    s = str(value)
+    old = str(rest[0]) if rest else ""
+    new = str(rest[1]) if len(rest) > 1 else ""
+    hits = s.count(old) if old else len(s) + 1
+    _check_size(len(s) + hits * len(new), "the replaced string")
+
+
+def _pre_join(*args: Any, **kwargs: Any) -> None:
+    value, rest = _value_arg(args)
+    sep = str(rest[0]) if rest else str(kwargs.get("d", ""))
+    items = list(value) if isinstance(value, list | tuple) else []
+    _check_size(sum(_sized(i) for i in items) + len(sep) * len(items), "the joined string")
+
+
+def _pre_format(*args: Any, **kwargs: Any) -> None:
+    value, _ = _value_arg(args)
+    _check_format_spec(value)
+
+
+def _pre_wordwrap(*args: Any, **kwargs: Any) -> None:
+    value, rest = _value_arg(args)
+    wrap = kwargs.get("wrapstring") or (rest[2] if len(rest) > 2 else "\n")
+    _check_size(len(str(value)) * (1 + len(str(wrap))), "the wrapped string")
+
+
+def _pre_tojson(*args: Any, **kwargs: Any) -> None:
+    _, rest = _value_arg(args)
+    indent = kwargs.get("indent", rest[0] if rest else None)
+    if isinstance(indent, int) and indent > 16:
+        raise SandboxViolation("tojson indent above 16 is not allowed")
+
+
+def _fromjson(value: Any) -> Any:
+    _spend()
+    return json.loads(value)
+
+
+_SAFE_FILTERS = (
+    "abs attr capitalize count d default dictsort e escape first float forceescape "
+    "groupby int items last length list lower map max min reject rejectattr reverse "
+    "round safe select selectattr sort string striptags sum title trim truncate unique "
+    "upper urlencode wordcount xmlattr filesizeformat"
+).split()
+_GUARDED_FILTERS: dict[str, Callable[..., None]] = {
+    "center": _pre_width,
+    "indent": _pre_width,
+    "batch": _pre_count_arg,
+    "slice": _pre_count_arg,
+    "replace": _pre_replace,
+    "join": _pre_join,
+    "format": _pre_format,
+    "wordwrap": _pre_wordwrap,
+    "tojson": _pre_tojson,
+}
+
+
+# -- the environment ----------------------------------------------------------------------
+
+
+class SwitchyardSandbox(ImmutableSandboxedEnvironment):
+    """ImmutableSandboxedEnvironment that also bounds the work and size of a render."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+
+    def __init__(self) -> None:
+        super().__init__(undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True)
+        self.globals.clear()
+        self.globals.update({"range": _safe_range, "dict": dict})
+        self.filters = {n: _filter_guard(n) for n in _SAFE_FILTERS if n in FILTERS}
+        self.filters.update({n: _filter_guard(n, pre) for n, pre in _GUARDED_FILTERS.items()})
+        self.filters["fromjson"] = _fromjson
+        self.tests = dict(self.tests)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        # The default returns an Undefined that fails only when used; with chainable
+        # undefineds that would be silent. Refuse at the point of access instead.
+        raise SandboxViolation(
+            f"access to attribute {attribute!r} of a {type(obj).__name__!r} is not allowed"
+        )
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _spend()
+        if isinstance(obj, str) and attribute in ("format", "format_map"):
+            _check_format_spec(obj)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _spend()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _spend()
+        _guard_str_method(__obj, args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, str | list):
+            _check_size(len(result), "the result of a call")
+        return result
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _spend()
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int):
+                    _check_size(len(seq) * n, "the repeated sequence")
+            _check_int_bits(left, right)
+        elif operator == "**":
+            _check_int_bits(left, right)
+            if isinstance(right, int) and isinstance(left, int) and abs(left) > 1:
+                if right * max(abs(left).bit_length(), 1) > MAX_INT_BITS:
+                    raise SandboxViolation("the power is too large to compute")
+        elif operator == "+":
+            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+                _check_size(len(left) + len(right), "the concatenation")
+        elif operator == "%" and isinstance(left, str):
+            _check_format_spec(left)
+        return super().call_binop(context, operator, left, right)
+
+
+def _check_int_bits(left: Any, right: Any) -> None:
+    for v in (left, right):
+        if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+            raise SandboxViolation("numbers this large are not allowed")
+
+
+_env = SwitchyardSandbox()
+
+# -- static checks and AST rewriting -------------------------------------------------------
+
+_FORBIDDEN_STATEMENTS: dict[type[nodes.Node], str] = {
+    nodes.Macro: "macros",
+    nodes.CallBlock: "call blocks",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extends",
+    nodes.Block: "blocks",
+}
+
+
+def _refuse(message: str, node: nodes.Node) -> SandboxViolation:
+    return SandboxViolation(message, line=getattr(node, "lineno", None))
+
+
+def _static_check(tree: nodes.Node) -> None:
+    for node in [tree, *tree.find_all(nodes.Node)]:
+        for kind, label in _FORBIDDEN_STATEMENTS.items():
+            if isinstance(node, kind):
+                raise _refuse(f"{label} are not allowed in templates", node)
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            raise _refuse(f"access to attribute {node.attr!r} is not allowed", node)
+        if (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+            and node.arg.value.startswith("_")
+        ):
+            raise _refuse(f"access to item {node.arg.value!r} is not allowed", node)
+        if isinstance(node, nodes.Name) and (node.name.startswith("_") or node.name == "self"):
+            raise _refuse(f"the name {node.name!r} is not allowed", node)
+        if isinstance(node, nodes.Filter | nodes.Test):
+            if node.name == "attr" and any(
+                isinstance(a, nodes.Const) and str(a.value).startswith("_") for a in node.args
+            ):
+                raise _refuse("access to private attributes is not allowed", node)
+            table = _env.filters if isinstance(node, nodes.Filter) else _env.tests
+            if node.name not in table:
+                kind = "filter" if isinstance(node, nodes.Filter) else "test"
+                raise _refuse(f"there is no {kind} named {node.name!r}", node)
+
+
+class _Rewrite(NodeTransformer):
+    """Routes loop iterables and ``~`` through budgeted helpers."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Call(
+            nodes.Name("_sy_iter", "load"), [node.iter], [], None, None, lineno=node.lineno
+        )
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Call(
+            nodes.Name("_sy_concat", "load"), list(node.nodes), [], None, None, lineno=node.lineno
+        )
+
+
+_HELPERS = {"_sy_iter": _sy_iter, "_sy_concat": _sy_concat}
+
+
+# -- parsing (with positions) --------------------------------------------------------------
+
+
+def _positioned_stream(source: str, state: str | None) -> tuple[TokenStream, dict[int, int]]:
+    """Tokenise ``source`` remembering each token's character offset.
+
+    Jinja tokens carry only line numbers; expressions are usually one line, so a column is
+    what a person needs to find the mistake.
+    """
+    offsets: dict[int, int] = {}
+    position = {"raw": 0}
+    lexer = _env.lexer
+
+    def raw() -> Iterator[tuple[int, str, str]]:
+        for lineno, kind, value in lexer.tokeniter(source, None, None, state):
+            start = position["raw"]
+            position["raw"] = start + len(value)
+            position["start"] = start
+            yield lineno, kind, value
+
+    def wrapped() -> Iterator[Any]:
+        for token in lexer.wrap(_skip_ignored(raw())):
+            offsets[id(token)] = position.get("start", 0)
+            yield token
+
+    stream = TokenStream(wrapped(), None, None)
+    offsets[-1] = len(source)
+    return stream, offsets
+
+
+def _skip_ignored(stream: Iterable[tuple[int, str, str]]) -> Iterator[tuple[int, str, str]]:
+    for item in stream:
+        if item[1] not in ignored_tokens:
+            yield item
+
+
+def _column_of(source: str, offset: int) -> int:
+    line_start = source.rfind("\n", 0, offset) + 1
+    return offset - line_start + 1
+
+
+@lru_cache(maxsize=4096)
+def parse_expression(source: str) -> nodes.Expr:
+    """Parse and statically check an expression; raises ExpressionError with a position."""
+    if len(source) > MAX_SOURCE:
+        raise ExpressionError(f"the expression is longer than {MAX_SOURCE} characters")
+    if not source.strip():
+        raise ExpressionError("the expression is empty", line=1, column=1)
+    parser = Parser(_env, "", state="variable")
+    try:
+        parser.stream, offsets = _positioned_stream(source, "variable")
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError(
+                f"unexpected {parser.stream.current.value!r} after the expression",
+                parser.stream.current.lineno,
+            )
+    except TemplateSyntaxError as exc:
+        current = parser.stream.current
+        offset = offsets.get(id(current), len(source) if current.type == TOKEN_EOF else 0)
+        raise ExpressionError(
+            exc.message or "syntax error",
+            line=exc.lineno,
+            column=_column_of(source, offset),
+        ) from None
+    _static_check(expr)
+    return expr
+
+
+@lru_cache(maxsize=4096)
+def parse_template(source: str) -> nodes.Template:
+    """Parse and statically check a template; raises ExpressionError with its line."""
+    if len(source) > MAX_SOURCE:
+        raise ExpressionError(f"the template is longer than {MAX_SOURCE} characters")
+    try:
+        tree = Parser(_env, source).parse()
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(exc.message or "syntax error", line=exc.lineno) from None
+    _static_check(tree)
+    return tree
+
+
+def state_fields_used(tree: nodes.Node, root: str = "state") -> list[tuple[str, int]]:
+    """The ``state.X`` / ``state['X']`` names a parsed template or expression reads."""
+    used: list[tuple[str, int]] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == root:
+            if isinstance(node, nodes.Getattr):
+                used.append((node.attr, node.lineno))
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                used.append((node.arg.value, node.lineno))
+    return used
+
+
+def free_names(tree: nodes.Node) -> set[str]:
+    """Names loaded by the tree that it does not itself assign (set / for targets)."""
+    stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    return loaded - stored - {"loop", "range", "dict", "true", "false", "none"}
+
+
+# -- compiling and evaluating ---------------------------------------------------------------
+
+
+def _compile(body: list[nodes.Node]) -> Any:
+    tree = nodes.Template(body, lineno=1)
+    tree = _Rewrite().visit(tree)
+    template = _env.from_string(tree, globals=_HELPERS)
+    return template
+
+
+@lru_cache(maxsize=4096)
+def _compiled_expression(source: str) -> Any:
+    expr = parse_expression(source)
+    # The parsed tree is cached and shared, so rewrite a copy rather than the original.
+    body: list[nodes.Node] = [nodes.Assign(nodes.Name("result", "store"), _copy(expr), lineno=1)]
+    return _compile(body)
+
+
+@lru_cache(maxsize=4096)
+def _compiled_template(source: str) -> Any:
+    tree = parse_template(source)
+    return _compile(list(_copy(tree).body))
+
+
+def _copy(node: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(node)
+
+
+def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
+    """Evaluate an expression to a native value (undefined becomes None)."""
+    template = _compiled_expression(source)
+    token = _budget.set(_Budget())
+    try:
+        context = template.new_context(dict(variables))
+        for _ in template.root_render_func(context):
+            pass
+        result = context.vars.get("result")
+    except ExpressionError:
+        raise
+    except SecurityError as exc:
+        raise SandboxViolation(str(exc)) from None
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        raise ExpressionError(f"evaluating {source!r} failed: {exc}") from None
+    except RecursionError:
+        raise SandboxViolation("the expression recurses too deeply") from None
+    finally:
+        _budget.reset(token)
+    if isinstance(result, ChainableUndefined):
+        return None
+    if isinstance(result, str | list):
+        _check_size(len(result), "the expression's value")
+    return result
+
+
+def render(source: str, variables: Mapping[str, Any]) -> str:
+    """Render a template to a string, refusing output longer than MAX_OUTPUT."""
+    template = _compiled_template(source)
+    token = _budget.set(_Budget())
+    parts: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(dict(variables)):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise SandboxViolation(f"the template's output exceeds {MAX_OUTPUT} characters")
+            parts.append(chunk)
+    except ExpressionError:
+        raise
+    except SecurityError as exc:
+        raise SandboxViolation(str(exc)) from None
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        raise ExpressionError(f"rendering the template failed: {exc}") from None
+    except RecursionError:
+        raise SandboxViolation("the template recurses too deeply") from None
+    finally:
+        _budget.reset(token)
+    return "".join(parts)
+
+
+def compile_expression(source: str) -> Callable[[Mapping[str, Any]], Any]:
+    """Check an expression now and return a function evaluating it over variables."""
+    parse_expression(source)
+
+    def run(variables: Mapping[str, Any]) -> Any:
+        return evaluate(source, variables)
+
+    return run
+
+
+def compile_template(source: str) -> Callable[[Mapping[str, Any]], str]:
+    """Check a template now and return a function rendering it over variables."""
+    parse_template(source)
+
+    def run(variables: Mapping[str, Any]) -> str:
+        return render(source, variables)
+
+    return run
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The sandbox limits, for documentation and the catalog API."""
+
+    max_output: int = MAX_OUTPUT
+    max_range: int = MAX_RANGE
+    max_ops: int = MAX_OPS
+    max_source: int = MAX_SOURCE

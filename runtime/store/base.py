@@ -1,0 +1,158 @@
+"""The store: long-term memory shared across threads, by namespace and key."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Item:
+    """A stored value with where it lives and when it changed (ISO timestamps)."""
+
+    namespace: tuple[str, ...]
+    key: str
+    value: dict[str, Any]
+    created_at: str
+    updated_at: str
+    score: float | None = None
+
+    def dict(self) -> dict[str, Any]:
+        return {
+            "namespace": list(self.namespace),
+            "key": self.key,
+            "value": self.value,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "score": self.score,
+        }
+
+
+SearchItem = Item
+
+
+def check_namespace(namespace: Sequence[str]) -> tuple[str, ...]:
+    """Validate a namespace: a non-empty tuple of non-empty strings without dots."""
+    ns = tuple(namespace)
+    if not ns:
+        raise ValueError("a store namespace needs at least one label")
+    for label in ns:
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"store namespace labels must be non-empty strings, got {label!r}")
+        if "." in label:
+            raise ValueError(f"store namespace label {label!r} must not contain '.'")
+    return ns
+
+
+def matches_filter(value: dict[str, Any], filter: dict[str, Any] | None) -> bool:
+    """Equality on top-level keys; ``{"$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": x}`` operators."""
+    if not filter:
+        return True
+    for key, cond in filter.items():
+        actual = value.get(key)
+        if isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond):
+            for op, expected in cond.items():
+                try:
+                    ok = {
+                        "$eq": lambda a, b: a == b,
+                        "$ne": lambda a, b: a != b,
+                        "$gt": lambda a, b: a is not None and a > b,
+                        "$gte": lambda a, b: a is not None and a >= b,
+                        "$lt": lambda a, b: a is not None and a < b,
+                        "$lte": lambda a, b: a is not None and a <= b,
+                    }[op](actual, expected)
+                except KeyError:
+                    raise ValueError(f"unknown filter operator {op!r} for key {key!r}") from None
+                except TypeError:
+                    ok = False
+                if not ok:
+                    return False
+        elif actual != cond:
+            return False
+    return True
+
+
+class BaseStore:
+    """Key-value items under hierarchical namespaces, searchable by namespace prefix."""
+
+    def put(
+        self, namespace: Sequence[str], key: str, value: dict[str, Any], index: Any = None
+    ) -> None:
+        """Create or replace an item."""
+        raise NotImplementedError
+
+    def get(self, namespace: Sequence[str], key: str) -> Item | None:
+        """The item, or None."""
+        raise NotImplementedError
+
+    def delete(self, namespace: Sequence[str], key: str) -> None:
+        """Delete an item (no error if it is absent)."""
+        raise NotImplementedError
+
+    def search(
+        self,
+        namespace_prefix: Sequence[str],
+        /,
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[Item]:
+        """Items whose namespace starts with ``namespace_prefix``, newest update first."""
+        raise NotImplementedError
+
+    def list_namespaces(
+        self,
+        *,
+        prefix: Sequence[str] | None = None,
+        suffix: Sequence[str] | None = None,
+        max_depth: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[tuple[str, ...]]:
+        """Distinct namespaces (truncated to ``max_depth``), sorted."""
+        raise NotImplementedError
+
+    async def aput(self, namespace, key, value, index=None):  # noqa: ANN001
+        return await asyncio.to_thread(self.put, namespace, key, value, index)
+
+    async def aget(self, namespace, key):  # noqa: ANN001
+        return await asyncio.to_thread(self.get, namespace, key)
+
+    async def adelete(self, namespace, key):  # noqa: ANN001
+        return await asyncio.to_thread(self.delete, namespace, key)
+
+    async def asearch(self, namespace_prefix, /, **kwargs):  # noqa: ANN001
+        return await asyncio.to_thread(lambda: self.search(namespace_prefix, **kwargs))
+
+    async def alist_namespaces(self, **kwargs):  # noqa: ANN001
+        return await asyncio.to_thread(lambda: self.list_namespaces(**kwargs))
+
+
+def select_namespaces(
+    namespaces: Sequence[tuple[str, ...]],
+    prefix: Sequence[str] | None,
+    suffix: Sequence[str] | None,
+    max_depth: int | None,
+    limit: int,
+    offset: int,
+) -> list[tuple[str, ...]]:
+    """Shared filtering for ``list_namespaces`` implementations (``*`` matches any label)."""
+
+    def match(ns: tuple[str, ...], pattern: Sequence[str], at_end: bool) -> bool:
+        if len(pattern) > len(ns):
+            return False
+        part = ns[-len(pattern) :] if at_end else ns[: len(pattern)]
+        return all(p == "*" or p == n for p, n in zip(pattern, part, strict=True))
+
+    out = set()
+    for ns in namespaces:
+        if prefix and not match(ns, prefix, False):
+            continue
+        if suffix and not match(ns, suffix, True):
+            continue
+        out.add(ns[:max_depth] if max_depth is not None else ns)
+    return sorted(out)[offset : offset + limit]
