@@ -13,10 +13,13 @@ running outside a request.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 from django.db import transaction
@@ -55,8 +58,46 @@ RawBlob = tuple[str, str | None, str | None]  # (kind, serialised data, base)
 class DjangoCheckpointer(BaseCheckpointer):
     """Checkpoints, channel blobs and pending writes in Django models."""
 
-    def __init__(self, using: str = "default") -> None:
+    def __init__(self, using: str = "default", executor: Executor | None = None) -> None:
+        """``executor``: where the async methods run the ORM. A run gives its own
+        one-thread executor so all its database work uses one connection, which it closes
+        at the end; without one, ``asyncio.to_thread`` is used."""
         self.using = using
+        self._executor = executor
+
+    # --- async: the engine calls these from its event loop -------------------------------
+
+    async def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._executor is None:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    async def aput(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
+        return await self._call(self.put, config, checkpoint, metadata, blobs)
+
+    async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
+        return await self._call(self.put_writes, config, writes, task_id)
+
+    async def aget_tuple(self, config):  # noqa: ANN001
+        return await self._call(self.get_tuple, config)
+
+    async def alist(  # noqa: ANN201
+        self,
+        config,
+        *,
+        filter=None,
+        before=None,
+        limit=None,  # noqa: ANN001
+    ) -> AsyncIterator[CheckpointTuple]:
+        items = await self._call(
+            lambda: list(self.list(config, filter=filter, before=before, limit=limit))
+        )
+        for item in items:
+            yield item
+
+    async def adelete_thread(self, thread_id):  # noqa: ANN001
+        return await self._call(self.delete_thread, thread_id)
 
     # --- writing -----------------------------------------------------------------------
 
@@ -295,6 +336,45 @@ class DjangoCheckpointer(BaseCheckpointer):
         with transaction.atomic(using=self.using):
             for model in (CheckpointWrite, CheckpointBlob, CheckpointRow):
                 model.objects.using(self.using).filter(thread_id=thread_id).delete()
+
+    def delete_after(self, thread_id: str, checkpoint_id: str) -> None:
+        """Delete the thread's checkpoints newer than ``checkpoint_id`` (all namespaces;
+        everything when it is empty), their writes, and blobs no remaining checkpoint
+        names. Used to roll a cancelled run back; not part of the engine's interface.
+        """
+        thread_id = str(thread_id)
+        with transaction.atomic(using=self.using):
+            newer = CheckpointRow.objects.using(self.using).filter(thread_id=thread_id)
+            if checkpoint_id:
+                newer = newer.filter(checkpoint_id__gt=checkpoint_id)
+            doomed = list(newer.values_list("checkpoint_ns", "checkpoint_id"))
+            if not doomed:
+                return
+            writes = CheckpointWrite.objects.using(self.using).filter(thread_id=thread_id)
+            if checkpoint_id:
+                writes = writes.filter(checkpoint_id__gt=checkpoint_id)
+            writes.delete()
+            newer.delete()
+            # A later run may reuse a version string with another value: orphan blobs must
+            # go, or the ignore-conflicts insert would keep the stale value.
+            kept: set[tuple[str, str, str]] = set()
+            for ns, versions in (
+                CheckpointRow.objects.using(self.using)
+                .filter(thread_id=thread_id)
+                .values_list("checkpoint_ns", "channel_versions")
+            ):
+                kept.update((ns, c, str(v)) for c, v in versions.items())
+            orphans = [
+                pk
+                for pk, ns, c, v in CheckpointBlob.objects.using(self.using)
+                .filter(thread_id=thread_id)
+                .values_list("pk", "checkpoint_ns", "channel", "version")
+                if (ns, c, v) not in kept
+            ]
+            for start in range(0, len(orphans), BULK_BATCH):
+                CheckpointBlob.objects.using(self.using).filter(
+                    pk__in=orphans[start : start + BULK_BATCH]
+                ).delete()
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy all rows of a thread under a new thread id (checkpoint ids unchanged)."""

@@ -53,6 +53,10 @@ BUILDER: dict = {
     # HEARTBEAT_STALE_SECONDS is considered orphaned (its worker died) and is taken over.
     "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "2")),
     "HEARTBEAT_STALE_SECONDS": float(os.environ.get("HEARTBEAT_STALE_SECONDS", "30")),
+    # The inline executor's sweeper re-dispatches stale runs this often (0 disables it).
+    "SWEEP_SECONDS": float(os.environ.get("SWEEP_SECONDS", "15")),
+    # A running run checks for cancellation this often (cancel takes effect within it).
+    "CANCEL_POLL_SECONDS": float(os.environ.get("CANCEL_POLL_SECONDS", "0.25")),
     "DEFAULT_RETENTION_DAYS": _env_int("DEFAULT_RETENTION_DAYS", 30),
 }
 

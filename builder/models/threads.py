@@ -106,6 +106,9 @@ class Run(models.Model):
     interrupt_after = models.JSONField(null=True, blank=True)
     # The checkpoint to start from (time travel / fork); empty = the thread's latest.
     checkpoint_id = models.CharField(max_length=64, blank=True, default="")
+    # The thread's latest checkpoint when the run was first claimed: a rollback deletes
+    # everything after it, and a resumed attempt knows whether its input was consumed.
+    start_checkpoint_id = models.CharField(max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

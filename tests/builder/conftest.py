@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -22,9 +24,18 @@ POSTGRES_ONLY = pytest.mark.skipif(
 SIMPLE_SPEC = {
     "spec_version": 1,
     "name": "Echo",
-    "state": {"fields": [{"name": "text", "type": "string", "reducer": "replace"}]},
-    "nodes": [],
-    "edges": [],
+    "state": {"fields": [{"name": "text", "type": "string", "default": ""}]},
+    "nodes": [
+        {
+            "id": "echo",
+            "kind": "transform",
+            "config": {"set": [{"field": "text", "template": "echo: {{ state.text }}"}]},
+        }
+    ],
+    "edges": [
+        {"id": "e1", "source": "__start__", "target": "echo"},
+        {"id": "e2", "source": "echo", "target": "__end__"},
+    ],
 }
 
 
@@ -45,3 +56,33 @@ def graph(workspace, user) -> m.Graph:
     return m.Graph.objects.create(
         workspace=workspace, slug="echo", name="Echo", draft=SIMPLE_SPEC, created_by=user
     )
+
+
+GRAPHS_JSON = str(Path(__file__).parent / "graphs" / "graphs.json")
+
+
+@pytest.fixture
+def builder_settings(settings):
+    """Point GRAPHS_CONFIG at the fake graphs; no sweeper thread; fast cancel polling."""
+    settings.BUILDER = {
+        **settings.BUILDER,
+        "GRAPHS_CONFIG": GRAPHS_JSON,
+        "SWEEP_SECONDS": 0,
+        "CANCEL_POLL_SECONDS": 0.05,
+        "RUN_EXECUTOR": "sync",
+    }
+    return settings.BUILDER
+
+
+def code_graph(workspace: m.Workspace, name: str) -> m.Graph:
+    """A Graph row for one of the fake code graphs in tests/builder/graphs/."""
+    return m.Graph.objects.create(
+        workspace=workspace, slug=name, name=name, source=m.GraphSource.CODE, code_ref=name
+    )
+
+
+def fake_graph(name: str):
+    """The module-level fake graph object (shared by every run in this process)."""
+    from builder.graph_loader import load_code_graph
+
+    return load_code_graph(name)

@@ -1,0 +1,86 @@
+"""The per-thread event log: ordered RunEvent rows, published after commit.
+
+Sequence numbers come from ``Thread.next_event_seq``, advanced with an F() update inside
+the same transaction as the inserts: the row lock (Postgres) or the write lock (SQLite)
+makes the allocation atomic across processes, so seqs are gapless and strictly ordered in
+commit order per thread, which is what lets websocket and SSE clients resume from a seq.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from builder.models import RunEvent, Thread
+
+logger = logging.getLogger(__name__)
+
+
+def thread_group(thread_id: UUID | str) -> str:
+    """The channel layer group that receives a thread's events."""
+    return f"thread.{thread_id}"
+
+
+def event_as_dict(event: RunEvent) -> dict[str, Any]:
+    """The wire form shared by websockets, SSE and the API."""
+    return {
+        "type": event.type,
+        "seq": event.seq,
+        "thread_id": str(event.thread_id),
+        "run_id": str(event.run_id) if event.run_id else None,
+        "ts": event.created_at.isoformat(),
+        "data": event.payload,
+    }
+
+
+def events_record(
+    thread_id: UUID | str,
+    run_id: UUID | str | None,
+    events: Sequence[tuple[str, Any]],
+) -> list[RunEvent]:
+    """Persist ``(type, data)`` events in order and publish them once committed."""
+    if not events:
+        return []
+    with transaction.atomic():
+        updated = Thread.objects.filter(pk=thread_id).update(
+            next_event_seq=F("next_event_seq") + len(events)
+        )
+        if not updated:
+            raise Thread.DoesNotExist(f"thread {thread_id} does not exist")
+        end = Thread.objects.filter(pk=thread_id).values_list("next_event_seq", flat=True).get()
+        first = end - len(events)
+        rows = RunEvent.objects.bulk_create(
+            [
+                RunEvent(thread_id=thread_id, run_id=run_id, seq=first + i, type=t, payload=data)
+                for i, (t, data) in enumerate(events)
+            ]
+        )
+        wire = [event_as_dict(row) for row in rows]
+        transaction.on_commit(lambda: _publish(thread_id, wire))
+    return rows
+
+
+def event_record(
+    thread_id: UUID | str, run_id: UUID | str | None, type: str, data: Any = None
+) -> RunEvent:
+    """Persist one event; see ``events_record``."""
+    return events_record(thread_id, run_id, [(type, data if data is not None else {})])[0]
+
+
+def _publish(thread_id: UUID | str, events: list[dict[str, Any]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        send = async_to_sync(layer.group_send)
+        for event in events:
+            send(thread_group(thread_id), {"type": "thread.event", "event": event})
+    except Exception:  # the log is the source of truth; clients catch up from it
+        logger.exception("publishing events of thread %s failed", thread_id)

@@ -1,0 +1,221 @@
+"""The run body: claim the run, drive the compiled graph, record its events, finish.
+
+Kept thin on purpose: the engine does the work. This module maps its stream onto the
+persisted event log, heartbeats so a dead worker is noticed, and stops within
+``CANCEL_POLL_SECONDS`` when the run is cancelled.
+
+Resuming: a run taken over after a crash (``attempt > 1``) whose thread has checkpoints
+newer than where the run started is continued with ``None`` as input, which makes the
+engine carry on from the last checkpoint; tasks whose writes were saved are not re-run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+
+from builder.checkpointer import DjangoCheckpointer
+from builder.graph_loader import load_run_graph
+from builder.models import Checkpoint, Run, RunStatus
+from builder.services.events import events_record
+from builder.services.runs import WORKER_NAME, run_claim, run_finish, run_heartbeat
+
+logger = logging.getLogger(__name__)
+
+# Stream modes always requested from the engine: together they give the debugger its
+# events. The run's own stream_mode is recorded on the run for the SSE layer to filter.
+ENGINE_STREAM_MODES = ("values", "updates", "custom", "messages", "tasks", "checkpoints")
+# Events buffered before a database write (token chunks arrive fast).
+EVENT_BATCH = 20
+EVENT_FLUSH_SECONDS = 0.1
+
+
+def execute_run(run_id: Any, *, worker: str = WORKER_NAME) -> str | None:
+    """Execute ``run_id`` if it is ours to execute; return its final status or None."""
+    run = run_claim(run_id, worker=worker)
+    if run is None:
+        return None
+    db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"run-{run.pk}")
+    try:
+        try:
+            graph = load_run_graph(run, DjangoCheckpointer(executor=db_thread))
+            status, values, error = asyncio.run(_RunDriver(run, graph, worker, db_thread).drive())
+        except Exception as exc:
+            logger.exception("run %s failed", run.pk)
+            status, values, error = RunStatus.ERROR, None, _error(exc)
+        finished = run_finish(run.pk, status, error=error, values=values, worker=worker)
+        return finished.status if finished is not None and finished.pk else status
+    finally:
+        db_thread.submit(connections.close_all).result()
+        db_thread.shutdown(wait=True)
+
+
+class _RunDriver:
+    """Drives one execution; the only place that talks to the compiled graph."""
+
+    def __init__(self, run: Run, graph: Any, worker: str, db_thread: ThreadPoolExecutor):
+        self.run = run
+        self.graph = graph
+        self.worker = worker
+        self.db_thread = db_thread
+        self.stop_reason: str | None = None
+        self.buffer: list[tuple[str, Any]] = []
+        self.last_flush = time.monotonic()
+        self.interrupted = False
+
+    async def db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.db_thread, lambda: fn(*args, **kwargs))
+
+    def config(self) -> dict[str, Any]:
+        config = json.loads(json.dumps(self.run.config or {}))
+        configurable = config.setdefault("configurable", {})
+        configurable["thread_id"] = str(self.run.thread_id)
+        if self.run.checkpoint_id and not self.resuming:
+            configurable["checkpoint_id"] = self.run.checkpoint_id
+        return config
+
+    def graph_input(self) -> Any:
+        if self.resuming:
+            return None
+        if self.run.command:
+            from runtime.types import Command
+
+            return Command(**self.run.command)
+        return self.run.input
+
+    async def drive(self) -> tuple[str, Any, dict[str, Any] | None]:
+        self.resuming = self.run.attempt > 1 and await self.db(self._has_progress)
+        config = self.config()
+        stream = asyncio.create_task(self._consume(config))
+        watcher = asyncio.create_task(self._watch(stream))
+        try:
+            await stream
+        except asyncio.CancelledError:
+            if self.stop_reason is None:
+                raise
+        finally:
+            watcher.cancel()
+            await self.flush()
+        if self.stop_reason == "lost":
+            return RunStatus.CANCELLED, None, None
+        if self.stop_reason:
+            return RunStatus.CANCELLED, None, None
+        values = await self._final_values(config)
+        return (RunStatus.INTERRUPTED if self.interrupted else RunStatus.SUCCESS), values, None
+
+    def _has_progress(self) -> bool:
+        newer = Checkpoint.objects.filter(thread_id=str(self.run.thread_id), checkpoint_ns="")
+        if self.run.start_checkpoint_id:
+            newer = newer.filter(checkpoint_id__gt=self.run.start_checkpoint_id)
+        return newer.exists()
+
+    async def _consume(self, config: dict[str, Any]) -> None:
+        kwargs: dict[str, Any] = {"stream_mode": list(ENGINE_STREAM_MODES), "subgraphs": True}
+        if self.run.interrupt_before is not None:
+            kwargs["interrupt_before"] = self.run.interrupt_before
+        if self.run.interrupt_after is not None:
+            kwargs["interrupt_after"] = self.run.interrupt_after
+        async for part in self.graph.astream(self.graph_input(), config, **kwargs):
+            namespace, mode, data = part
+            for event in stream_part_events(tuple(namespace), mode, data):
+                if event[0] == "interrupt":
+                    self.interrupted = True
+                self.buffer.append(event)
+            urgent = mode != "messages"
+            due = time.monotonic() - self.last_flush >= EVENT_FLUSH_SECONDS
+            if urgent or due or len(self.buffer) >= EVENT_BATCH:
+                await self.flush()
+
+    async def flush(self) -> None:
+        if not self.buffer:
+            return
+        events, self.buffer = self.buffer, []
+        self.last_flush = time.monotonic()
+        await self.db(events_record, self.run.thread_id, self.run.pk, events)
+
+    async def _watch(self, stream: asyncio.Task[None]) -> None:
+        poll = float(settings.BUILDER["CANCEL_POLL_SECONDS"])
+        while not stream.done():
+            await asyncio.sleep(poll)
+            reason = await self.db(run_heartbeat, self.run.pk, worker=self.worker)
+            if reason:
+                self.stop_reason = reason
+                stream.cancel()
+                return
+
+    async def _final_values(self, config: dict[str, Any]) -> Any:
+        get_state = getattr(self.graph, "aget_state", None)
+        if get_state is None:
+            return None
+        config = {"configurable": {"thread_id": config["configurable"]["thread_id"]}}
+        try:
+            snapshot = await get_state(config)
+        except Exception:  # the cache is a convenience; the checkpoints are the truth
+            logger.warning("run %s: reading the final state failed", self.run.pk, exc_info=True)
+            return None
+        if getattr(snapshot, "next", None):
+            self.interrupted = True
+        return jsonable(getattr(snapshot, "values", None))
+
+
+def stream_part_events(namespace: tuple[str, ...], mode: str, data: Any) -> list[tuple[str, Any]]:
+    """Map one ``(namespace, mode, data)`` item of the engine's stream to events."""
+    ns = list(namespace)
+    if mode == "updates" and isinstance(data, dict) and "__interrupt__" in data:
+        return [
+            ("interrupt", {"ns": ns, "interrupt": jsonable(item)})
+            for item in data["__interrupt__"] or ()
+        ]
+    if mode == "tasks" and isinstance(data, dict):
+        if "result" not in data:
+            kind = "task.started"
+        elif data.get("error"):
+            kind = "task.failed"
+        else:
+            kind = "task.finished"
+        return [(kind, {"ns": ns, **jsonable(data)})]
+    if mode == "checkpoints":
+        return [("checkpoint.created", {"ns": ns, "checkpoint": jsonable(data)})]
+    if mode == "messages" and isinstance(data, tuple | list) and len(data) == 2:
+        chunk, metadata = data
+        return [("messages", {"ns": ns, "chunk": jsonable(chunk), "metadata": jsonable(metadata)})]
+    return [(mode, {"ns": ns, "data": jsonable(data)})]
+
+
+def _jsonable_default(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    as_dict = getattr(obj, "_asdict", None)
+    if callable(as_dict):
+        return as_dict()
+    if isinstance(obj, set | frozenset):
+        return list(obj)
+    if isinstance(obj, bytes):
+        return obj.decode("utf-8", "replace")
+    return str(obj)
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe copy for the event log: readable rather than round-trippable."""
+    return json.loads(json.dumps(value, default=_jsonable_default))
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "".join(traceback.format_exception(exc))[-4000:],
+    }
