@@ -14,6 +14,7 @@ from collections import namedtuple
 from typing import Any
 
 from runtime.checkpoint.base import Blob, Checkpoint
+from runtime.pregel.ids import checkpoint_id
 
 Snapshot = namedtuple("Snapshot", ["values", "next"])
 
@@ -44,11 +45,8 @@ class CountingGraph:
             count = 0
         while count < self.steps:
             count += 1
-            cp = Checkpoint(
-                id=f"{time.time_ns():020d}",
-                ts=str(time.time()),
-                channel_versions={"count": f"{time.time_ns():020d}"},
-            )
+            cid = checkpoint_id()
+            cp = Checkpoint(id=cid, ts=str(time.time()), channel_versions={"count": cid})
             conf = {
                 "configurable": {
                     "thread_id": thread_id,
