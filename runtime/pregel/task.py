@@ -14,7 +14,7 @@ from runtime.constants import START
 from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
-from runtime.pregel.context import CURRENT, TaskContext, get_stream_writer
+from runtime.pregel.context import CURRENT, TaskContext
 from runtime.types import Command, RetryPolicy, Runtime
 
 _POOL = concurrent.futures.ThreadPoolExecutor(
@@ -122,17 +122,21 @@ def _policy_for(
 def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
     out = []
     loop = ctx.loop
+
+    def writer(chunk: Any) -> None:
+        ctx.emit("custom", chunk)
+
     for name in names:
         if name == "config":
             out.append(ctx.config)
         elif name == "runtime":
             out.append(
-                Runtime(context=loop.context, store=loop.store, stream_writer=get_stream_writer())
+                Runtime(context=loop.context, store=loop.store, stream_writer=writer)
             )
         elif name == "store":
             out.append(loop.store)
         elif name == "writer":
-            out.append(get_stream_writer())
+            out.append(writer)
     return out
 
 
