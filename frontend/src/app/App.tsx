@@ -1,4 +1,4 @@
-import { Component, useEffect, useState, type ReactNode } from "react";
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { RouterProvider, useRouter } from "./router";
 import { SessionContext } from "./SessionContext";
 import { createSessionStore } from "./session";
@@ -7,10 +7,13 @@ import type { PageProps } from "./props";
 import { GraphsPage } from "../pages/GraphsPage";
 import { ThreadsPage } from "../pages/ThreadsPage";
 import { InboxPage } from "../pages/InboxPage";
-import { EditorPage } from "../editor/EditorPage";
-import { DebuggerPage } from "../debugger/DebuggerPage";
+import { Loading } from "../ui/Spinner";
 import { EmptyState } from "../ui/EmptyState";
 import { Link } from "./router";
+
+// The canvas pages carry React Flow and the form library; load them on demand.
+const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
+const DebuggerPage = lazy(() => import("../debugger/DebuggerPage").then((m) => ({ default: m.DebuggerPage })));
 
 export function App({ props }: { props: PageProps }) {
   const [store] = useState(() => createSessionStore(props.user));
@@ -24,7 +27,9 @@ export function App({ props }: { props: PageProps }) {
           <TopBar />
           <main className="app-main" id="main">
             <ErrorBoundary>
-              <Pages />
+              <Suspense fallback={<Loading />}>
+                <Pages />
+              </Suspense>
             </ErrorBoundary>
           </main>
         </div>

@@ -1,3 +1,132 @@
+import { useCallback, useMemo, useState } from "react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { getGraph } from "../api/graphs";
+import { fetchNodeKinds } from "../api/nodeKinds";
+import { ApiError } from "../api/http";
+import type { GraphDetail, NodeKindInfo } from "../api/types";
+import { Link } from "../app/router";
+import { Banner, type BannerTone } from "../ui/Banner";
+import { EmptyState } from "../ui/EmptyState";
+import { Loading } from "../ui/Spinner";
+import { useAsync } from "../ui/useAsync";
+import { FALLBACK_KINDS } from "./catalog";
+import { CatalogContext, EditorContext, useEditor } from "./EditorContext";
+import { EditorCanvas } from "./EditorCanvas";
+import { Palette } from "./Palette";
+import { SidePanel } from "./SidePanel";
+import { Toolbar } from "./Toolbar";
+import { ConflictDialog, MermaidDialog, PublishDialog } from "./Dialogs";
+import { createEditorStore, type EditorStoreApi } from "./store";
+import { useAutosave } from "./hooks/useAutosave";
+import { useValidation } from "./hooks/useValidation";
+import { useKeyboardShortcuts } from "./hooks/useKeyboardShortcuts";
+
+interface Loaded {
+  graph: GraphDetail;
+  kinds: NodeKindInfo[];
+  catalogFallback: boolean;
+}
+
+async function load(graphId: string, signal: AbortSignal): Promise<Loaded> {
+  const [graph, kinds] = await Promise.all([
+    getGraph(graphId, signal),
+    fetchNodeKinds(signal).then(
+      (k) => ({ kinds: k, fallback: false }),
+      () => ({ kinds: FALLBACK_KINDS, fallback: true }),
+    ),
+  ]);
+  return { graph, kinds: kinds.kinds.length ? kinds.kinds : FALLBACK_KINDS, catalogFallback: kinds.fallback || kinds.kinds.length === 0 };
+}
+
 export function EditorPage({ graphId }: { graphId: string }) {
-  return <div className="page">Graph {graphId}</div>;
+  const loaded = useAsync((signal) => load(graphId, signal), [graphId]);
+  if (loaded.status === "loading") return <Loading label="Loading graph…" />;
+  if (loaded.status === "error") {
+    const missing = loaded.cause instanceof ApiError && loaded.cause.status === 404;
+    return (
+      <EmptyState
+        title={missing ? "Graph not found" : "Could not open this graph"}
+        action={
+          <>
+            <button type="button" className="btn" onClick={loaded.reload}>
+              Try again
+            </button>
+            <Link href="/app/graphs" className="btn btn-primary">
+              Back to graphs
+            </Link>
+          </>
+        }
+      >
+        {missing ? "It may have been deleted, or the graphs API is not available yet." : loaded.error}
+      </EmptyState>
+    );
+  }
+  return <Editor loaded={loaded.data} />;
+}
+
+function Editor({ loaded }: { loaded: Loaded }) {
+  const [api] = useState<EditorStoreApi>(() =>
+    createEditorStore({
+      graphId: loaded.graph.id,
+      spec: loaded.graph.spec,
+      draftRevision: loaded.graph.draft_revision,
+      readOnly: loaded.graph.read_only || loaded.graph.source === "code",
+    }),
+  );
+  const catalog = useMemo(() => ({ kinds: loaded.kinds, fallback: loaded.catalogFallback }), [loaded]);
+  return (
+    <EditorContext.Provider value={api}>
+      <CatalogContext.Provider value={catalog}>
+        <ReactFlowProvider>
+          <EditorLayout api={api} />
+        </ReactFlowProvider>
+      </CatalogContext.Provider>
+    </EditorContext.Provider>
+  );
+}
+
+function EditorLayout({ api }: { api: EditorStoreApi }) {
+  const readOnly = useEditor((s) => s.readOnly);
+  const saveStatus = useEditor((s) => s.saveStatus);
+  const saveError = useEditor((s) => s.saveError);
+  const { fitView } = useReactFlow();
+  const { saveNow } = useAutosave(api);
+  useValidation(api);
+  const extras = useMemo(() => ({ save: () => void saveNow(), fitView: () => void fitView({ duration: 300, padding: 0.2 }) }), [saveNow, fitView]);
+  useKeyboardShortcuts(api, extras);
+  const [publishing, setPublishing] = useState(false);
+  const [mermaid, setMermaid] = useState(false);
+  const [versionsKey, setVersionsKey] = useState(0);
+  const [message, setMessage] = useState<{ tone: BannerTone; text: string } | null>(null);
+  const onMessage = useCallback((tone: BannerTone, text: string) => setMessage({ tone, text }), []);
+  return (
+    <div className="editor">
+      <Toolbar onPublish={() => setPublishing(true)} onMermaid={() => setMermaid(true)} onSave={() => void saveNow()} onMessage={onMessage} />
+      {readOnly && (
+        <Banner tone="info">This graph is defined in Python code, so the canvas is read-only. You can still run and debug it.</Banner>
+      )}
+      {saveStatus === "error" && <Banner tone="error">The draft could not be saved: {saveError}. Your changes are kept in this tab.</Banner>}
+      {message && (
+        <Banner tone={message.tone} onDismiss={() => setMessage(null)}>
+          {message.text}
+        </Banner>
+      )}
+      <div className="editor-body">
+        {!readOnly && <Palette />}
+        <EditorCanvas />
+        <SidePanel onPublish={() => setPublishing(true)} versionsKey={versionsKey} />
+      </div>
+      <ConflictDialog />
+      <PublishDialog
+        open={publishing}
+        onClose={() => setPublishing(false)}
+        onPublished={(n) => {
+          setVersionsKey((k) => k + 1);
+          setMessage({ tone: "success", text: `Published version ${n}.` });
+          api.getState().setTab("versions");
+        }}
+      />
+      <MermaidDialog open={mermaid} onClose={() => setMermaid(false)} />
+    </div>
+  );
 }

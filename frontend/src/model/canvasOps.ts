@@ -23,8 +23,8 @@ export function addStepNode(doc: CanvasDoc, kind: string, label: string, positio
 
 /** Remove nodes and edges by id; START and END stay, and edges of removed nodes go too. */
 export function removeElements(doc: CanvasDoc, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): CanvasDoc {
-  const nodes = new Set([...nodeIds].filter((id) => id !== START && id !== END));
-  const edges = new Set(edgeIds);
+  const nodes = new Set([...nodeIds].filter((id) => id !== START && id !== END && doc.nodes.some((n) => n.id === id)));
+  const edges = new Set([...edgeIds].filter((id) => doc.edges.some((e) => e.id === id)));
   if (nodes.size === 0 && edges.size === 0) return doc;
   const bp = doc.meta.breakpoints;
   return {
@@ -187,5 +187,6 @@ export function paste(doc: CanvasDoc, clip: Clipboard, offset: Position = { x: 4
     return { ...structuredClone(e), id: newEdgeId(), source, target };
   });
   const deselected = doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n));
-  return { doc: { ...doc, nodes: [...deselected, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+  const oldEdges = doc.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
+  return { doc: { ...doc, nodes: [...deselected, ...nodes], edges: [...oldEdges, ...edges] }, ids: nodes.map((n) => n.id) };
 }

@@ -1,0 +1,41 @@
+/** A node's config edited through a form generated from its kind's JSON Schema. */
+import Form from "@rjsf/core";
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import validator from "@rjsf/validator-ajv8";
+import { useMemo } from "react";
+import type { JsonObject } from "../model/canvas";
+
+const UI: UiSchema = { "ui:submitButtonOptions": { norender: true } };
+
+export default function ConfigForm({
+  schema,
+  value,
+  onChange,
+  disabled,
+  idPrefix,
+}: {
+  schema: Record<string, unknown>;
+  value: JsonObject;
+  onChange: (v: JsonObject) => void;
+  disabled: boolean;
+  idPrefix: string;
+}) {
+  // The schema's own title would repeat the panel heading.
+  const s = useMemo(() => ({ ...schema, title: undefined }) as RJSFSchema, [schema]);
+  return (
+    <div className="config-form">
+      <Form
+        schema={s}
+        uiSchema={UI}
+        formData={value}
+        validator={validator}
+        liveValidate="onChange"
+        showErrorList={false}
+        noHtml5Validate
+        disabled={disabled}
+        idPrefix={idPrefix}
+        onChange={(e) => onChange((e.formData ?? {}) as JsonObject)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useEffect, useMemo } from "react";
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection } from "@xyflow/react";
+import { useEditor, useEditorApi, useCatalog } from "./EditorContext";
+import { useDragAndDrop } from "./hooks/useDragAndDrop";
+import { nodeTypes } from "../canvas/nodes";
+import { edgeTypes } from "../canvas/edges";
+import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
+import { kindStyle } from "../canvas/kinds";
+import { problemTarget, findRouteEdge } from "../model/pointer";
+import type { Severity } from "../api/types";
+import type { CanvasEdge, CanvasNode } from "../model/canvas";
+import { specKindOf } from "../model/canvas";
+
+const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+
+export function EditorCanvas() {
+  const api = useEditorApi();
+  const doc = useEditor((s) => s.history.present);
+  const readOnly = useEditor((s) => s.readOnly);
+  const problems = useEditor((s) => s.problems);
+  const problemsSpec = useEditor((s) => s.problemsSpec);
+  const focus = useEditor((s) => s.focus);
+  const { kinds } = useCatalog();
+  const { onDragOver, onDrop } = useDragAndDrop();
+  const flow = useReactFlow();
+
+  const decor = useMemo<CanvasDecor>(() => {
+    const bad: Record<string, Severity> = {};
+    if (problemsSpec) {
+      for (const p of problems) {
+        const t = problemTarget(p.pointer, problemsSpec);
+        if (t.type === "node" && bad[t.id] !== "error") bad[t.id] = p.severity;
+      }
+    }
+    return {
+      status: {},
+      problems: bad,
+      breakpointsBefore: new Set(doc.meta.breakpoints.before),
+      breakpointsAfter: new Set(doc.meta.breakpoints.after),
+      kindTitles: Object.fromEntries(kinds.map((k) => [k.kind, k.title])),
+      highlighted: new Set(),
+    };
+  }, [problems, problemsSpec, doc.meta.breakpoints, kinds]);
+
+  // A problem was clicked (or something asked for focus): bring it into view.
+  useEffect(() => {
+    if (!focus) return;
+    const d = api.getState().history.present;
+    let ids: string[] = [];
+    if (focus.kind === "node") ids = [focus.id];
+    else {
+      const e = d.edges.find((x) => x.id === focus.id);
+      if (e) ids = [e.source, e.target];
+    }
+    if (ids.length) void flow.fitView({ nodes: ids.map((id) => ({ id })), duration: 300, maxZoom: 1.3, padding: 0.4 });
+  }, [focus, api, flow]);
+
+  return (
+    <CanvasDecorContext.Provider value={decor}>
+      <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={doc.nodes}
+          edges={doc.edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={(c) => api.getState().onNodesChange(c)}
+          onEdgesChange={(c) => api.getState().onEdgesChange(c)}
+          onConnect={(c: Connection) => api.getState().connect(c.source, c.target)}
+          onNodeDoubleClick={() => api.getState().setTab("properties")}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          edgesReconnectable={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={["Meta", "Control"]}
+          fitView
+          fitViewOptions={FIT_OPTIONS}
+          minZoom={0.2}
+          defaultEdgeOptions={{ markerEnd: { type: "arrowclosed" as never, width: 16, height: 16 } }}
+          proOptions={{ hideAttribution: true }}
+          aria-label="Graph canvas"
+        >
+          <Background gap={20} size={1} />
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap"
+            nodeColor={(n) => (n.type === "step" ? kindStyle(specKindOf((n as CanvasNode).data)).color : "#94a3b8")}
+          />
+          <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} aria-label="Zoom controls" />
+        </ReactFlow>
+      </div>
+    </CanvasDecorContext.Provider>
+  );
+}
+
+/** Focus whatever a validation problem's JSON pointer points at. */
+export function focusProblem(api: ReturnType<typeof useEditorApi>, pointer: string): void {
+  const s = api.getState();
+  if (!s.problemsSpec) return;
+  const t = problemTarget(pointer, s.problemsSpec);
+  switch (t.type) {
+    case "node":
+      s.focusElement("node", t.id);
+      s.setTab("properties");
+      break;
+    case "edge":
+      s.focusElement("edge", t.id);
+      s.setTab("properties");
+      break;
+    case "route-branch": {
+      const e = findRouteEdge(s.history.present.edges, t.routeId, t.branch);
+      if (e) {
+        s.focusElement("edge", e.id);
+        s.setTab("properties");
+      }
+      break;
+    }
+    case "state-field":
+      s.highlightField(t.index);
+      break;
+    case "graph":
+      s.select({});
+      s.setTab("properties");
+      break;
+  }
+}

@@ -1,0 +1,137 @@
+import { lazy, Suspense, useState } from "react";
+import type { StepNode } from "../model/canvas";
+import { specKindOf } from "../model/canvas";
+import type { RetryPolicy } from "../model/graphspec";
+import { kindInfo } from "./catalog";
+import { useCatalog, useEditor, useEditorApi } from "./EditorContext";
+import { JsonField } from "./JsonField";
+import { Loading } from "../ui/Spinner";
+
+const ConfigForm = lazy(() => import("./ConfigForm"));
+
+function hasFormSchema(schema: Record<string, unknown> | undefined): boolean {
+  return !!schema && typeof schema.properties === "object" && Object.keys(schema.properties as object).length > 0;
+}
+
+export function NodeInspector({ node }: { node: StepNode }) {
+  const api = useEditorApi();
+  const readOnly = useEditor((s) => s.readOnly);
+  const bp = useEditor((s) => s.history.present.meta.breakpoints);
+  const { kinds } = useCatalog();
+  const kind = specKindOf(node.data);
+  const info = kindInfo(kinds, kind);
+  const schema = info?.config_schema;
+  const [asJson, setAsJson] = useState(!hasFormSchema(schema));
+  const s = api.getState();
+  return (
+    <section className="inspector" aria-label={`Node ${node.data.label}`}>
+      <header className="inspector-header">
+        <h2>{info?.title ?? kind} node</h2>
+        {info?.description && <p className="muted">{info.description}</p>}
+        <p className="muted mono" title="Node id">
+          {node.id}
+        </p>
+      </header>
+      <label className="field">
+        <span>Label</span>
+        <input value={node.data.label} disabled={readOnly} onChange={(e) => s.updateNode(node.id, { label: e.target.value }, "label")} />
+      </label>
+
+      <div className="inspector-section">
+        <div className="section-title-row">
+          <h3>Configuration</h3>
+          {hasFormSchema(schema) && (
+            <button type="button" className="btn btn-ghost btn-sm" aria-pressed={asJson} onClick={() => setAsJson((v) => !v)}>
+              Edit as JSON
+            </button>
+          )}
+        </div>
+        {!asJson && schema ? (
+          <Suspense fallback={<Loading label="Loading form…" />}>
+            <ConfigForm
+              key={node.id}
+              idPrefix={`cfg-${node.id}`}
+              schema={schema}
+              value={node.data.config}
+              disabled={readOnly}
+              onChange={(config) => s.updateNode(node.id, { config }, "config")}
+            />
+          </Suspense>
+        ) : (
+          <JsonField
+            key={node.id}
+            label="Config (JSON)"
+            value={node.data.config}
+            disabled={readOnly}
+            onChange={(v) => v && typeof v === "object" && !Array.isArray(v) && s.updateNode(node.id, { config: v as Record<string, unknown> }, "config")}
+          />
+        )}
+      </div>
+
+      <RetryEditor retry={node.data.retry} disabled={readOnly} onChange={(retry) => s.updateNode(node.id, { retry }, "retry")} />
+
+      <div className="inspector-section">
+        <h3>Breakpoints</h3>
+        <label className="check">
+          <input type="checkbox" checked={bp.before.includes(node.id)} disabled={readOnly} onChange={() => s.toggleBreakpoint(node.id, "before")} />
+          Pause before this node runs
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={bp.after.includes(node.id)} disabled={readOnly} onChange={() => s.toggleBreakpoint(node.id, "after")} />
+          Pause after this node runs
+        </label>
+      </div>
+
+      {!readOnly && (
+        <div className="inspector-actions">
+          <button type="button" className="btn btn-danger" onClick={() => s.deleteSelection()}>
+            Delete node
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const RETRY_DEFAULT: RetryPolicy = { max_attempts: 3, initial_interval: 0.5, backoff_factor: 2, max_interval: 30, jitter: true };
+
+function RetryEditor({ retry, disabled, onChange }: { retry?: RetryPolicy; disabled: boolean; onChange: (r: RetryPolicy | undefined) => void }) {
+  const num = (key: keyof RetryPolicy, label: string, step: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        step={step}
+        min={0}
+        disabled={disabled}
+        value={retry?.[key] === undefined ? "" : String(retry[key])}
+        onChange={(e) => onChange({ ...retry, [key]: e.target.value === "" ? undefined : Number(e.target.value) })}
+      />
+    </label>
+  );
+  return (
+    <div className="inspector-section">
+      <h3>Retries</h3>
+      <label className="check">
+        <input type="checkbox" checked={!!retry} disabled={disabled} onChange={(e) => onChange(e.target.checked ? RETRY_DEFAULT : undefined)} />
+        Retry this node when it fails
+      </label>
+      {retry && (
+        <>
+          <div className="field-row">
+            {num("max_attempts", "Max attempts", "1")}
+            {num("initial_interval", "First wait (s)", "0.1")}
+          </div>
+          <div className="field-row">
+            {num("backoff_factor", "Backoff factor", "0.1")}
+            {num("max_interval", "Max wait (s)", "1")}
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={!!retry.jitter} disabled={disabled} onChange={(e) => onChange({ ...retry, jitter: e.target.checked })} />
+            Add jitter
+          </label>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import { useId, type ReactNode } from "react";
+import { isStepNode } from "../model/canvas";
+import { useEditor, useEditorApi } from "./EditorContext";
+import { EdgeInspector } from "./EdgeInspector";
+import { NodeInspector } from "./NodeInspector";
+import { ProblemsPanel } from "./ProblemsPanel";
+import { StateSchemaEditor } from "./StateSchemaEditor";
+import { VersionsPanel } from "./VersionsPanel";
+import type { PanelTab } from "./store";
+import { SHORTCUTS } from "./hooks/useKeyboardShortcuts";
+
+export function SidePanel({ onPublish, versionsKey }: { onPublish: () => void; versionsKey: number }) {
+  const api = useEditorApi();
+  const tab = useEditor((s) => s.tab);
+  const problems = useEditor((s) => s.problems);
+  const errors = problems.filter((p) => p.severity === "error").length;
+  const base = useId();
+  const tabs: { id: PanelTab; label: ReactNode; name: string }[] = [
+    { id: "properties", label: "Properties", name: "Properties" },
+    { id: "state", label: "State", name: "State" },
+    {
+      id: "problems",
+      name: `Problems (${problems.length})`,
+      label: (
+        <>
+          Problems{" "}
+          {problems.length > 0 && <span className={`count ${errors ? "count-error" : "count-warning"}`}>{problems.length}</span>}
+        </>
+      ),
+    },
+    { id: "versions", label: "Versions", name: "Versions" },
+  ];
+  return (
+    <aside className="side-panel" aria-label="Inspector">
+      <div role="tablist" className="tabs" aria-label="Inspector sections">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`${base}-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`${base}-${t.id}-panel`}
+            aria-label={t.name}
+            className="tab"
+            onClick={() => api.getState().setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${base}-${tab}-panel`} aria-labelledby={`${base}-${tab}`} className="tab-panel">
+        {tab === "properties" && <Properties />}
+        {tab === "state" && <StateSchemaEditor />}
+        {tab === "problems" && <ProblemsPanel />}
+        {tab === "versions" && <VersionsPanel onPublish={onPublish} refreshKey={versionsKey} />}
+      </div>
+    </aside>
+  );
+}
+
+function Properties() {
+  const nodes = useEditor((s) => s.history.present.nodes);
+  const edges = useEditor((s) => s.history.present.edges);
+  const selNodes = nodes.filter((n) => n.selected);
+  const selEdges = edges.filter((e) => e.selected);
+  if (selNodes.length === 1 && selEdges.length === 0) {
+    const n = selNodes[0]!;
+    if (isStepNode(n)) return <NodeInspector node={n} />;
+    return (
+      <section className="inspector">
+        <h2>{n.data.label}</h2>
+        <p className="muted">
+          {n.id === "__start__"
+            ? "Where every run begins. Connect it to the first node(s) to run."
+            : "Where a run finishes. Connect the last node(s) here."}
+        </p>
+      </section>
+    );
+  }
+  if (selEdges.length === 1 && selNodes.length === 0) return <EdgeInspector edge={selEdges[0]!} />;
+  if (selNodes.length + selEdges.length > 1) return <MultiSelection count={selNodes.length + selEdges.length} />;
+  return <GraphSettings />;
+}
+
+function MultiSelection({ count }: { count: number }) {
+  const api = useEditorApi();
+  const readOnly = useEditor((s) => s.readOnly);
+  return (
+    <section className="inspector">
+      <h2>{count} items selected</h2>
+      <p className="muted">Copy with Ctrl/⌘ C, paste with Ctrl/⌘ V.</p>
+      {!readOnly && (
+        <button type="button" className="btn btn-danger" onClick={() => api.getState().deleteSelection()}>
+          Delete {count} items
+        </button>
+      )}
+    </section>
+  );
+}
+
+function GraphSettings() {
+  const api = useEditorApi();
+  const meta = useEditor((s) => s.history.present.meta);
+  const readOnly = useEditor((s) => s.readOnly);
+  const stepCount = useEditor((s) => s.history.present.nodes.filter(isStepNode).length);
+  return (
+    <section className="inspector" aria-label="Graph settings">
+      <h2>Graph</h2>
+      <label className="field">
+        <span>Name</span>
+        <input value={meta.name} disabled={readOnly} onChange={(e) => api.getState().setMeta({ name: e.target.value }, "name")} />
+      </label>
+      <label className="field">
+        <span>Description</span>
+        <textarea
+          rows={3}
+          value={meta.description}
+          disabled={readOnly}
+          onChange={(e) => api.getState().setMeta({ description: e.target.value }, "description")}
+        />
+      </label>
+      {stepCount === 0 && !readOnly && (
+        <p className="hint-box">Start by dragging a node from the left onto the canvas, then connect Start → your node → End.</p>
+      )}
+      <div className="inspector-section">
+        <h3>Keyboard shortcuts</h3>
+        <dl className="shortcuts">
+          {SHORTCUTS.map(([k, v]) => (
+            <div key={k}>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </section>
+  );
+}
