@@ -130,9 +130,7 @@ def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
         if name == "config":
             out.append(ctx.config)
         elif name == "runtime":
-            out.append(
-                Runtime(context=loop.context, store=loop.store, stream_writer=writer)
-            )
+            out.append(Runtime(context=loop.context, store=loop.store, stream_writer=writer))
         elif name == "store":
             out.append(loop.store)
         elif name == "writer":

@@ -53,7 +53,9 @@ def test_put_then_get_latest_and_by_id(checkpointer):
     cp = checkpointer
     assert cp.get_tuple(_cfg("t1")) is None
     c1, v1 = _put(cp, "t1", {"a": 1, "b": "x"}, meta={"source": "input", "step": -1})
-    c2, _ = _put(cp, "t1", {"a": 2}, parent=c1, versions=v1, meta={"source": "loop", "step": 0, "who": "me"})
+    c2, _ = _put(
+        cp, "t1", {"a": 2}, parent=c1, versions=v1, meta={"source": "loop", "step": 0, "who": "me"}
+    )
     latest = cp.get_tuple(_cfg("t1"))
     assert latest.checkpoint.id == c2
     assert latest.checkpoint.channel_values == {"a": 2, "b": "x"}
@@ -124,7 +126,11 @@ def test_list_order_filter_before_limit(checkpointer):
     versions: dict = {}
     for step in range(-1, 5):
         prev, versions = _put(
-            cp, "t", {"n": step}, parent=prev, versions=versions,
+            cp,
+            "t",
+            {"n": step},
+            parent=prev,
+            versions=versions,
             meta={"source": "input" if step < 0 else "loop", "step": step},
         )
         ids.append(prev)
@@ -132,7 +138,9 @@ def test_list_order_filter_before_limit(checkpointer):
     listed = [c.checkpoint.id for c in cp.list(_cfg("t"))]
     assert listed == list(reversed(ids))
     assert [c.metadata["step"] for c in cp.list(_cfg("t"), limit=2)] == [4, 3]
-    assert [c.checkpoint.id for c in cp.list(_cfg("t"), before=_cfg("t", cid=ids[3]))] == list(reversed(ids[:3]))
+    assert [c.checkpoint.id for c in cp.list(_cfg("t"), before=_cfg("t", cid=ids[3]))] == list(
+        reversed(ids[:3])
+    )
     assert [c.metadata["step"] for c in cp.list(_cfg("t"), filter={"source": "input"})] == [-1]
     assert [c.metadata["step"] for c in cp.list(_cfg("t"), filter={"step": 2})] == [2]
     assert list(cp.list(_cfg("missing"))) == []
@@ -144,7 +152,9 @@ def test_namespaces_are_separate(checkpointer):
     _put(cp, "t", {"x": "child"}, ns="node:abc")
     assert cp.get_tuple(_cfg("t")).checkpoint.channel_values == {"x": "root"}
     assert cp.get_tuple(_cfg("t", ns="node:abc")).checkpoint.channel_values == {"x": "child"}
-    assert [c.config["configurable"]["checkpoint_ns"] for c in cp.list(_cfg("t", ns="node:abc"))] == ["node:abc"]
+    assert [
+        c.config["configurable"]["checkpoint_ns"] for c in cp.list(_cfg("t", ns="node:abc"))
+    ] == ["node:abc"]
 
 
 def test_delete_thread(checkpointer):
@@ -220,7 +230,9 @@ def test_concurrent_threads(checkpointer):
         try:
             prev, v = _put(cp, f"t{n}", {"m": [0]})
             for i in range(1, 10):
-                prev, v = _put(cp, f"t{n}", {"m": [i]}, parent=prev, versions=v, kinds={"m": ("delta", v["m"])})
+                prev, v = _put(
+                    cp, f"t{n}", {"m": [i]}, parent=prev, versions=v, kinds={"m": ("delta", v["m"])}
+                )
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -257,7 +269,10 @@ class _Chat(TypedDict):
 
 def _chat_graph(checkpointer):
     def agent(state):
-        return {"messages": [{"role": "assistant", "content": f"turn {state['turns']}"}], "turns": 1}
+        return {
+            "messages": [{"role": "assistant", "content": f"turn {state['turns']}"}],
+            "turns": 1,
+        }
 
     def tool(state):
         return {"messages": [{"role": "tool", "content": "ok", "tool_call_id": "x"}]}
@@ -278,7 +293,9 @@ def _chat_graph(checkpointer):
 def test_engine_round_trip(checkpointer, durability):
     app = _chat_graph(checkpointer)
     cfg = {"configurable": {"thread_id": f"chat-{durability}"}, "recursion_limit": 100}
-    out = app.invoke({"messages": [{"role": "user", "content": "hi", "id": "u1"}]}, cfg, durability=durability)
+    out = app.invoke(
+        {"messages": [{"role": "user", "content": "hi", "id": "u1"}]}, cfg, durability=durability
+    )
     assert out["turns"] == 20 and len(out["messages"]) == 40
     state = app.get_state(cfg)
     assert state.values == out
@@ -290,5 +307,7 @@ def test_engine_round_trip(checkpointer, durability):
         assert [h.metadata["step"] for h in history] == list(range(39, -2, -1))
         assert [len(h.values["messages"]) for h in history[:3]] == [40, 39, 38]
     # a second turn appends to the stored messages
-    out2 = app.invoke({"messages": [{"role": "user", "content": "again"}]}, cfg, durability=durability)
+    out2 = app.invoke(
+        {"messages": [{"role": "user", "content": "again"}]}, cfg, durability=durability
+    )
     assert len(out2["messages"]) == 42 and out2["turns"] == 21  # user + one agent turn

@@ -175,7 +175,14 @@ def test_node_signatures_config_and_runtime():
     g.add_edge("with_config", "with_runtime")
     g.add_edge("with_runtime", "with_kwargs")
     app = g.compile(checkpointer=InMemoryCheckpointer(), store=store)
-    chunks = list(app.stream({"x": 0}, {"configurable": {"thread_id": "t1"}}, context={"user": "ann"}, stream_mode="custom"))
+    chunks = list(
+        app.stream(
+            {"x": 0},
+            {"configurable": {"thread_id": "t1"}},
+            context={"user": "ann"},
+            stream_mode="custom",
+        )
+    )
     assert chunks == [{"progress": 1}, "kw"]
     assert got == {"thread": "t1", "node": "with_config", "user": "ann", "tone": "dry"}
 
@@ -201,7 +208,11 @@ def test_retry_policy_retries_then_succeeds():
         return {"log": ["ok"]}
 
     g = StateGraph(S)
-    g.add_node("flaky", flaky, retry_policy=RetryPolicy(initial_interval=0.01, jitter=False, max_attempts=3))
+    g.add_node(
+        "flaky",
+        flaky,
+        retry_policy=RetryPolicy(initial_interval=0.01, jitter=False, max_attempts=3),
+    )
     g.add_edge(START, "flaky")
     assert g.compile().invoke({"x": 0})["log"] == ["ok"]
     assert calls["n"] == 3
@@ -224,7 +235,13 @@ def test_retry_policy_gives_up_and_does_not_retry_programming_errors():
 
     calls["n"] = 0
     g2 = StateGraph(S)
-    g2.add_node("broken", broken, retry_policy=RetryPolicy(initial_interval=0.01, jitter=False, max_attempts=3, retry_on=ValueError))
+    g2.add_node(
+        "broken",
+        broken,
+        retry_policy=RetryPolicy(
+            initial_interval=0.01, jitter=False, max_attempts=3, retry_on=ValueError
+        ),
+    )
     g2.add_edge(START, "broken")
     with pytest.raises(ValueError):
         g2.compile().invoke({"x": 0})

@@ -63,11 +63,17 @@ def _bad(build, message):
 
 
 def test_edge_to_unknown_node_names_it():
-    _bad(lambda g: (g.add_node("a", inc), g.add_edge(START, "a"), g.add_edge("a", "ghost")), "'ghost'")
+    _bad(
+        lambda g: (g.add_node("a", inc), g.add_edge(START, "a"), g.add_edge("a", "ghost")),
+        "'ghost'",
+    )
 
 
 def test_edge_from_unknown_node_names_it():
-    _bad(lambda g: (g.add_node("a", inc), g.add_edge(START, "a"), g.add_edge("nobody", "a")), "'nobody'")
+    _bad(
+        lambda g: (g.add_node("a", inc), g.add_edge(START, "a"), g.add_edge("nobody", "a")),
+        "'nobody'",
+    )
 
 
 def test_no_entry_point():
@@ -75,7 +81,10 @@ def test_no_entry_point():
 
 
 def test_unreachable_node_names_it():
-    _bad(lambda g: (g.add_node("a", inc), g.add_node("island", inc), g.add_edge(START, "a")), "'island'")
+    _bad(
+        lambda g: (g.add_node("a", inc), g.add_node("island", inc), g.add_edge(START, "a")),
+        "'island'",
+    )
 
 
 def test_conditional_edge_to_unknown_node():
@@ -83,7 +92,11 @@ def test_conditional_edge_to_unknown_node():
         return "b"
 
     _bad(
-        lambda g: (g.add_node("a", inc), g.add_edge(START, "a"), g.add_conditional_edges("a", route, {"b": "nowhere"})),
+        lambda g: (
+            g.add_node("a", inc),
+            g.add_edge(START, "a"),
+            g.add_conditional_edges("a", route, {"b": "nowhere"}),
+        ),
         "'nowhere'",
     )
 

@@ -138,7 +138,9 @@ def test_static_breakpoints_compile_time_and_per_call():
     g.add_edge(START, "a")
     g.add_edge("a", "b")
     g.add_edge("b", "c")
-    app = g.compile(checkpointer=InMemoryCheckpointer(), interrupt_before=["b"], interrupt_after=["b"])
+    app = g.compile(
+        checkpointer=InMemoryCheckpointer(), interrupt_before=["b"], interrupt_after=["b"]
+    )
     assert app.invoke({"text": ""}, _cfg())["log"] == ["a"]
     assert app.get_state(_cfg()).next == ("b",)
     assert app.invoke(None, _cfg())["log"] == ["a", "b"]

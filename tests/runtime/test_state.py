@@ -60,7 +60,9 @@ def test_add_messages_assigns_ids_replaces_and_removes():
     assert replaced[1] is left[1]  # untouched messages are kept as they are
     removed = add_messages(replaced, [RemoveMessage(first_id)])
     assert [m["content"] for m in removed] == ["plain text", "yo"]
-    cleared = add_messages(removed, [RemoveMessage(REMOVE_ALL_MESSAGES), {"role": "system", "content": "fresh"}])
+    cleared = add_messages(
+        removed, [RemoveMessage(REMOVE_ALL_MESSAGES), {"role": "system", "content": "fresh"}]
+    )
     assert [m["content"] for m in cleared] == ["fresh"]
     with pytest.raises(ValueError, match="doesn't exist"):
         add_messages(left, [RemoveMessage("nope")])

@@ -44,15 +44,23 @@ def test_history_newest_first_with_sources_and_steps():
     app.invoke({"log": []}, CFG)
     history = list(app.get_state_history(CFG))
     assert [(h.metadata["source"], h.metadata["step"]) for h in history] == [
-        ("loop", 2), ("loop", 1), ("loop", 0), ("input", -1),
+        ("loop", 2),
+        ("loop", 1),
+        ("loop", 0),
+        ("input", -1),
     ]
     assert [h.next for h in history] == [(), ("write_joke",), ("generate_topic",), ("__start__",)]
     ids = [h.config["configurable"]["checkpoint_id"] for h in history]
     assert ids == sorted(ids, reverse=True)  # ids sort by time
     assert history[0].parent_config["configurable"]["checkpoint_id"] == ids[1]
     assert list(app.get_state_history(CFG, limit=1))[0].values["joke"].startswith("joke #1")
-    assert [h.metadata["step"] for h in app.get_state_history(CFG, filter={"source": "input"})] == [-1]
-    assert [h.metadata["step"] for h in app.get_state_history(CFG, before=history[1].config)] == [0, -1]
+    assert [h.metadata["step"] for h in app.get_state_history(CFG, filter={"source": "input"})] == [
+        -1
+    ]
+    assert [h.metadata["step"] for h in app.get_state_history(CFG, before=history[1].config)] == [
+        0,
+        -1,
+    ]
 
 
 def test_fork_from_a_past_checkpoint_with_update_state_then_run():
@@ -128,7 +136,9 @@ def test_storage_grows_linearly_with_append_only_channels():
 
     cp = InMemoryCheckpointer()
     app = _chat_graph(cp)
-    app.invoke({"messages": [("user", "hi")]}, {"configurable": {"thread_id": "c"}, "recursion_limit": 100})
+    app.invoke(
+        {"messages": [("user", "hi")]}, {"configurable": {"thread_id": "c"}, "recursion_limit": 100}
+    )
     message_blobs = [v for k, v in cp.blobs.items() if k[2] == "messages"]
     kinds = [kind for kind, _data, _base in message_blobs]
     assert kinds.count("full") == 1  # the first write; every later step stores a delta
