@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from concurrent.futures import Executor
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 
 from builder.models import Checkpoint as CheckpointRow
@@ -69,7 +69,7 @@ class DjangoCheckpointer(BaseCheckpointer):
 
     async def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._executor is None:
-            return await asyncio.to_thread(fn, *args, **kwargs)
+            return await asyncio.to_thread(_closing_connections, fn, *args, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
@@ -458,6 +458,15 @@ class DjangoCheckpointer(BaseCheckpointer):
 
     def _load_json(self, value: dict[str, Any]) -> dict[str, Any]:
         return self.serde.loads(json.dumps(value))
+
+
+def _closing_connections(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn`` in a pooled thread and close the connection it opened: the default
+    executor's threads outlive the call, and would each hold a connection forever."""
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        connections.close_all()
 
 
 def _split_metadata_filter(flt: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
