@@ -2,7 +2,7 @@
 import Form from "@rjsf/core";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import type { JsonObject } from "../model/canvas";
 
 const UI: UiSchema = { "ui:submitButtonOptions": { norender: true } };
@@ -16,14 +16,19 @@ export default function ConfigForm({
 }: {
   schema: Record<string, unknown>;
   value: JsonObject;
-  onChange: (v: JsonObject) => void;
+  /** `fromUser` is false when the form only filled in schema defaults on its own. */
+  onChange: (v: JsonObject, fromUser: boolean) => void;
   disabled: boolean;
   idPrefix: string;
 }) {
   // The schema's own title would repeat the panel heading.
   const s = useMemo(() => ({ ...schema, title: undefined }) as RJSFSchema, [schema]);
+  const touched = useRef(false);
+  const touch = () => {
+    touched.current = true;
+  };
   return (
-    <div className="config-form">
+    <div className="config-form" onPointerDownCapture={touch} onKeyDownCapture={touch} onPasteCapture={touch}>
       <Form
         schema={s}
         uiSchema={UI}
@@ -34,7 +39,7 @@ export default function ConfigForm({
         noHtml5Validate
         disabled={disabled}
         idPrefix={idPrefix}
-        onChange={(e) => onChange((e.formData ?? {}) as JsonObject)}
+        onChange={(e) => onChange((e.formData ?? {}) as JsonObject, touched.current)}
       />
     </div>
   );

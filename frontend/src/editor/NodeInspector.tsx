@@ -54,7 +54,9 @@ export function NodeInspector({ node }: { node: StepNode }) {
               schema={schema}
               value={node.data.config}
               disabled={readOnly}
-              onChange={(config) => s.updateNode(node.id, { config }, "config")}
+              onChange={(config, fromUser) =>
+                fromUser ? s.updateNode(node.id, { config }, "config") : s.fillNodeDefaults(node.id, config)
+              }
             />
           </Suspense>
         ) : (

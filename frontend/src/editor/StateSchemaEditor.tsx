@@ -61,11 +61,11 @@ export function StateSchemaEditor() {
             disabled={readOnly}
             aria-label={`State field ${f.name || i + 1}`}
           >
+            <label className="field">
+              <span>Name</span>
+              <input value={f.name} onChange={(e) => patch(i, { name: e.target.value }, "name")} aria-invalid={errs ? true : undefined} />
+            </label>
             <div className="field-row">
-              <label className="field">
-                <span>Name</span>
-                <input value={f.name} onChange={(e) => patch(i, { name: e.target.value }, "name")} aria-invalid={errs ? true : undefined} />
-              </label>
               <label className="field">
                 <span>Type</span>
                 <select

@@ -63,6 +63,8 @@ export interface EditorActions {
   connect: (source: string, target: string) => void;
   addNode: (kind: string, label: string, position: Position) => string | null;
   updateNode: (id: string, patch: Partial<Pick<StepNodeData, "label" | "config" | "retry">>, coalesceKey?: string) => void;
+  /** Schema defaults a form filled in by itself: no undo step of their own. */
+  fillNodeDefaults: (id: string, config: JsonObject) => void;
   updateEdge: (id: string, patch: Partial<Omit<CanvasEdgeData, "kind">>, coalesceKey?: string) => void;
   changeEdgeKind: (id: string, kind: EdgeKind) => void;
   setRouteDefault: (id: string) => void;
@@ -188,6 +190,9 @@ export function createEditorStore(init: EditorInit) {
         return r.id;
       },
       updateNode: (id, patch, key) => edit((d) => updateNodeData(d, id, patch), key ? `node:${id}:${key}` : null),
+      fillNodeDefaults: (id, config) => {
+        if (!get().readOnly) quiet((d) => updateNodeData(d, id, { config }));
+      },
       updateEdge: (id, patch, key) => edit((d) => updateEdgeData(d, id, patch), key ? `edge:${id}:${key}` : null),
       changeEdgeKind: (id, kind) => {
         edit((d) => changeEdgeKind(d, id, kind));
@@ -274,6 +279,3 @@ export function createEditorStore(init: EditorInit) {
 }
 
 export type EditorStoreApi = ReturnType<typeof createEditorStore>;
-
-/** Config objects are edited through forms; give them a stable empty default. */
-export const EMPTY_CONFIG: JsonObject = {};

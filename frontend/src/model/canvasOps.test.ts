@@ -6,6 +6,7 @@ import {
   changeEdgeKind,
   connect,
   copySelection,
+  moveNodes,
   paste,
   removeElements,
   setRouteDefault,
@@ -118,12 +119,23 @@ describe("copy and paste", () => {
   });
 });
 
+describe("moveNodes", () => {
+  it("returns the same document when nothing moved", () => {
+    const doc = specToCanvas(supportTriage());
+    expect(moveNodes(doc, { draft: { x: 400, y: 120 } })).toBe(doc);
+    const moved = moveNodes(doc, { draft: { x: 1, y: 2 } });
+    expect(moved).not.toBe(doc);
+    expect(moved.nodes.find((n) => n.id === "draft")!.position).toEqual({ x: 1, y: 2 });
+  });
+});
+
 describe("node data and breakpoints", () => {
   it("updates config immutably and toggles breakpoints", () => {
     const doc = specToCanvas(supportTriage());
     const d = updateNodeData(doc, "draft", { config: { model: "m2" }, label: "Draft v2" });
     expect(canvasToSpec(d).nodes.find((n) => n.id === "draft")).toMatchObject({ label: "Draft v2", config: { model: "m2" } });
     expect(canvasToSpec(doc).nodes.find((n) => n.id === "draft")!.label).toBe("Draft reply");
+    expect(updateNodeData(doc, "draft", { config: { provider: "fake", model: "fake-1" } })).toBe(doc);
     const b = toggleBreakpoint(toggleBreakpoint(doc, "draft", "after"), "review", "before");
     expect(b.meta.breakpoints).toEqual({ before: [], after: ["draft"] });
   });

@@ -132,15 +132,28 @@ export function setRouteDefault(doc: CanvasDoc, edgeId: string): CanvasDoc {
   };
 }
 
+/** Patch a step node's data; a patch that changes nothing (forms echo their value on mount) returns the same document. */
 export function updateNodeData(doc: CanvasDoc, nodeId: string, patch: Partial<Pick<StepNodeData, "label" | "config" | "retry">>): CanvasDoc {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  if (!node || !isStepNode(node)) return doc;
+  const data = node.data as Record<string, unknown>;
+  if (Object.entries(patch).every(([k, v]) => JSON.stringify(data[k]) === JSON.stringify(v))) return doc;
   return {
     ...doc,
     nodes: doc.nodes.map((n) => (n.id === nodeId && isStepNode(n) ? ({ ...n, data: { ...n.data, ...patch } as StepNodeData } as StepNode) : n)),
   };
 }
 
+/** Move nodes; returns the same document when nothing actually moved (a click is not an edit). */
 export function moveNodes(doc: CanvasDoc, positions: Record<string, Position>): CanvasDoc {
-  return { ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id]! } : n)) };
+  let changed = false;
+  const nodes = doc.nodes.map((n) => {
+    const p = positions[n.id];
+    if (!p || (p.x === n.position.x && p.y === n.position.y)) return n;
+    changed = true;
+    return { ...n, position: { x: p.x, y: p.y } };
+  });
+  return changed ? { ...doc, nodes } : doc;
 }
 
 export function toggleBreakpoint(doc: CanvasDoc, nodeId: string, when: "before" | "after"): CanvasDoc {

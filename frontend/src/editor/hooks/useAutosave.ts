@@ -7,71 +7,94 @@ import type { EditorStoreApi } from "../store";
 
 export const AUTOSAVE_DELAY_MS = 1200;
 
+export interface Autosaver {
+  saveNow: () => Promise<void>;
+  /** Stop watching; flushes a pending save rather than dropping it. */
+  dispose: () => void;
+}
+
+/** Watch the store and save the draft `delayMs` after the last edit. */
+export function createAutosaver(api: EditorStoreApi, delayMs = AUTOSAVE_DELAY_MS): Autosaver {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let inFlight: Promise<void> | null = null;
+
+  const save = async (): Promise<void> => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    while (inFlight) await inFlight;
+    const s = api.getState();
+    if (s.readOnly || s.conflict) return;
+    const spec = canvasToSpec(s.history.present);
+    const json = JSON.stringify(spec);
+    if (json === s.savedSpecJson) {
+      if (s.saveStatus === "dirty") api.setState({ saveStatus: "saved" });
+      return;
+    }
+    s.markSaving();
+    inFlight = (async () => {
+      try {
+        const r = await saveDraft(s.graphId, spec, s.draftRevision);
+        if (r.ok) api.getState().markSaved(json, r.draft_revision);
+        else api.getState().setConflict(r.conflict);
+      } catch (e) {
+        api.getState().markSaveError(errorMessage(e));
+      }
+    })();
+    await inFlight;
+    inFlight = null;
+    // Edits made while the request was in flight still need saving.
+    const after = api.getState();
+    if (after.saveStatus === "saved" && JSON.stringify(canvasToSpec(after.history.present)) !== after.savedSpecJson) {
+      api.setState({ saveStatus: "dirty" });
+      schedule();
+    }
+  };
+
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void save(), delayMs);
+  };
+
+  const unsub = api.subscribe((s, prev) => {
+    if (s.readOnly || s.conflict) return;
+    const edited = s.history.present !== prev.history.present;
+    // keepMine() leaves the store dirty against their revision: save it.
+    const resolved = s.saveStatus === "dirty" && prev.saveStatus === "conflict";
+    if (!edited && !resolved) return;
+    if (JSON.stringify(canvasToSpec(s.history.present)) !== s.savedSpecJson) {
+      if (s.saveStatus === "saved" || s.saveStatus === "error") api.setState({ saveStatus: "dirty" });
+      schedule();
+    } else if (s.saveStatus === "dirty") api.setState({ saveStatus: "saved" });
+  });
+
+  return {
+    saveNow: save,
+    dispose: () => {
+      unsub();
+      if (timer) void save();
+    },
+  };
+}
+
 export function useAutosave(api: EditorStoreApi): { saveNow: () => Promise<void> } {
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const schedule = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void save(api), AUTOSAVE_DELAY_MS);
-    };
-    const unsub = api.subscribe((s, prev) => {
-      if (s.readOnly || s.conflict) return;
-      if (s.history.present !== prev.history.present || (s.saveStatus === "dirty" && prev.saveStatus !== "dirty")) {
-        const json = JSON.stringify(canvasToSpec(s.history.present));
-        if (json !== s.savedSpecJson) {
-          if (s.saveStatus !== "dirty" && s.saveStatus !== "saving") api.setState({ saveStatus: "dirty" });
-          schedule();
-        } else if (s.saveStatus === "dirty") api.setState({ saveStatus: "saved" });
-      }
-    });
+    const saver = createAutosaver(api);
     const beforeUnload = (e: BeforeUnloadEvent) => {
       const st = api.getState().saveStatus;
       if (st === "dirty" || st === "saving" || st === "conflict") e.preventDefault();
     };
     window.addEventListener("beforeunload", beforeUnload);
+    savers.set(api, saver);
     return () => {
-      unsub();
       window.removeEventListener("beforeunload", beforeUnload);
-      if (timer) {
-        clearTimeout(timer);
-        // Leaving the page: flush what is pending rather than dropping it.
-        void save(api);
-      }
+      saver.dispose();
+      savers.delete(api);
     };
   }, [api]);
-  const saveNow = useCallback(() => save(api), [api]);
+  const saveNow = useCallback(() => savers.get(api)?.saveNow() ?? Promise.resolve(), [api]);
   return { saveNow };
 }
 
-const inFlight = new WeakMap<EditorStoreApi, Promise<void>>();
-
-async function save(api: EditorStoreApi): Promise<void> {
-  const running = inFlight.get(api);
-  if (running) await running;
-  const s = api.getState();
-  if (s.readOnly || s.conflict) return;
-  const spec = canvasToSpec(s.history.present);
-  const json = JSON.stringify(spec);
-  if (json === s.savedSpecJson) {
-    if (s.saveStatus === "dirty") api.setState({ saveStatus: "saved" });
-    return;
-  }
-  s.markSaving();
-  const request = (async () => {
-    try {
-      const r = await saveDraft(s.graphId, spec, s.draftRevision);
-      if (r.ok) api.getState().markSaved(json, r.draft_revision);
-      else api.getState().setConflict(r.conflict);
-    } catch (e) {
-      api.getState().markSaveError(errorMessage(e));
-    }
-  })();
-  inFlight.set(api, request);
-  await request;
-  inFlight.delete(api);
-  // Edits made while the request was in flight still need saving.
-  const after = api.getState();
-  if (after.saveStatus === "saved" && JSON.stringify(canvasToSpec(after.history.present)) !== after.savedSpecJson) {
-    api.setState({ saveStatus: "dirty" });
-  }
-}
+const savers = new WeakMap<EditorStoreApi, Autosaver>();
