@@ -46,16 +46,18 @@ def load_code_graph(graph_id: str) -> Any:
     return graphs[graph_id]
 
 
-def bind_checkpointer(obj: Any, checkpointer: Any) -> Any:
+def bind_checkpointer(obj: Any, checkpointer: Any, store: Any = None) -> Any:
     """Compile a StateGraph with ``checkpointer``, or rebind a compiled graph.
 
     A compiled graph is shared by every run of the process, so it is copied rather than
     given this run's checkpointer in place.
     """
     if hasattr(obj, "compile") and not hasattr(obj, "invoke"):
-        return obj.compile(checkpointer=checkpointer)
+        return obj.compile(checkpointer=checkpointer, store=store)
     bound = copy.copy(obj)
     bound.checkpointer = checkpointer
+    if store is not None and getattr(bound, "store", None) is None:
+        bound.store = store
     return bound
 
 
@@ -73,11 +75,12 @@ def run_spec(run: Run) -> tuple[Graph, dict[str, Any] | None]:
     return graph, (version.spec if version is not None else graph.draft)
 
 
-def load_run_graph(run: Run, checkpointer: Any) -> Any:
-    """The compiled graph for ``run``, using ``checkpointer``."""
+def load_run_graph(run: Run, checkpointer: Any, store: Any = None) -> Any:
+    """The compiled graph for ``run``, using ``checkpointer`` and ``store``."""
     graph, spec = run_spec(run)
     if spec is None:
-        return bind_checkpointer(load_code_graph(graph.code_ref or graph.slug), checkpointer)
+        code = load_code_graph(graph.code_ref or graph.slug)
+        return bind_checkpointer(code, checkpointer, store)
     from runtime.spec import compile_spec
 
-    return compile_spec(spec, checkpointer=checkpointer)
+    return compile_spec(spec, checkpointer=checkpointer, store=store)

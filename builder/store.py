@@ -7,13 +7,17 @@ datetimes and the like come back as they went in, like the in-memory store.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from builder.checkpointer import _closing_connections
 from builder.models import NAMESPACE_SEPARATOR, StoreItem, Workspace
 from runtime.checkpoint import serde
 from runtime.store.base import (
@@ -36,8 +40,33 @@ def split_namespace(joined: str) -> tuple[str, ...]:
 class DjangoStore(BaseStore):
     """StoreItem rows of one workspace (or the global store)."""
 
-    def __init__(self, workspace: Workspace | int | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace | int | None = None, executor: Executor | None = None
+    ) -> None:
+        """``executor``: where the async methods run the ORM (see DjangoCheckpointer)."""
         self.workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
+        self._executor = executor
+
+    async def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._executor is None:
+            return await asyncio.to_thread(_closing_connections, fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    async def aput(self, namespace, key, value, index=None):  # noqa: ANN001
+        return await self._call(self.put, namespace, key, value, index)
+
+    async def aget(self, namespace, key):  # noqa: ANN001
+        return await self._call(self.get, namespace, key)
+
+    async def adelete(self, namespace, key):  # noqa: ANN001
+        return await self._call(self.delete, namespace, key)
+
+    async def asearch(self, namespace_prefix, /, **kwargs):  # noqa: ANN001
+        return await self._call(self.search, namespace_prefix, **kwargs)
+
+    async def alist_namespaces(self, **kwargs):  # noqa: ANN001
+        return await self._call(self.list_namespaces, **kwargs)
 
     def _items(self) -> Any:
         return StoreItem.objects.filter(workspace_id=self.workspace_id)

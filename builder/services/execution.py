@@ -28,6 +28,7 @@ from builder.graph_loader import load_run_graph
 from builder.models import Checkpoint, Run, RunStatus
 from builder.services.events import events_record
 from builder.services.runs import WORKER_NAME, run_claim, run_finish, run_heartbeat
+from builder.store import DjangoStore
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,11 @@ def execute_run(run_id: Any, *, worker: str = WORKER_NAME) -> str | None:
     db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"run-{run.pk}")
     try:
         try:
-            graph = load_run_graph(run, DjangoCheckpointer(executor=db_thread))
+            graph = load_run_graph(
+                run,
+                DjangoCheckpointer(executor=db_thread),
+                DjangoStore(run.thread.workspace_id, executor=db_thread),
+            )
             status, values, error = asyncio.run(_RunDriver(run, graph, worker, db_thread).drive())
         except Exception as exc:
             logger.exception("run %s failed", run.pk)

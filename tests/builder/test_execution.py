@@ -153,3 +153,22 @@ def test_stream_parts_map_onto_event_types():
         ("custom", {"ns": ["sub:1"], "data": {"p": 1}})
     ]
     assert stream_part_events((), "checkpoints", {"id": "c"})[0][0] == "checkpoint.created"
+
+
+def test_a_published_spec_graph_runs_on_the_engine_with_the_django_checkpointer(
+    builder_settings, workspace, graph
+):
+    from builder.services.graphs import graph_version_publish
+
+    version = graph_version_publish(graph=graph)
+    thread = thread_create(workspace=workspace, graph=graph)
+    run = run_start(thread=thread, graph_version=version, input={"text": "hi"})
+    run.refresh_from_db()
+    thread.refresh_from_db()
+    assert run.status == m.RunStatus.SUCCESS, run.error
+    assert thread.values == {"text": "echo: hi"}
+    types = _types(thread)
+    for expected in ("task.started", "task.finished", "checkpoint.created", "updates", "values"):
+        assert expected in types
+    history = list(DjangoCheckpointer().list({"configurable": {"thread_id": str(thread.pk)}}))
+    assert [h.metadata["step"] for h in history] == [1, 0, -1]

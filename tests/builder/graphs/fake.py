@@ -94,4 +94,5 @@ class FailingGraph:
 counter = CountingGraph(steps=3)
 slow = CountingGraph(steps=1000, delay=0.05)
 paced = CountingGraph(steps=4, delay=0.1)
+killable = CountingGraph(steps=30, delay=0.05)
 failing = FailingGraph()
