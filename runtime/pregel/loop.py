@@ -599,13 +599,18 @@ class Loop:
                     f"Node {name!r} wrote a value to channel {channel!r} that cannot be saved: {exc}"
                 ) from exc
         self._pending_saves.append(
-            asyncio.ensure_future(self._after_background(cfg, writes, task_id))
+            asyncio.ensure_future(self._after_background(self.background, cfg, writes, task_id))
         )
 
     async def _after_background(
-        self, cfg: dict[str, Any], writes: list[tuple[str, Any]], task_id: str
+        self,
+        bg: asyncio.Future[Any] | None,
+        cfg: dict[str, Any],
+        writes: list[tuple[str, Any]],
+        task_id: str,
     ) -> None:
-        bg = self.background
+        # ``bg`` is the checkpoint save in flight when the writes were made. It must be
+        # read at creation: a later save (that waits for these writes) would deadlock.
         if bg is not None:
             await asyncio.shield(bg)
         await self.checkpointer.aput_writes(cfg, writes, task_id)

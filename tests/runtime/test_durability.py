@@ -1,0 +1,145 @@
+"""Durability: finished tasks are not re-run after a failure or a crash; bounded async saves."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import time
+from typing import Annotated, TypedDict
+
+import pytest
+
+from runtime import START, StateGraph
+from runtime.checkpoint import InMemoryCheckpointer
+
+
+class S(TypedDict):
+    log: Annotated[list, operator.add]
+
+
+def test_failed_step_re_runs_only_the_failed_task():
+    calls = {"ok": 0, "flaky": 0}
+    broken = {"on": True}
+
+    def ok(state):
+        calls["ok"] += 1
+        return {"log": ["ok"]}
+
+    def flaky(state):
+        calls["flaky"] += 1
+        if broken["on"]:
+            raise KeyError("upstream down")
+        return {"log": ["flaky"]}
+
+    g = StateGraph(S)
+    g.add_node("ok", ok)
+    g.add_node("flaky", flaky)
+    g.add_edge(START, "ok")
+    g.add_edge(START, "flaky")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "t"}}
+    with pytest.raises(KeyError):
+        app.invoke({"log": []}, cfg)
+    state = app.get_state(cfg)
+    assert state.next == ("flaky",)
+    [task] = [t for t in state.tasks if t.name == "flaky"]
+    assert task.error == {"type": "KeyError", "message": "'upstream down'"}
+    broken["on"] = False
+    assert app.invoke(None, cfg)["log"] == ["ok", "flaky"]
+    assert calls == {"ok": 1, "flaky": 2}
+
+
+@pytest.mark.parametrize("durability", ["sync", "async"])
+def test_crash_mid_step_keeps_finished_tasks(durability):
+    calls = {"fast": 0, "slow": 0}
+    gate = {"block": True}
+
+    async def fast(state):
+        calls["fast"] += 1
+        return {"log": ["fast"]}
+
+    async def slow(state):
+        calls["slow"] += 1
+        if gate["block"]:
+            await asyncio.sleep(60)
+        return {"log": ["slow"]}
+
+    g = StateGraph(S)
+    g.add_node("fast", fast)
+    g.add_node("slow", slow)
+    g.add_edge(START, "fast")
+    g.add_edge(START, "slow")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "t"}}
+
+    async def crash():
+        run = asyncio.ensure_future(app.ainvoke({"log": []}, cfg, durability=durability))
+        await asyncio.sleep(0.2)  # fast has finished, slow is stuck
+        run.cancel()  # the worker dies
+        with pytest.raises(asyncio.CancelledError):
+            await run
+
+    asyncio.run(crash())
+    gate["block"] = False
+    out = asyncio.run(app.ainvoke(None, cfg, durability=durability))
+    assert out["log"] == ["fast", "slow"]
+    assert calls == {"fast": 1, "slow": 2}
+
+
+class SlowCheckpointer(InMemoryCheckpointer):
+    """Takes 20 ms per checkpoint save and records how many overlap."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def aput(self, config, checkpoint, metadata, blobs):
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        await asyncio.sleep(0.02)
+        try:
+            return self.put(config, checkpoint, metadata, blobs)
+        finally:
+            self.in_flight -= 1
+
+
+def _chain(n):
+    def step(state):
+        time.sleep(0.02)
+        return {"log": [1]}
+
+    g = StateGraph(S)
+    prev = START
+    for i in range(n):
+        g.add_node(f"n{i}", step)
+        g.add_edge(prev, f"n{i}")
+        prev = f"n{i}"
+    return g
+
+
+def test_async_durability_overlaps_saves_with_steps_but_stays_bounded():
+    cp = SlowCheckpointer()
+    app = _chain(10).compile(checkpointer=cp)
+    start = time.perf_counter()
+    out = app.invoke({"log": []}, {"configurable": {"thread_id": "a"}}, durability="async")
+    async_time = time.perf_counter() - start
+    assert len(out["log"]) == 10
+    assert cp.max_in_flight == 1  # never a queue of pending saves
+    assert len(list(cp.list({"configurable": {"thread_id": "a"}}))) == 12
+
+    cp2 = SlowCheckpointer()
+    app2 = _chain(10).compile(checkpointer=cp2)
+    start = time.perf_counter()
+    app2.invoke({"log": []}, {"configurable": {"thread_id": "s"}}, durability="sync")
+    sync_time = time.perf_counter() - start
+    assert async_time < sync_time  # saves ran while the next step worked
+
+
+def test_exit_durability_saves_once_at_the_end():
+    cp = InMemoryCheckpointer()
+    app = _chain(5).compile(checkpointer=cp)
+    cfg = {"configurable": {"thread_id": "e"}}
+    assert len(app.invoke({"log": []}, cfg, durability="exit")["log"]) == 5
+    assert [h.metadata["step"] for h in app.get_state_history(cfg)] == [5]
+    assert app.get_state(cfg).values["log"] == [1] * 5

@@ -1,0 +1,58 @@
+"""Type-tagged JSON for checkpoints and writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import uuid
+
+import pytest
+
+from runtime import Interrupt, Send
+from runtime.checkpoint import serde
+
+
+@dataclasses.dataclass
+class Ticket:
+    id: int
+    tags: list
+
+
+def test_round_trip_of_tagged_types():
+    value = {
+        "bytes": b"\x01\x02",
+        "dt": dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC),
+        "date": dt.date(2026, 11, 28),
+        "time": dt.time(12, 30),
+        "delta": dt.timedelta(seconds=90),
+        "uuid": uuid.uuid4(),
+        "dec": decimal.Decimal("1.10"),
+        "set": {3, 1, 2},
+        "frozen": frozenset({"a"}),
+        "ticket": Ticket(7, ["bug"]),
+        "send": Send("worker", {"n": 1}),
+        "interrupt": Interrupt({"q": "ok?"}, "abc"),
+    }
+    assert serde.loads(serde.dumps(value)) == value
+
+
+def test_pydantic_models_round_trip():
+    import pydantic  # installed with the openai package
+
+    class Model(pydantic.BaseModel):
+        name: str
+        size: int = 1
+
+    globals()["Model"] = Model  # importable by qualified name, as a module-level model is
+    Model.__qualname__ = "Model"
+    restored = serde.loads(serde.dumps({"m": Model(name="x")}))
+    assert restored["m"] == Model(name="x")
+
+
+def test_unserialisable_value_names_its_type():
+    class Opaque:
+        pass
+
+    with pytest.raises(TypeError, match="Opaque"):
+        serde.dumps({"x": Opaque()})
