@@ -1,3 +1,226 @@
+import { useEffect, useMemo, useState } from "react";
+import { ReactFlowProvider } from "@xyflow/react";
+import { getGraph } from "../api/graphs";
+import { fetchNodeKinds } from "../api/nodeKinds";
+import { getThread } from "../api/threads";
+import { ApiError, errorMessage } from "../api/http";
+import type { GraphDetail, Thread } from "../api/types";
+import { Link, useRouter } from "../app/router";
+import { specToCanvas } from "../model/convert";
+import { Banner } from "../ui/Banner";
+import { EmptyState } from "../ui/EmptyState";
+import { Loading } from "../ui/Spinner";
+import { StatusBadge } from "../ui/StatusBadge";
+import { useAsync } from "../ui/useAsync";
+import { cancelCurrentRun, editStateAt, refreshHistory, resumeInterrupt, runGraph, type ActionResult } from "./actions";
+import { CheckpointTimeline } from "./CheckpointTimeline";
+import { DebugCanvas } from "./DebugCanvas";
+import { DebuggerContext, useDebugger } from "./DebuggerContext";
+import { EventLog } from "./EventLog";
+import { InterruptPanel, type ReviewDecision } from "./InterruptPanel";
+import { RunPanel } from "./RunPanel";
+import { StateInspector } from "./StateInspector";
+import { createDebuggerStore, type DebuggerStoreApi, type DebugTab } from "./store";
+import { TokenStream } from "./TokenStream";
+import { useThreadSocket } from "./useThreadSocket";
+
+interface Loaded {
+  thread: Thread;
+  graph: GraphDetail | null;
+  graphError: string | null;
+  kindTitles: Record<string, string>;
+}
+
+function graphIdOf(thread: Thread, fromUrl: string | null): string | null {
+  const m = thread.metadata ?? {};
+  const id = thread.graph_id ?? (typeof m.graph_id === "string" ? m.graph_id : null) ?? (typeof m.assistant_id === "string" ? m.assistant_id : null);
+  return id ?? fromUrl;
+}
+
+async function load(threadId: string, graphParam: string | null, signal: AbortSignal): Promise<Loaded> {
+  const thread = await getThread(threadId, signal);
+  const graphId = graphIdOf(thread, graphParam);
+  let graph: GraphDetail | null = null;
+  let graphError: string | null = graphId ? null : "This thread does not say which graph it runs.";
+  const [g, kinds] = await Promise.all([
+    graphId ? getGraph(graphId, signal).catch((e: unknown) => e as Error) : Promise.resolve(null),
+    fetchNodeKinds(signal).catch(() => []),
+  ]);
+  if (g instanceof Error) graphError = `Could not load the graph: ${errorMessage(g)}`;
+  else graph = g;
+  return { thread, graph, graphError, kindTitles: Object.fromEntries(kinds.map((k) => [k.kind, k.title])) };
+}
+
 export function DebuggerPage({ threadId }: { threadId: string }) {
-  return <div className="page">Thread {threadId}</div>;
+  const { search } = useRouter();
+  const graphParam = search.get("graph");
+  const loaded = useAsync((signal) => load(threadId, graphParam, signal), [threadId]);
+  if (loaded.status === "loading") return <Loading label="Loading thread…" />;
+  if (loaded.status === "error") {
+    const missing = loaded.cause instanceof ApiError && loaded.cause.status === 404;
+    return (
+      <EmptyState
+        title={missing ? "Thread not found" : "Could not open this thread"}
+        action={
+          <>
+            <button type="button" className="btn" onClick={loaded.reload}>
+              Try again
+            </button>
+            <Link href="/app/threads" className="btn btn-primary">
+              All threads
+            </Link>
+          </>
+        }
+      >
+        {missing ? "It may have been deleted, or the threads API is not available yet." : loaded.error}
+      </EmptyState>
+    );
+  }
+  return <Debugger loaded={loaded.data} />;
+}
+
+function Debugger({ loaded }: { loaded: Loaded }) {
+  const [api] = useState<DebuggerStoreApi>(() =>
+    createDebuggerStore(loaded.thread.thread_id, loaded.graph?.spec.breakpoints ?? { before: [], after: [] }),
+  );
+  return (
+    <DebuggerContext.Provider value={api}>
+      <ReactFlowProvider>
+        <DebuggerLayout api={api} loaded={loaded} />
+      </ReactFlowProvider>
+    </DebuggerContext.Provider>
+  );
+}
+
+const TABS: { id: DebugTab; label: string }[] = [
+  { id: "state", label: "State" },
+  { id: "events", label: "Events" },
+  { id: "tokens", label: "Tokens" },
+  { id: "run", label: "Run" },
+];
+
+function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded }) {
+  const socketRef = useThreadSocket(api);
+  const doc = useMemo(() => (loaded.graph ? specToCanvas(loaded.graph.spec) : null), [loaded.graph]);
+  const runStatus = useDebugger((s) => s.debug.runStatus);
+  const runError = useDebugger((s) => s.debug.runError);
+  const interrupts = useDebugger((s) => s.debug.interrupts);
+  const socket = useDebugger((s) => s.socket);
+  const tab = useDebugger((s) => s.tab);
+  const checkpointCount = useDebugger((s) => s.debug.checkpoints.length);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
+  const assistantId = loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? "";
+
+  useEffect(() => {
+    void refreshHistory(api);
+  }, [api]);
+  // New checkpoints arrive as events; fetch their snapshots shortly after.
+  useEffect(() => {
+    if (checkpointCount === 0) return;
+    const t = setTimeout(() => void refreshHistory(api), 300);
+    return () => clearTimeout(t);
+  }, [api, checkpointCount]);
+
+  const act = async (what: string, fn: () => Promise<ActionResult>, ok?: string) => {
+    setBusy(true);
+    setMessage(null);
+    const r = await fn();
+    setBusy(false);
+    if (!r.ok) setMessage({ tone: "error", text: `${what}: ${r.error}` });
+    else if (ok) setMessage({ tone: "success", text: ok });
+    return r.ok;
+  };
+  const decide = (decision: ReviewDecision, values: Record<string, unknown>, interruptId: string) =>
+    void act("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, { decision, ...values }, interruptId));
+  const nodeLabel = (id: string) => loaded.graph?.spec.nodes.find((n) => n.id === id)?.label ?? id;
+  const status = loaded.thread.status === "error" && runStatus === "idle" ? "failed" : runStatus === "idle" ? (loaded.thread.status === "interrupted" ? "waiting" : "idle") : runStatus;
+
+  return (
+    <div className="debugger">
+      <div className="toolbar" role="toolbar" aria-label="Thread debugger">
+        <h1 className="toolbar-title">
+          Thread <span className="mono">{loaded.thread.thread_id.slice(0, 8)}</span>
+        </h1>
+        {loaded.graph && (
+          <Link href={`/app/graphs/${encodeURIComponent(loaded.graph.id)}`} className="muted">
+            {loaded.graph.name}
+          </Link>
+        )}
+        <StatusBadge status={status} />
+        <span className="muted" aria-live="polite">
+          {socket === "open" ? "● Live" : socket === "connecting" ? "Connecting…" : socket === "closed" ? "Reconnecting…" : "Live updates unavailable"}
+        </span>
+        <div className="toolbar-spacer" />
+        <button type="button" className="btn btn-sm" onClick={() => api.getState().setTab("run")}>
+          ▶ Run…
+        </button>
+        <button
+          type="button"
+          className="btn btn-sm btn-danger"
+          disabled={busy || (runStatus !== "running" && runStatus !== "waiting")}
+          onClick={() => void act("Could not cancel", () => cancelCurrentRun(api, socketRef.current), "Cancel requested.")}
+        >
+          Cancel run
+        </button>
+      </div>
+      {socket === "unavailable" && <Banner tone="warning">Live updates are not available on this server yet. Reload to see new steps.</Banner>}
+      {runStatus === "failed" && runError && <Banner tone="error">The run failed: {runError}</Banner>}
+      {loaded.graphError && <Banner tone="warning">{loaded.graphError} The canvas is hidden; state and events still work.</Banner>}
+      {message && (
+        <Banner tone={message.tone} onDismiss={() => setMessage(null)}>
+          {message.text}
+        </Banner>
+      )}
+      <div className="debugger-body">
+        {doc ? <DebugCanvas doc={doc} kindTitles={loaded.kindTitles} /> : <div className="canvas canvas-missing" />}
+        <aside className="side-panel" aria-label="Debugger panels">
+          {interrupts.map((i) => (
+            <InterruptPanel key={i.id} interrupt={i} busy={busy} onDecide={(d, v) => decide(d, v, i.id)} />
+          ))}
+          <div role="tablist" className="tabs" aria-label="Debugger sections">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                aria-selected={tab === t.id}
+                className="tab"
+                id={`dbg-${t.id}`}
+                aria-controls={`dbg-${t.id}-panel`}
+                onClick={() => api.getState().setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" className="tab-panel" id={`dbg-${tab}-panel`} aria-labelledby={`dbg-${tab}`}>
+            {tab === "state" && (
+              <StateInspector
+                busy={busy}
+                onEditState={(values, cp) => void act("Could not update the state", () => editStateAt(api, values, cp), "State saved as a new checkpoint.")}
+                onRerun={(cp) => void act("Could not re-run", () => runGraph(api, assistantId, null, cp), "Re-running from the selected checkpoint.")}
+              />
+            )}
+            {tab === "events" && <EventLog />}
+            {tab === "tokens" && <TokenStream />}
+            {tab === "run" && (
+              <RunPanel
+                fields={loaded.graph?.spec.state.fields ?? []}
+                nodeLabel={nodeLabel}
+                busy={busy}
+                onRun={(input) =>
+                  void act("Could not start the run", () => runGraph(api, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
+                }
+              />
+            )}
+          </div>
+        </aside>
+      </div>
+      <div className="debugger-timeline">
+        <h3>Checkpoints</h3>
+        <CheckpointTimeline />
+      </div>
+    </div>
+  );
 }

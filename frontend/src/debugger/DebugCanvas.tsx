@@ -1,0 +1,60 @@
+import { useEffect, useMemo, useState } from "react";
+import { applyNodeChanges, Background, Controls, MiniMap, ReactFlow } from "@xyflow/react";
+import { nodeTypes } from "../canvas/nodes";
+import { edgeTypes } from "../canvas/edges";
+import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
+import type { CanvasDoc, CanvasEdge, CanvasNode } from "../model/canvas";
+import { isStepNode } from "../model/canvas";
+import { useDebugger, useDebuggerApi } from "./DebuggerContext";
+import { selectedSnapshots } from "./store";
+
+/** The graph, read-only, coloured by live node status; clicking a node toggles a breakpoint. */
+export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: Record<string, string> }) {
+  const api = useDebuggerApi();
+  const status = useDebugger((s) => s.debug.nodes);
+  const before = useDebugger((s) => s.breakpointsBefore);
+  const after = useDebugger((s) => s.breakpointsAfter);
+  const history = useDebugger((s) => s.history);
+  const selected = useDebugger((s) => s.selected);
+  const next = selectedSnapshots({ history, selected }).current?.next;
+  // Local copy so React Flow can record measured sizes (the minimap needs them).
+  const [nodes, setNodes] = useState<CanvasNode[]>(doc.nodes);
+  useEffect(() => setNodes(doc.nodes), [doc.nodes]);
+  const decor = useMemo<CanvasDecor>(
+    () => ({
+      status,
+      problems: {},
+      breakpointsBefore: new Set(before),
+      breakpointsAfter: new Set(after),
+      kindTitles,
+      highlighted: new Set(selected ? (next ?? []) : []),
+    }),
+    [status, before, after, kindTitles, next, selected],
+  );
+  return (
+    <CanvasDecorContext.Provider value={decor}>
+      <div className="canvas">
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={nodes}
+          onNodesChange={(c) => setNodes((n) => applyNodeChanges(c, n))}
+          edges={doc.edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          onNodeClick={(_, n) => isStepNode(n) && api.getState().toggleBreakpoint(n.id, "before")}
+          fitView
+          fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+          defaultEdgeOptions={{ markerEnd: { type: "arrowclosed" as never, width: 16, height: 16 } }}
+          proOptions={{ hideAttribution: true }}
+          aria-label="Graph canvas (click a node to toggle a breakpoint)"
+        >
+          <Background gap={20} size={1} />
+          <MiniMap pannable zoomable ariaLabel="Minimap" />
+          <Controls showInteractive={false} aria-label="Zoom controls" />
+        </ReactFlow>
+      </div>
+    </CanvasDecorContext.Provider>
+  );
+}

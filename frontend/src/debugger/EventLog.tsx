@@ -1,0 +1,66 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { describeEvent } from "../model/events";
+import { useDebugger } from "./DebuggerContext";
+
+const GROUPS: Record<string, (t: string) => boolean> = {
+  All: () => true,
+  Runs: (t) => t.startsWith("run."),
+  Tasks: (t) => t.startsWith("task."),
+  Checkpoints: (t) => t === "checkpoint.created",
+  Reviews: (t) => t === "interrupt" || t === "review.resolved",
+  Stream: (t) => t === "values" || t === "updates" || t === "custom" || t === "messages",
+};
+
+function tone(type: string): string {
+  if (type.endsWith("failed")) return "failed";
+  if (type.endsWith("finished")) return "finished";
+  if (type.endsWith("started") || type === "run.created") return "running";
+  if (type === "interrupt") return "waiting";
+  return "idle";
+}
+
+export function EventLog() {
+  const log = useDebugger((s) => s.debug.log);
+  const [group, setGroup] = useState("All");
+  const [follow, setFollow] = useState(true);
+  const listRef = useRef<HTMLOListElement>(null);
+  const shown = useMemo(() => log.filter((e) => GROUPS[group]!(e.type)).slice(-500), [log, group]);
+  useEffect(() => {
+    if (follow && listRef.current) listRef.current.scrollTop = listRef.current.scrollHeight;
+  }, [shown, follow]);
+  return (
+    <section className="event-log" aria-label="Event log">
+      <div className="btn-group wrap">
+        <label className="field inline">
+          <span>Show</span>
+          <select value={group} onChange={(e) => setGroup(e.target.value)} aria-label="Filter events">
+            {Object.keys(GROUPS).map((g) => (
+              <option key={g}>{g}</option>
+            ))}
+          </select>
+        </label>
+        <label className="check inline">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+          Follow new events
+        </label>
+        <span className="muted">{log.length} events</span>
+      </div>
+      {shown.length === 0 ? (
+        <p className="empty-inline">No events yet. They stream in here while a run is going.</p>
+      ) : (
+        <ol className="events" ref={listRef}>
+          {shown.map((e) => (
+            <li key={e.seq} className={`event event-${tone(e.type)}`}>
+              <span className="event-head">
+                <span className="event-seq mono">#{e.seq}</span>
+                <span className="event-type mono">{e.type}</span>
+                <span className="event-time mono">{e.ts ? new Date(e.ts).toLocaleTimeString() : ""}</span>
+              </span>
+              <span className="event-text">{describeEvent(e)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

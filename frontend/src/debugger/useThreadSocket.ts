@@ -1,0 +1,42 @@
+/** Keep the thread's live event stream flowing into the debugger store, filling gaps. */
+import { useEffect, useRef } from "react";
+import { ThreadSocket } from "../api/socket";
+import type { DebuggerStoreApi } from "./store";
+
+const GAP_WAIT_MS = 2000;
+
+export function useThreadSocket(api: DebuggerStoreApi): React.RefObject<ThreadSocket | null> {
+  const ref = useRef<ThreadSocket | null>(null);
+  useEffect(() => {
+    const threadId = api.getState().threadId;
+    let gapTimer: ReturnType<typeof setTimeout> | null = null;
+    let retried = false;
+    const sock = new ThreadSocket(
+      threadId,
+      () => api.getState().debug.lastSeq,
+      (e) => {
+        api.getState().receive(e);
+        const pending = api.getState().debug.pending.length;
+        if (pending && !gapTimer) {
+          // Ask the server again for what we missed; if that does not help, move on.
+          gapTimer = setTimeout(() => {
+            gapTimer = null;
+            if (!api.getState().debug.pending.length) return;
+            if (!retried) {
+              retried = true;
+              sock.reconnect();
+            } else api.getState().flush();
+          }, GAP_WAIT_MS);
+        } else if (!pending) retried = false;
+      },
+      (s) => api.getState().setSocket(s),
+    );
+    ref.current = sock;
+    return () => {
+      if (gapTimer) clearTimeout(gapTimer);
+      sock.close();
+      ref.current = null;
+    };
+  }, [api]);
+  return ref;
+}
