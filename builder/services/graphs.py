@@ -124,3 +124,55 @@ def graph_version_publish(*, graph: Graph, user: Any = None, note: str = "") -> 
             detail={"graph_id": locked.pk, "version": version.number},
         )
     return version
+
+
+def code_graphs_register(*, workspace: Workspace, user: Any = None) -> list[Graph]:
+    """Make every graph in GRAPHS_CONFIG appear in the workspace (read-only canvas).
+
+    Idempotent: existing rows are kept; only missing ones are created.
+    """
+    from builder.graph_loader import code_graphs
+
+    created = []
+    for graph_id in code_graphs():
+        if not Graph.objects.filter(
+            workspace=workspace, source=GraphSource.CODE, code_ref=graph_id
+        ).exists():
+            created.append(
+                graph_create(
+                    workspace=workspace,
+                    name=graph_id,
+                    slug=slugify(graph_id)[:100] or "graph",
+                    spec={},
+                    user=user,
+                    source=GraphSource.CODE,
+                    code_ref=graph_id,
+                )
+            )
+    return created
+
+
+def graph_import(
+    *,
+    workspace: Workspace,
+    spec: dict[str, Any],
+    slug: str = "",
+    user: Any = None,
+    publish: bool = False,
+    note: str = "",
+) -> tuple[Graph, GraphVersion | None]:
+    """Create the graph ``slug`` from ``spec``, or replace the draft of the existing one;
+    optionally publish the result as a new version."""
+    if not isinstance(spec, dict):
+        raise InvalidInput("the graph spec must be a JSON object")
+    name = str(spec.get("name") or slug or "Imported graph")
+    slug = slug or slugify(name)[:100] or "graph"
+    existing = Graph.objects.filter(workspace=workspace, slug=slug).first()
+    if existing is None:
+        graph = graph_create(workspace=workspace, name=name, slug=slug, spec=spec, user=user)
+    else:
+        graph = graph_update_draft(
+            graph=existing, spec=spec, base_revision=existing.draft_revision, user=user
+        )
+    version = graph_version_publish(graph=graph, user=user, note=note) if publish else None
+    return graph, version

@@ -1,0 +1,2 @@
+"""Selectors: the reads. Views, consumers and the API fetch through these functions so
+that access rules (which workspaces a user sees) live in one place."""

@@ -1,0 +1,55 @@
+"""Reads about threads, their runs, their event log and their checkpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from builder.models import ACTIVE_RUN_STATUSES, Run, RunEvent, Thread
+from builder.selectors.workspaces import workspace_list
+from builder.services.events import event_as_dict
+
+
+def thread_list(
+    *, user: Any, workspace_id: int | None = None, status: str | None = None
+) -> QuerySet[Thread]:
+    """Threads the user can see, most recently updated first."""
+    threads = Thread.objects.filter(workspace__in=workspace_list(user=user))
+    if workspace_id is not None:
+        threads = threads.filter(workspace_id=workspace_id)
+    if status:
+        threads = threads.filter(status=status)
+    return threads.order_by("-updated_at")
+
+
+def run_list(*, thread: Thread) -> QuerySet[Run]:
+    """A thread's runs, newest first."""
+    return thread.runs.order_by("-created_at")
+
+
+def run_active(*, thread: Thread) -> Run | None:
+    """The running run of the thread, else the oldest pending one."""
+    active = list(thread.runs.filter(status__in=ACTIVE_RUN_STATUSES).order_by("created_at"))
+    running = [r for r in active if r.status == "running"]
+    return (running or active or [None])[0]
+
+
+def events_after(
+    *, thread_id: Any, after_seq: int = 0, run_id: Any = None, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Events of a thread with seq greater than ``after_seq``, in order (for resuming a
+    websocket or SSE stream without loss or duplication)."""
+    events = RunEvent.objects.filter(thread_id=thread_id, seq__gt=after_seq)
+    if run_id is not None:
+        events = events.filter(run_id=run_id)
+    return [event_as_dict(e) for e in events.order_by("seq")[:limit]]
+
+
+def thread_history(*, thread: Thread, limit: int = 20, before: str | None = None) -> list[Any]:
+    """A page of the thread's root checkpoints, newest first (CheckpointTuples)."""
+    from builder.checkpointer import DjangoCheckpointer
+
+    config = {"configurable": {"thread_id": str(thread.pk), "checkpoint_ns": ""}}
+    before_config = {"configurable": {"checkpoint_id": before}} if before else None
+    return list(DjangoCheckpointer().list(config, before=before_config, limit=limit))
