@@ -276,6 +276,9 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _spend()
+        # Keys win over dict methods, so a field named 'items' or 'values' reads the field.
+        if isinstance(obj, dict) and attribute in obj and not attribute.startswith("_"):
+            return obj[attribute]
         if isinstance(obj, str) and attribute in ("format", "format_map"):
             _check_format_spec(obj)
         return super().getattr(obj, attribute)
@@ -398,11 +401,16 @@ def _positioned_stream(source: str, state: str | None) -> tuple[TokenStream, dic
     lexer = _env.lexer
 
     def raw() -> Iterator[tuple[int, str, str]]:
-        for lineno, kind, value in lexer.tokeniter(source, None, None, state):
-            start = position["raw"]
-            position["raw"] = start + len(value)
-            position["start"] = start
-            yield lineno, kind, value
+        try:
+            for lineno, kind, value in lexer.tokeniter(source, None, None, state):
+                start = position["raw"]
+                position["raw"] = start + len(value)
+                position["start"] = start
+                yield lineno, kind, value
+        except TemplateSyntaxError:
+            # The lexer stopped at the first character it could not use.
+            offsets[-2] = position["raw"] + _leading_space(source, position["raw"])
+            raise
 
     def wrapped() -> Iterator[Any]:
         for token in lexer.wrap(_skip_ignored(raw())):
@@ -418,6 +426,10 @@ def _skip_ignored(stream: Iterable[tuple[int, str, str]]) -> Iterator[tuple[int,
     for item in stream:
         if item[1] not in ignored_tokens:
             yield item
+
+
+def _leading_space(source: str, offset: int) -> int:
+    return len(source[offset:]) - len(source[offset:].lstrip())
 
 
 def _column_of(source: str, offset: int) -> int:
@@ -443,9 +455,15 @@ def parse_expression(source: str) -> nodes.Expr:
             )
     except TemplateSyntaxError as exc:
         current = parser.stream.current
-        offset = offsets.get(id(current), len(source) if current.type == TOKEN_EOF else 0)
+        if -2 in offsets:
+            offset = offsets[-2]
+        elif current.type == TOKEN_EOF:
+            offset = len(source.rstrip())
+        else:
+            offset = offsets.get(id(current), 0)
+        message = (exc.message or "syntax error").replace("end of template", "end of expression")
         raise ExpressionError(
-            exc.message or "syntax error",
+            message,
             line=exc.lineno,
             column=_column_of(source, offset),
         ) from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from runtime.spec.kinds.base import BuildContext, CheckContext, NodeFunction, NodeKind, field_prop
 from runtime.spec.providers import ChatRequest, ProviderError, get_provider
+from runtime.spec.providers.fake import script_turn
 from runtime.spec.schema import check_schema, schema_problems
 
 CONFIG_SCHEMA: dict[str, Any] = {
@@ -166,23 +167,23 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
     schema = config.get("structured_output")
     tools = [ctx.registry.tools.tools[n] for n in config.get("tools") or []]
 
-    def render_script(state: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-        if provider != "fake" or not config.get("fake_replies"):
+    def render_script(state: Mapping[str, Any], messages: list[dict[str, Any]]) -> Any:
+        # Only this turn's reply is rendered: later replies may read messages not yet there.
+        replies = config.get("fake_replies") or []
+        if provider != "fake" or not replies:
             return None
-        script = []
-        for reply in config["fake_replies"]:
-            calls = [
-                {
-                    "name": call["name"],
-                    "args": {
-                        k: ctx.render(v, state) if isinstance(v, str) else v
-                        for k, v in (call.get("args") or {}).items()
-                    },
-                }
-                for call in reply.get("tool_calls") or []
-            ]
-            script.append({"content": ctx.render(reply.get("content"), state), "tool_calls": calls})
-        return script
+        reply = replies[script_turn(messages, len(replies))]
+        calls = [
+            {
+                "name": call["name"],
+                "args": {
+                    k: ctx.render(v, state) if isinstance(v, str) else v
+                    for k, v in (call.get("args") or {}).items()
+                },
+            }
+            for call in reply.get("tool_calls") or []
+        ]
+        return {"content": ctx.render(reply.get("content"), state), "tool_calls": calls}
 
     def llm(state: dict[str, Any]) -> dict[str, Any]:
         view = ctx.variables(state)["state"]
@@ -202,7 +203,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
             response_schema=schema,
             settings=ctx.registry.provider_settings(provider),
             timeout=float(config.get("timeout", 60)),
-            script=render_script(state),
+            script=render_script(state, messages),
         )
         message_id = f"msg-{uuid.uuid4().hex}"
         writer = _message_writer()

@@ -32,7 +32,7 @@ class ChatRequest:
     response_schema: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     timeout: float = 60.0
-    script: list[dict[str, Any]] | None = None  # the fake provider's scripted replies
+    script: dict[str, Any] | None = None  # the fake provider's reply for this turn
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """The ``fake`` provider: deterministic scripted replies, for demos and tests.
 
-Not a real model. Reply number N is used for the N-th assistant turn of the conversation
-(the count of assistant messages already in it), the last reply repeating after that, so
-an agent loop advances through the script and a replayed run gives the same answers.
+Not a real model. The ``llm`` node picks the scripted reply for this turn (``script_turn``)
+and renders it; without a script the fake echoes the last user message.
 """
 
 from __future__ import annotations
@@ -17,8 +16,11 @@ from runtime.spec.providers import ChatReply, ChatRequest, Emit
 _TOKEN = re.compile(r"\s*\S+|\s+")
 
 
-def _turn(messages: list[dict[str, Any]]) -> int:
-    return sum(1 for m in messages if m.get("role") == "assistant")
+def script_turn(messages: list[dict[str, Any]], replies: int) -> int:
+    """Reply N answers the N-th assistant turn (the count of assistant messages so far);
+    the last reply repeats. So an agent loop walks the script and a replay is identical."""
+    turn = sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "assistant")
+    return min(turn, replies - 1)
 
 
 def _default_content(messages: list[dict[str, Any]]) -> str:
@@ -29,9 +31,8 @@ def _default_content(messages: list[dict[str, Any]]) -> str:
 
 
 def chat(request: ChatRequest, emit: Emit) -> ChatReply:
-    script = request.script or []
-    if script:
-        reply = script[min(_turn(request.messages), len(script) - 1)]
+    reply = request.script
+    if reply is not None:
         content = str(reply.get("content") or "")
         calls = [
             {
@@ -43,7 +44,7 @@ def chat(request: ChatRequest, emit: Emit) -> ChatReply:
         ]
     else:
         content, calls = _default_content(request.messages), []
-    if request.response_schema is not None and not script:
+    if request.response_schema is not None and reply is None:
         content = json.dumps(_example(request.response_schema))
     for token in _TOKEN.findall(content):
         emit(token, [])
