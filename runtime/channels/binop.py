@@ -25,7 +25,7 @@ def _overwrite_value(value: Any) -> Any:
 class BinaryOperatorAggregate(BaseChannel):
     """Folds each write into the value with ``reducer(current, write)``."""
 
-    __slots__ = ("reducer", "default")
+    __slots__ = ("reducer", "default", "mark")
 
     def __init__(
         self, key: str, reducer: Callable[[Any, Any], Any], default: Any = MISSING
@@ -34,6 +34,9 @@ class BinaryOperatorAggregate(BaseChannel):
         self.reducer = reducer
         # ``default`` is a factory (the field's type, e.g. list) or MISSING.
         self.default = default
+        # (list, length) when the value only grew by appending since that list was stored:
+        # the checkpointer then stores just the new items. None when unknown.
+        self.mark: tuple[list[Any], int] | None = None
         if default is not MISSING:
             try:
                 self.value = default()
@@ -51,6 +54,7 @@ class BinaryOperatorAggregate(BaseChannel):
         if not values:
             return False
         seen_overwrite = False
+        appends = self.reducer is operator.add
         for value in values:
             over = _overwrite_value(value)
             if over is not MISSING:
@@ -60,8 +64,12 @@ class BinaryOperatorAggregate(BaseChannel):
                     )
                 seen_overwrite = True
                 self.value = over
+                self.mark = None
             elif self.value is MISSING:
                 self.value = value
+                self.mark = None
             else:
+                if not (appends and type(self.value) is list and type(value) is list):
+                    self.mark = None
                 self.value = self.reducer(self.value, value)
         return True

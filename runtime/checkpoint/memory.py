@@ -31,8 +31,10 @@ class InMemoryCheckpointer(BaseCheckpointer):
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        # (thread, ns) -> {checkpoint_id: (ts, versions json, metadata json, parent_id)}
-        self.checkpoints: dict[tuple[str, str], dict[str, tuple[str, str, str, str | None]]] = {}
+        # (thread, ns) -> {checkpoint_id: (ts, channel versions, metadata json, parent_id)}
+        self.checkpoints: dict[
+            tuple[str, str], dict[str, tuple[str, dict[str, str], str, str | None]]
+        ] = {}
         # (thread, ns, channel, version) -> (kind, data, base)
         self.blobs: dict[tuple[str, str, str, str], tuple[str, str | None, str | None]] = {}
         # (thread, ns, checkpoint_id) -> {(task_id, channel, idx): data}, in insertion order
@@ -54,7 +56,7 @@ class InMemoryCheckpointer(BaseCheckpointer):
             data = None if blob.kind == "empty" else dumps(blob.value)
             rows[(thread_id, ns, channel, blob.version)] = (blob.kind, data, blob.base)
         meta = dumps(metadata)
-        versions = dumps(checkpoint.channel_versions)
+        versions = dict(checkpoint.channel_versions)  # str -> str: immutable, no need to encode
         with self._lock:
             self.blobs.update(rows)
             self.checkpoints.setdefault((thread_id, ns), {})[checkpoint.id] = (
@@ -72,19 +74,22 @@ class InMemoryCheckpointer(BaseCheckpointer):
         if checkpoint_id is None:
             raise ValueError("put_writes needs a config naming a checkpoint")
         dumps = self.serde.dumps
+        rows = [
+            ((task_id, channel, idx), channel, dumps(value))
+            for idx, (channel, value) in enumerate(writes)
+        ]
         with self._lock:
             bucket = self.writes.setdefault((thread_id, ns, checkpoint_id), {})
-            for idx, (channel, value) in enumerate(writes):
-                key = (task_id, channel, idx)
+            for key, channel, data in rows:
                 if channel in _REPLACEABLE or key not in bucket:
-                    bucket[key] = dumps(value)
+                    bucket[key] = data
 
     # --- reading -------------------------------------------------------------------
 
     def _tuple(self, thread_id: str, ns: str, cid: str) -> CheckpointTuple:
         loads = self.serde.loads
-        ts, versions_json, meta_json, parent_id = self.checkpoints[(thread_id, ns)][cid]
-        versions = loads(versions_json)
+        ts, stored_versions, meta_json, parent_id = self.checkpoints[(thread_id, ns)][cid]
+        versions = dict(stored_versions)
 
         def load_blob(channel: str, version: str) -> tuple[str, Any, str | None]:
             kind, data, base = self.blobs[(thread_id, ns, channel, version)]
@@ -209,7 +214,7 @@ class InMemoryCheckpointer(BaseCheckpointer):
                         for ch, ver in tup.checkpoint.channel_versions.items()
                         if ch in blobs
                     }
-                    self.checkpoints[key] = {latest: (ts, self.serde.dumps(versions), meta, None)}
+                    self.checkpoints[key] = {latest: (ts, versions, meta, None)}
 
     # --- async: the lock is short, so run inline instead of hopping threads ----------
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from runtime.channels import MISSING, BaseChannel, BinaryOperatorAggregate, LastValue
+from runtime.channels.messages import MessagesChannel
+from runtime.messages import add_messages
 
 
 def _reducer_of(annotation: Any) -> tuple[Any, Callable[[Any, Any], Any] | None]:
@@ -73,6 +75,8 @@ class StateSchema:
             self.reducers[key] = reducer
             if reducer is None:
                 self.channels[key] = LastValue(key)
+            elif reducer is add_messages:
+                self.channels[key] = MessagesChannel(key, _default_factory(base) or list)
             else:
                 self.channels[key] = BinaryOperatorAggregate(key, reducer, _default_factory(base))
         self.keys: tuple[str, ...] = tuple(hints)

@@ -47,6 +47,9 @@ class Plan:
     output_keys: tuple[str, ...]
     node_input_keys: dict[str, tuple[str, ...] | None]
     control: frozenset[str] = frozenset()
+    # trigger channel -> the nodes it can start, and each node's place in graph order
+    triggered_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -95,6 +98,10 @@ def build_plan(builder: StateGraph) -> Plan:
         tuple(StateSchema(builder.output_schema).keys) if builder.output_schema else schema.keys
     )
     control = frozenset(k for k in channels if k not in schema.key_set)
+    triggered_by: dict[str, list[str]] = {}
+    for node, chans in triggers.items():
+        for c in chans:
+            triggered_by.setdefault(c, []).append(node)
     return Plan(
         schema=schema,
         nodes=dict(builder.nodes),
@@ -107,6 +114,8 @@ def build_plan(builder: StateGraph) -> Plan:
         output_keys=output_keys,
         node_input_keys={n: node_input_keys(s.input_schema) for n, s in builder.nodes.items()},
         control=control,
+        triggered_by={k: tuple(v) for k, v in triggered_by.items()},
+        position={n: i for i, n in enumerate(builder.nodes)},
     )
 
 
@@ -141,8 +150,13 @@ def prepare_tasks(
     ns: str,
     *,
     with_input: bool = True,
+    changed: set[str] | None = None,
 ) -> list[Task]:
-    """The tasks of the next step: start, triggered nodes in graph order, then Sends."""
+    """The tasks of the next step: start, triggered nodes in graph order, then Sends.
+
+    ``changed`` (the channels the last step changed) narrows the nodes to look at: a node
+    can only become ready when one of its trigger channels changed. None looks at all.
+    """
     tasks: list[Task] = []
     prefix = f"{ns}|" if ns else ""
 
@@ -154,7 +168,12 @@ def prepare_tasks(
     if start.value is not MISSING:
         tasks.append(make(START, ("pull", START), start.value, (START,)))
     state: dict[str, Any] | None = None
-    for name in plan.order:
+    if changed is None:
+        candidates: Iterable[str] = plan.order
+    else:
+        found = {n for c in changed for n in plan.triggered_by.get(c, ())}
+        candidates = sorted(found, key=plan.position.__getitem__) if len(found) > 1 else found
+    for name in candidates:
         fired = tuple(c for c in plan.triggers[name] if channels[c].is_available())
         if not fired:
             continue

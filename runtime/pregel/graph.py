@@ -360,8 +360,7 @@ class CompiledStateGraph:
             interrupt_before=(),
             interrupt_after=(),
         )
-        loop.aloop = asyncio.get_running_loop()
-        loop.thread = threading.get_ident()
+        loop.saver.start()
         saved = await loop._load()
         source = "update"
         if saved is not None and conf.get("checkpoint_id"):
@@ -398,7 +397,7 @@ class CompiledStateGraph:
         if source != "loop":
             pass
         await loop._flush()
-        return loop.saved_config or {}
+        return loop.saver.saved_config or {}
 
     def update_state(
         self,

@@ -14,15 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runtime.channels import MISSING
-from runtime.checkpoint.base import (
-    ERROR,
-    INTERRUPT,
-    RESUME,
-    Blob,
-    Checkpoint,
-    CheckpointTuple,
-    make_config,
-)
+from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
 from runtime.constants import START
 from runtime.errors import (
     CheckpointNotFoundError,
@@ -31,11 +23,11 @@ from runtime.errors import (
     GraphRecursionError,
     InvalidUpdateError,
     ParentCommand,
-    SerializationError,
 )
 from runtime.pregel import algo
 from runtime.pregel.context import ONCE, TaskContext
 from runtime.pregel.ids import checkpoint_id
+from runtime.pregel.saver import Saver
 from runtime.types import Command, Interrupt
 
 if TYPE_CHECKING:
@@ -120,17 +112,13 @@ class Loop:
         self.versions: dict[str, str] = {}
         self.checkpoint_id: str | None = None
         self.checkpoint_ts: str | None = None
-        self.saved_config: dict[str, Any] | None = None  # the newest checkpoint actually stored
+        self.saver = Saver(checkpointer, durability, self.thread_id, ns)
+        self.run_prefix = f"{id(self):x}-"
         self.step = -1
         self.pending: list[tuple[str, str, Any]] = []
         self.dirty: set[str] = set()
-        self.unsaved: set[str] = set()
-        self.stored: dict[str, tuple[str, Any, int]] = {}  # channel -> (version, list, len)
-        self.background: asyncio.Future[Any] | None = None
-        self.exit_writes: list[tuple[str, list[tuple[str, Any]]]] = []
-        self.unsaved_checkpoint: tuple[Checkpoint, dict[str, Any], dict[str, Any] | None] | None = (
-            None
-        )
+        # the channels that changed in the last step: only their nodes can be triggered next
+        self.changed: set[str] | None = None
         self.streamed_message_ids: set[str] = set()
         self.ran: list[str] = []
         emit_all = parent is None or sink.subgraphs
@@ -145,8 +133,7 @@ class Loop:
     # --- entry ---------------------------------------------------------------------
 
     async def run(self, input: Any) -> Outcome:
-        self.aloop = asyncio.get_running_loop()
-        self.thread = threading.get_ident()
+        self.saver.start()
         try:
             return await self._run(input)
         finally:
@@ -197,12 +184,9 @@ class Loop:
         ckpt = saved.checkpoint
         self.channels = algo.new_channels(self.plan, ckpt.channel_values)
         self.versions = dict(ckpt.channel_versions)
-        for k, v in ckpt.channel_values.items():
-            if isinstance(v, list) and k in self.versions:
-                self.stored[k] = (self.versions[k], v, len(v))
+        self.saver.loaded(saved.config, self.channels, self.versions)
         self.checkpoint_id = ckpt.id
         self.checkpoint_ts = ckpt.ts
-        self.saved_config = saved.config
         self.step = int(saved.metadata.get("step", -1)) + 1
         self.pending = list(saved.pending_writes)
         return saved
@@ -302,7 +286,12 @@ class Loop:
         interrupts: list[Interrupt] = []
         while True:
             tasks = algo.prepare_tasks(
-                self.plan, self.channels, self.checkpoint_id or "", self.step, self.ns
+                self.plan,
+                self.channels,
+                self.checkpoint_id or "",
+                self.step,
+                self.ns,
+                changed=self.changed,
             )
             if not tasks:
                 return self._outcome("done", [])
@@ -318,7 +307,8 @@ class Loop:
             interrupts = await self._run_step(tasks)
             if interrupts is not None:
                 return self._outcome("interrupted", interrupts)
-            self.dirty |= algo.apply_writes(self.plan, self.channels, tasks)
+            self.changed = algo.apply_writes(self.plan, self.channels, tasks)
+            self.dirty |= self.changed
             self.ran = [t.name for t in tasks]
             await self._checkpoint("loop", self.step)
             if "values" in self.wants:
@@ -469,21 +459,22 @@ class Loop:
 
     # --- persistence ---------------------------------------------------------------
 
-    def _checkpoint_config(self, cid: str | None) -> dict[str, Any] | None:
-        if cid is None or self.thread_id is None:
-            return None
-        return make_config(str(self.thread_id), self.ns, cid)
-
     async def _checkpoint(self, source: str, step: int) -> None:
         """Create the checkpoint for the current channels and (per durability) save it."""
-        new_id = checkpoint_id()
+        saving = self.checkpointer is not None
+        if saving or self.wants & {"checkpoints", "debug"}:
+            new_id = checkpoint_id()
+            ts = _now()
+        else:  # nothing will see it: a cheap id that still keeps task ids unique
+            new_id = f"{self.run_prefix}{step}"
+            ts = ""
         for ch in self.dirty:
             self.versions[ch] = new_id
-        self.unsaved |= self.dirty
+        changed = self.dirty
         self.dirty = set()
         parent_id = self.checkpoint_id
         self.checkpoint_id = new_id
-        self.checkpoint_ts = _now()
+        self.checkpoint_ts = ts
         self.pending = []
         metadata = {**self.metadata_extra, "source": source, "step": step, "parents": {}}
         if source == "loop":
@@ -491,26 +482,18 @@ class Loop:
         self.step = step + 1
         if self.wants & {"checkpoints", "debug"}:
             self._emit_checkpoint(new_id, parent_id, metadata)
-        if self.checkpointer is None:
-            return
-        ckpt = Checkpoint(id=new_id, ts=self.checkpoint_ts, channel_versions=dict(self.versions))
-        if self.durability == "exit":
-            self.unsaved_checkpoint = (ckpt, metadata, None)
-            return
-        blobs = self._blobs()
-        parent_cfg = self.saved_config or {
-            "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
-        }
-        self.saved_config = self._checkpoint_config(new_id)
-        await self._schedule(self._put_checkpoint(parent_cfg, ckpt, metadata, blobs))
+        if saving:
+            ckpt = Checkpoint(id=new_id, ts=ts, channel_versions=dict(self.versions))
+            await self.saver.checkpoint(ckpt, metadata, self.channels, changed, self.ran)
 
     def _emit_checkpoint(self, cid: str, parent_id: str | None, metadata: dict[str, Any]) -> None:
         tasks = algo.prepare_tasks(
             self.plan, self.channels, cid, self.step, self.ns, with_input=False
         )
+        config_for = self.saver.config_for
         payload = {
-            "config": self._checkpoint_config(cid) or {"configurable": {"checkpoint_id": cid}},
-            "parent_config": self._checkpoint_config(parent_id),
+            "config": config_for(cid) or {"configurable": {"checkpoint_id": cid}},
+            "parent_config": config_for(parent_id),
             "values": self.output_values(),
             "metadata": metadata,
             "next": [t.name for t in tasks],
@@ -527,174 +510,21 @@ class Loop:
             },
         )
 
-    def _blobs(self) -> dict[str, Blob]:
-        blobs: dict[str, Blob] = {}
-        for ch in self.unsaved:
-            version = self.versions[ch]
-            value = self.channels[ch].value
-            if value is MISSING:
-                blobs[ch] = Blob(version, "empty")
-                self.stored.pop(ch, None)
-                continue
-            prev = self.stored.get(ch)
-            if isinstance(value, list):
-                if prev is not None and _extends(value, prev[1], prev[2]):
-                    blobs[ch] = Blob(version, "delta", value[prev[2] :], base=prev[0])
-                else:
-                    blobs[ch] = Blob(version, "full", value)
-                self.stored[ch] = (version, value, len(value))
-            else:
-                blobs[ch] = Blob(version, "full", value)
-                self.stored.pop(ch, None)
-        self.unsaved = set()
-        return blobs
-
-    async def _put_checkpoint(
-        self,
-        parent_cfg: dict[str, Any],
-        ckpt: Checkpoint,
-        metadata: dict[str, Any],
-        blobs: dict[str, Blob],
-    ) -> None:
-        try:
-            await self.checkpointer.aput(parent_cfg, ckpt, metadata, blobs)
-        except TypeError as exc:
-            raise self._serialisation_error(exc, {k: b.value for k, b in blobs.items()}) from exc
-
-    def _serialisation_error(
-        self, exc: Exception, values: dict[str, Any], node: str | None = None
-    ) -> SerializationError:
-        serde = self.checkpointer.serde
-        for channel, value in values.items():
-            try:
-                serde.dumps(value)
-            except TypeError as inner:
-                who = node or self._last_writer(channel)
-                return SerializationError(
-                    f"Node {who!r} wrote a value to channel {channel!r} that cannot be saved: {inner}"
-                )
-        return SerializationError(str(exc))
-
-    def _last_writer(self, channel: str) -> str:
-        return ", ".join(self.ran) or "?"
-
     def _save_writes(
         self, task_id: str, writes: list[tuple[str, Any]], *, name: str | None
     ) -> None:
         """Save a task's writes against the current checkpoint (per durability)."""
-        if self.checkpointer is None or self.checkpoint_id is None:
-            return
-        if self.durability == "exit":
-            self.exit_writes.append((task_id, writes))
-            return
-        cfg = self._checkpoint_config(self.checkpoint_id)
-        serde = self.checkpointer.serde
-        for channel, value in writes:
-            if channel in (INTERRUPT, ERROR, NO_WRITES):
-                continue
-            try:
-                serde.dumps(value)
-            except TypeError as exc:
-                raise SerializationError(
-                    f"Node {name!r} wrote a value to channel {channel!r} that cannot be saved: {exc}"
-                ) from exc
-        self._pending_saves.append(
-            asyncio.ensure_future(self._after_background(self.background, cfg, writes, task_id))
-        )
-
-    async def _after_background(
-        self,
-        bg: asyncio.Future[Any] | None,
-        cfg: dict[str, Any],
-        writes: list[tuple[str, Any]],
-        task_id: str,
-    ) -> None:
-        # ``bg`` is the checkpoint save in flight when the writes were made. It must be
-        # read at creation: a later save (that waits for these writes) would deadlock.
-        if bg is not None:
-            await asyncio.shield(bg)
-        await self.checkpointer.aput_writes(cfg, writes, task_id)
+        if self.checkpointer is not None:
+            self.saver.writes(self.checkpoint_id, task_id, writes, name)
 
     def save_once(self, task: algo.Task, key: str, value: Any) -> None:
         """Persist a ``once`` result right away (called from the node's thread)."""
-        if self.checkpointer is None or self.checkpoint_id is None:
-            return
-        cfg = self._checkpoint_config(self.checkpoint_id)
-        writes = [(f"{ONCE}:{key}", value)]
-        coro = self.checkpointer.aput_writes(cfg, writes, task.id)
-        if threading.get_ident() == self.thread:
-            self._pending_saves.append(asyncio.ensure_future(coro))
-        else:  # a sync node in a worker thread: wait until it is stored
-            asyncio.run_coroutine_threadsafe(coro, self.aloop).result()
-
-    @property
-    def _pending_saves(self) -> list[Any]:
-        saves = self.__dict__.get("_saves")
-        if saves is None:
-            saves = []
-            self.__dict__["_saves"] = saves
-        return saves
-
-    async def _schedule(self, coro: Any) -> None:
-        """Run a checkpoint save after the queued write saves, per durability."""
-        writes = list(self._pending_saves)
-        self._pending_saves.clear()
-
-        async def chain(prev: asyncio.Future[Any] | None) -> None:
-            if prev is not None:
-                await prev
-            for w in writes:
-                await w
-            await coro
-
-        prev = self.background
-        if self.durability == "sync":
-            if prev is not None:
-                self.background = None
-                await prev
-            await chain(None)
-            return
-        self.background = asyncio.ensure_future(chain(prev))
-        if prev is not None and not prev.done():
-            await prev  # bounded: at most one save in flight while the next step runs
+        if self.checkpointer is not None:
+            self.saver.write_now(self.checkpoint_id, task.id, [(f"{ONCE}:{key}", value)])
 
     async def _flush(self) -> None:
-        """Wait for background saves; with durability exit, save the final checkpoint now."""
-        try:
-            if self.durability == "exit" and self.checkpointer is not None:
-                if self.unsaved_checkpoint is not None:
-                    ckpt, metadata, _ = self.unsaved_checkpoint
-                    ckpt.channel_versions = dict(self.versions)
-                    parent_cfg = self.saved_config or {
-                        "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
-                    }
-                    await self._put_checkpoint(parent_cfg, ckpt, metadata, self._blobs())
-                    self.saved_config = self._checkpoint_config(ckpt.id)
-                    self.unsaved_checkpoint = None
-                cfg = self._checkpoint_config(self.checkpoint_id)
-                for tid, writes in self.exit_writes:
-                    await self.checkpointer.aput_writes(cfg, writes, tid)
-                self.exit_writes = []
-            if self.background is not None:
-                bg, self.background = self.background, None
-                await bg
-            for w in self._pending_saves:
-                await w
-            self._pending_saves.clear()
-        finally:
-            for w in self._pending_saves:
-                w.cancel()
-            self._pending_saves.clear()
-
-
-def _extends(new: list[Any], old: list[Any], length: int) -> bool:
-    """Whether ``new`` starts with the first ``length`` items of ``old`` (same objects)."""
-    if len(new) < length or len(old) < length:
-        return False
-    for i in range(length):
-        if new[i] is not old[i]:
-            return False
-    return True
+        if self.checkpointer is not None:
+            await self.saver.flush(self.versions, self.channels, self.checkpoint_id)
 
 
 def _error_value(exc: BaseException) -> dict[str, Any]:

@@ -1,0 +1,78 @@
+"""MessagesChannel: the channel of an ``add_messages`` field, with an append fast path.
+
+``add_messages`` has to look at every existing message (ids to replace or remove), which
+makes a long conversation cost quadratic time. Most writes only add messages with new ids:
+this channel keeps the set of ids it holds and appends those writes directly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from runtime.channels.base import MISSING
+from runtime.channels.binop import BinaryOperatorAggregate, _overwrite_value
+from runtime.messages import _as_list, _coerce, add_messages
+
+
+class MessagesChannel(BinaryOperatorAggregate):
+    """``Annotated[list, add_messages]``."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, key: str, default: Any = list) -> None:
+        super().__init__(key, add_messages, default)
+        self.ids: set[str] | None = None  # built on first use
+
+    def new(self) -> MessagesChannel:
+        return MessagesChannel(self.key, self.default)
+
+    def copy(self) -> MessagesChannel:
+        ch = self.new()
+        ch.value = self.value
+        ch.ids = None if self.ids is None else set(self.ids)
+        return ch
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        for value in values:
+            if _overwrite_value(value) is not MISSING:
+                super().update([value])
+                self.ids = None
+                continue
+            if self.value is MISSING:
+                self.value = add_messages([], value)
+                self.ids = None
+                continue
+            new = self._plain_append(value)
+            if new is None:
+                self.value = add_messages(self.value, value)
+                self.ids = None
+                self.mark = None
+            else:
+                self.value = [*self.value, *new]
+        return True
+
+    def _plain_append(self, write: Any) -> list[dict[str, Any]] | None:
+        """The coerced messages when ``write`` only adds new ids, else None."""
+        if self.ids is None:
+            current = self.value
+            if any(type(m) is not dict or m.get("id") is None for m in current):
+                return None
+            self.ids = {m["id"] for m in current}
+        out = []
+        fresh: set[str] = set()
+        for m in _as_list(write):
+            msg = _coerce(m)
+            mid = msg.get("id")
+            if msg.get("type") == "remove" or mid in self.ids or mid in fresh:
+                return None
+            if mid is None:
+                msg = {**msg, "id": str(uuid.uuid4())}
+                mid = msg["id"]
+            fresh.add(mid)
+            out.append(msg)
+        self.ids |= fresh
+        return out
