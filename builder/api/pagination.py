@@ -1,0 +1,26 @@
+"""Cursor pagination for builder lists: stable under inserts, opaque to clients."""
+
+from __future__ import annotations
+
+from rest_framework.pagination import CursorPagination
+
+
+class BuilderCursorPagination(CursorPagination):
+    """``?cursor=...&page_size=N``; answers ``{next, previous, results}``."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-created_at"
+
+
+class SlugCursorPagination(BuilderCursorPagination):
+    ordering = "slug"
+
+
+class NumberCursorPagination(BuilderCursorPagination):
+    ordering = "-number"
+
+
+class IdCursorPagination(BuilderCursorPagination):
+    ordering = "id"

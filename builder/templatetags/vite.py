@@ -1,0 +1,91 @@
+"""``{% vite_assets %}``: the tags that load the frontend bundle, from Vite's manifest."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+NOT_BUILT = (
+    '<div class="frontend-missing" role="alert"><h1>The frontend is not built</h1>'
+    "<p>Run <code>make run</code> (or <code>cd frontend &amp;&amp; npm ci &amp;&amp; "
+    "npm run build</code>) and reload this page.</p></div>"
+)
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The parsed manifest, or None when the frontend was not built."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(str(path), stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read(path: str, _mtime: int) -> dict[str, Any] | None:
+    # Keyed on the file's mtime: a rebuild is picked up without restarting the server.
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _chunk_files(manifest: dict[str, Any], key: str) -> tuple[str, list[str], list[str]]:
+    """The entry's script, every CSS file it needs and the chunks to preload."""
+    entry = manifest[key]
+    css: list[str] = []
+    preload: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str, is_entry: bool) -> None:
+        if name in seen or name not in manifest:
+            return
+        seen.add(name)
+        chunk = manifest[name]
+        css.extend(c for c in chunk.get("css", []) if c not in css)
+        if not is_entry:
+            preload.append(chunk["file"])
+        for child in chunk.get("imports", []):
+            visit(child, False)
+
+    visit(key, True)
+    return entry["file"], css, preload
+
+
+@register.simple_tag
+def vite_assets(entry: str | None = None) -> SafeString:
+    """Script, stylesheet and preload tags for ``entry`` (default ``VITE_ENTRY``), or a
+    clear message when the bundle is missing."""
+    manifest = read_manifest(Path(settings.VITE_MANIFEST_PATH))
+    key = entry or settings.VITE_ENTRY
+    if not manifest or key not in manifest:
+        return mark_safe(NOT_BUILT)
+    script, css, preload = _chunk_files(manifest, key)
+    base = "app/"
+    return format_html(
+        "{}{}{}",
+        format_html_join(
+            "", '<link rel="stylesheet" href="{}">', ((static(base + c),) for c in css)
+        ),
+        format_html_join(
+            "", '<link rel="modulepreload" href="{}">', ((static(base + p),) for p in preload)
+        ),
+        format_html('<script type="module" src="{}"></script>', static(base + script)),
+    )
+
+
+@register.simple_tag
+def vite_built() -> bool:
+    """Whether the frontend bundle exists (templates can show a fallback)."""
+    manifest = read_manifest(Path(settings.VITE_MANIFEST_PATH))
+    return bool(manifest and settings.VITE_ENTRY in manifest)
