@@ -88,9 +88,7 @@ def _service_error(exc: ServiceError) -> tuple[int, dict[str, Any]]:
         }
         return 409, error_body("draft_conflict", str(exc), current=current)
     if isinstance(exc, ThreadBusy):
-        return 409, error_body(
-            "thread_busy", str(exc), active_run_id=str(exc.active_run_id)
-        )
+        return 409, error_body("thread_busy", str(exc), active_run_id=str(exc.active_run_id))
     code = "invalid" if exc.status_code < 500 else "service_error"
     return exc.status_code, error_body(code, str(exc))
 
@@ -131,9 +129,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         set_rollback()
         if isinstance(exc, exceptions.ValidationError):
             fields = field_errors(exc.detail)
-            message = (
-                fields[0]["message"] if len(fields) == 1 else "the request has invalid fields"
-            )
+            message = fields[0]["message"] if len(fields) == 1 else "the request has invalid fields"
             if fields and fields[0]["path"] and len(fields) == 1:
                 message = f"{fields[0]['path']}: {message}"
             body = error_body("invalid", message, fields)

@@ -74,9 +74,7 @@ class Scope:
 
     def graph(self, graph_id: Any) -> Graph:
         """A graph by numeric id (or slug, when unique among visible workspaces)."""
-        graphs = Graph.objects.filter(workspace__in=self.workspaces()).select_related(
-            "workspace"
-        )
+        graphs = Graph.objects.filter(workspace__in=self.workspaces()).select_related("workspace")
         if str(graph_id).isdigit():
             found = graphs.filter(pk=int(graph_id)).first()
         else:
