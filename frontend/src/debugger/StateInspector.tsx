@@ -80,7 +80,7 @@ export function StateInspector({
         </div>
       )}
       {showDiff && (
-        <div className="diff" aria-label="Changes from the previous step">
+        <section className="diff" aria-label="Changes from the previous step">
           <h3>Changes {parent ? `since step ${parent.metadata.step ?? "?"}` : "(first checkpoint)"}</h3>
           {changes.length === 0 ? (
             <p className="empty-inline">No state changes in this step.</p>
@@ -109,7 +109,7 @@ export function StateInspector({
               ))}
             </ul>
           )}
-        </div>
+        </section>
       )}
       <h3>Values</h3>
       <JsonTree value={current.values} changed={changedKeys(changes)} name="State values" />
