@@ -341,7 +341,7 @@ def _refuse(message: str, node: nodes.Node) -> SandboxViolation:
 
 
 def _static_check(tree: nodes.Node) -> None:
-    for node in [tree, *tree.find_all(nodes.Node)]:
+    for node in _walk(tree):
         for kind, label in _FORBIDDEN_STATEMENTS.items():
             if isinstance(node, kind):
                 raise _refuse(f"{label} are not allowed in templates", node)
@@ -487,7 +487,9 @@ def parse_template(source: str) -> nodes.Template:
 def state_fields_used(tree: nodes.Node, root: str = "state") -> list[tuple[str, int]]:
     """The ``state.X`` / ``state['X']`` names a parsed template or expression reads."""
     used: list[tuple[str, int]] = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    for node in _walk(tree):
+        if not isinstance(node, nodes.Getattr | nodes.Getitem):
+            continue
         target = node.node
         if isinstance(target, nodes.Name) and target.name == root:
             if isinstance(node, nodes.Getattr):
@@ -497,10 +499,16 @@ def state_fields_used(tree: nodes.Node, root: str = "state") -> list[tuple[str, 
     return used
 
 
+def _walk(tree: nodes.Node) -> list[nodes.Node]:
+    # find_all() skips the node it starts from; expressions are often a single node.
+    return [tree, *tree.find_all(nodes.Node)]
+
+
 def free_names(tree: nodes.Node) -> set[str]:
     """Names loaded by the tree that it does not itself assign (set / for targets)."""
-    stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    names = [n for n in _walk(tree) if isinstance(n, nodes.Name)]
+    stored = {n.name for n in names if n.ctx in ("store", "param")}
+    loaded = {n.name for n in names if n.ctx == "load"}
     return loaded - stored - {"loop", "range", "dict", "true", "false", "none"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypedDict
 
@@ -103,12 +104,28 @@ def reducer_function(reducer: str) -> Callable[[Any, Any], Any] | None:
     return None
 
 
+def _starts_with(value: Any) -> type:
+    """A type whose ``T()`` is a fresh copy of ``value``.
+
+    The engine starts a reducer field at ``T()`` of its annotated type (``list`` -> []); a
+    field with a spec default should start at that default instead (``add`` from 10).
+    """
+
+    class StartValue:
+        def __new__(cls) -> Any:  # type: ignore[misc]
+            return copy.deepcopy(value)
+
+    return StartValue
+
+
 def build_state_schema(fields: list[Mapping[str, Any]], name: str = "SpecState") -> type:
     """A TypedDict whose keys are the fields, annotated with their reducers."""
     annotations: dict[str, Any] = {}
     for field in fields:
         py_type = _PY_TYPES.get(field.get("type", "any"), Any)
         reducer = reducer_function(field.get("reducer", "replace"))
+        if reducer is not None and field.get("default") is not None:
+            py_type = _starts_with(field["default"])
         annotations[field["name"]] = Annotated[py_type, reducer] if reducer else py_type
     return TypedDict(name, annotations, total=False)  # type: ignore[operator]
 
