@@ -167,7 +167,7 @@ const server = createServer(async (req, res) => {
       if (req.method === "GET") return send(res, 200, { ...summary(x), spec: x.spec, read_only: x.source === "code" });
       if (req.method === "PATCH") {
         const b = await body(req);
-        if (b.draft_revision !== x.draft_revision) return send(res, 409, { error: { code: "draft_conflict", message: "The draft changed since you loaded it." }, current: { spec: x.spec, draft_revision: x.draft_revision, updated_by: "alice", updated_at: x.updated_at } });
+        if (b.draft_revision !== x.draft_revision) return send(res, 409, { error: { code: "draft_conflict", message: "The draft changed since you loaded it.", fields: [], current: { draft: x.spec, draft_revision: x.draft_revision, updated_by: "alice", updated_at: x.updated_at } } });
         x.spec = b.spec; x.draft_revision += 1; x.updated_at = new Date().toISOString();
         return send(res, 200, { draft_revision: x.draft_revision });
       }

@@ -12,13 +12,35 @@ export function createGraph(workspace: string, name: string, spec: GraphSpec): P
   return request<GraphDetail>("/api/graphs/", { method: "POST", body: { workspace, name, spec } });
 }
 
-export function getGraph(id: string, signal?: AbortSignal): Promise<GraphDetail> {
-  return request<GraphDetail>(`/api/graphs/${encodeURIComponent(id)}/`, { signal });
+/** One graph with its draft; tolerates the draft arriving as `draft` instead of `spec`. */
+export async function getGraph(id: string, signal?: AbortSignal): Promise<GraphDetail> {
+  const g = await request<GraphDetail & { draft?: GraphSpec }>(`/api/graphs/${encodeURIComponent(id)}/`, { signal });
+  return { ...g, spec: g.spec ?? g.draft, read_only: Boolean(g.read_only) || g.source === "code" };
 }
 
 export type SaveDraftResult =
   | { ok: true; draft_revision: number }
   | { ok: false; conflict: DraftConflict };
+
+/**
+ * The draft another editor saved, from a 409 body. Accepts `current` at the top
+ * level or inside `error`, holding the spec as `spec` or `draft`.
+ */
+export function conflictFrom(body: unknown): DraftConflict | null {
+  if (!body || typeof body !== "object") return null;
+  const b = body as Record<string, unknown>;
+  const err = (b.error && typeof b.error === "object" ? b.error : {}) as Record<string, unknown>;
+  const cur = (b.current ?? err.current) as Record<string, unknown> | undefined;
+  if (!cur || typeof cur !== "object") return null;
+  const spec = (cur.spec ?? cur.draft) as DraftConflict["spec"] | undefined;
+  if (!spec || typeof cur.draft_revision !== "number") return null;
+  return {
+    spec,
+    draft_revision: cur.draft_revision,
+    updated_by: typeof cur.updated_by === "string" ? cur.updated_by : null,
+    updated_at: typeof cur.updated_at === "string" ? cur.updated_at : "",
+  };
+}
 
 /**
  * Save the draft with optimistic concurrency: the server answers 409 with the
@@ -32,9 +54,8 @@ export async function saveDraft(id: string, spec: GraphSpec, draftRevision: numb
     });
     return { ok: true, draft_revision: r.draft_revision };
   } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && e.body && typeof e.body === "object" && "current" in e.body) {
-      return { ok: false, conflict: (e.body as { current: DraftConflict }).current };
-    }
+    const conflict = e instanceof ApiError && e.status === 409 ? conflictFrom(e.body) : null;
+    if (conflict) return { ok: false, conflict };
     throw e;
   }
 }

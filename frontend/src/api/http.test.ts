@@ -53,4 +53,15 @@ describe("saveDraft", () => {
     mockFetch(409, { error: { code: "conflict", message: "stale" }, current });
     expect(await saveDraft("g1", emptySpec("a"), 3)).toEqual({ ok: false, conflict: current });
   });
+
+  it("reads the conflict nested in the error, with the spec named draft", async () => {
+    const draft = emptySpec("b");
+    mockFetch(409, { error: { code: "draft_conflict", message: "stale", fields: [], current: { draft, draft_revision: 6, updated_by: null, updated_at: "t" } } });
+    expect(await saveDraft("g1", emptySpec("a"), 3)).toEqual({
+      ok: false,
+      conflict: { spec: draft, draft_revision: 6, updated_by: null, updated_at: "t" },
+    });
+    mockFetch(409, { error: { code: "draft_conflict", message: "stale" } });
+    await expect(saveDraft("g1", emptySpec("a"), 3)).rejects.toMatchObject({ status: 409, message: "stale" });
+  });
 });
