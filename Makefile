@@ -43,6 +43,7 @@ run: setup
 lint: venv
 	.venv/bin/ruff check runtime builder tests
 	.venv/bin/ruff format --check runtime builder tests
+	.venv/bin/mypy runtime --exclude runtime/spec
 
 pytest: venv frontend
 	$(PY) -m pytest tests --ignore=tests/bench -q $(PYTEST_ARGS)
@@ -57,10 +58,12 @@ bench: setup
 
 ## The production topology on one machine, configured from the environment:
 ## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
+up: export REDIS_URL ?= redis://127.0.0.1:6379/0
+up: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/1
 up: setup
 	bash .ci/services
 	RUN_EXECUTOR=celery $(PY) manage.py migrate --noinput
-	RUN_EXECUTOR=celery .venv/bin/celery -A builder worker --concurrency=$(WORKERS) --loglevel=info & \
+	RUN_EXECUTOR=celery .venv/bin/celery -A builder worker -B --concurrency=$(WORKERS) --loglevel=info & \
 	RUN_EXECUTOR=celery .venv/bin/daphne -b $(HOST) -p $(PORT) builder.asgi:application
 
 clean:

@@ -149,7 +149,7 @@ class RetryPolicy(NamedTuple):
             return isinstance(exc, on)
         if isinstance(on, Sequence):
             return isinstance(exc, tuple(on))
-        return bool(on(exc))
+        return bool(on(exc))  # type: ignore[call-arg,operator]
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based)."""

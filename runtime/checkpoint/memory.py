@@ -163,13 +163,15 @@ class InMemoryCheckpointer(BaseCheckpointer):
 
     def delete_thread(self, thread_id: str) -> None:
         with self._lock:
-            for store in (self.checkpoints, self.blobs, self.writes):
+            stores: tuple[dict[Any, Any], ...] = (self.checkpoints, self.blobs, self.writes)
+            for store in stores:
                 for key in [k for k in store if k[0] == thread_id]:
                     del store[key]
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         with self._lock:
-            for store in (self.checkpoints, self.blobs, self.writes):
+            stores: tuple[dict[Any, Any], ...] = (self.checkpoints, self.blobs, self.writes)
+            for store in stores:
                 for key in [k for k in store if k[0] == source_thread_id]:
                     value = store[key]
                     store[(target_thread_id, *key[1:])] = (

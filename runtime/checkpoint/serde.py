@@ -82,7 +82,7 @@ def _object_hook(obj: dict[str, Any]) -> Any:
     tag = obj.get(TAG)
     if tag is None:
         return obj
-    v = obj.get("v")
+    v: Any = obj.get("v")
     if tag == "bytes":
         return base64.b64decode(v)
     if tag == "datetime":

@@ -161,9 +161,10 @@ class StateGraph:
             if isinstance(node, str):
                 raise GraphValidationError(f"Node {node!r} needs a function")
             action = node
-            node = getattr(action, "name", None) or getattr(action, "__name__", None)
-            if not isinstance(node, str):
+            named: Any = getattr(action, "name", None) or getattr(action, "__name__", None)
+            if not isinstance(named, str):
                 raise GraphValidationError(f"cannot name node {action!r}: pass a name")
+            node = named
         if not isinstance(node, str) or not node:
             raise GraphValidationError(f"node names must be non-empty strings, got {node!r}")
         if node in self.nodes:

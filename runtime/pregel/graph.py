@@ -456,7 +456,9 @@ def _modes(stream_mode: str | Sequence[str] | None) -> tuple[list[str], bool]:
     if stream_mode is None:
         stream_mode = "values"
     single = isinstance(stream_mode, str)
-    modes = [stream_mode] if single else list(stream_mode)
+    modes: list[str] = (
+        [stream_mode] if isinstance(stream_mode, str) else [str(m) for m in stream_mode]
+    )
     for m in modes:
         if m not in STREAM_MODES:
             raise ValueError(

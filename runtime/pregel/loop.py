@@ -283,7 +283,6 @@ class Loop:
 
     async def _steps(self, *, skip_before: bool) -> Outcome:
         first = self.step
-        interrupts: list[Interrupt] = []
         while True:
             tasks = algo.prepare_tasks(
                 self.plan,

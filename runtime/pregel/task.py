@@ -120,7 +120,7 @@ def _policy_for(
 
 
 def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     loop = ctx.loop
 
     def writer(chunk: Any) -> None:
