@@ -80,9 +80,8 @@ function emit(t, type, data, runId) {
   t.events.push(e);
   for (const s of sockets.get(t.thread_id) ?? []) wsSend(s, e);
 }
-function checkpoint(t, step, source, next, values, runId) {
+function checkpoint(t, step, source, next, values, runId, parent = t.head) {
   const id = randomUUID();
-  const parent = t.head;
   t.history.unshift({ values: structuredClone(values), next, checkpoint: { thread_id: t.thread_id, checkpoint_ns: "", checkpoint_id: id }, metadata: { source, step, writes: null }, created_at: new Date().toISOString(), parent_checkpoint: parent ? { thread_id: t.thread_id, checkpoint_ns: "", checkpoint_id: parent } : null, tasks: [] });
   t.head = id;
   emit(t, "checkpoint.created", { checkpoint_id: id, parent_id: parent ?? null, step, source, next }, runId);
@@ -191,7 +190,7 @@ const server = createServer(async (req, res) => {
     if ((g = m(/^\/api\/threads\/([^/]+)\/history$/)) && threads.has(g[1])) return send(res, 200, threads.get(g[1]).history);
     if ((g = m(/^\/api\/threads\/([^/]+)\/state$/)) && threads.has(g[1])) {
       const t = threads.get(g[1]);
-      if (req.method === "POST") { const b = await body(req); const base = t.history.find((h) => h.checkpoint.checkpoint_id === (b.checkpoint_id ?? t.head)); checkpoint(t, (base?.metadata.step ?? 0) + 1, "update", base?.next ?? [], { ...(base?.values ?? {}), ...b.values }, null); return send(res, 200, { checkpoint: { checkpoint_id: t.head } }); }
+      if (req.method === "POST") { const b = await body(req); const base = t.history.find((h) => h.checkpoint.checkpoint_id === (b.checkpoint_id ?? t.head)); checkpoint(t, (base?.metadata.step ?? 0) + 1, "update", base?.next ?? [], { ...(base?.values ?? {}), ...b.values }, null, base?.checkpoint.checkpoint_id ?? t.head); return send(res, 200, { checkpoint: { checkpoint_id: t.head } }); }
       return send(res, 200, t.history[0] ?? { values: {}, next: [], checkpoint: null, metadata: {}, tasks: [] });
     }
     if ((g = m(/^\/api\/threads\/([^/]+)\/runs$/)) && threads.has(g[1])) {

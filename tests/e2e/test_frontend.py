@@ -128,6 +128,14 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     review.get_by_role("button", name="Approve").click()
     expect(page.locator(".flow-node.is-finished")).to_have_count(1)
     expect(page.locator(".timeline-dot")).to_have_count(4)
+    # Edit the state two steps back: the new checkpoint forks onto a second lane.
+    page.get_by_role("button", name=re.compile(r"Checkpoint at step 0 ")).click()
+    page.get_by_role("button", name="Edit state here").click()
+    editor = page.get_by_label(re.compile("New state values"))
+    editor.fill('{"category": "bug", "messages": [], "notes": []}')
+    page.get_by_role("button", name="Save state").click()
+    expect(page.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(1)
+    expect(page.locator(".timeline-fork")).to_have_count(1)
 
 
 def test_every_editor_control_has_a_name(page: Any, mock_backend: Any) -> None:

@@ -8,6 +8,8 @@ import { isStepNode } from "../model/canvas";
 import { useDebugger, useDebuggerApi } from "./DebuggerContext";
 import { selectedSnapshots } from "./store";
 
+const STATUS_COLORS = { idle: "#cbd5e1", running: "#2563eb", finished: "#16a34a", failed: "#dc2626", waiting: "#d97706" } as const;
+
 /** The graph, read-only, coloured by live node status; clicking a node toggles a breakpoint. */
 export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: Record<string, string> }) {
   const api = useDebuggerApi();
@@ -51,7 +53,7 @@ export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: R
           aria-label="Graph canvas (click a node to toggle a breakpoint)"
         >
           <Background gap={20} size={1} />
-          <MiniMap pannable zoomable ariaLabel="Minimap" />
+          <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => STATUS_COLORS[status[n.id]?.status ?? "idle"]} />
           <Controls showInteractive={false} aria-label="Zoom controls" />
         </ReactFlow>
       </div>
