@@ -53,14 +53,14 @@ def to_anthropic(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, An
 
 
 def chat(request: ChatRequest, emit: Emit) -> ChatReply:
-    import anthropic
-
     settings = request.settings
     if not settings.get("api_key"):
         raise ProviderError(
             "no API key for provider 'anthropic': set ANTHROPIC_API_KEY or the server's "
             "provider settings"
         )
+    import anthropic  # slow to import; only when the provider is really used
+
     client = anthropic.Anthropic(
         api_key=settings["api_key"],
         base_url=settings.get("base_url"),
