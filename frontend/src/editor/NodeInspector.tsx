@@ -70,6 +70,8 @@ export function NodeInspector({ node }: { node: StepNode }) {
         )}
       </div>
 
+      <Connections nodeId={node.id} readOnly={readOnly} />
+
       <RetryEditor retry={node.data.retry} disabled={readOnly} onChange={(retry) => s.updateNode(node.id, { retry }, "retry")} />
 
       <div className="inspector-section">
@@ -133,6 +135,63 @@ function RetryEditor({ retry, disabled, onChange }: { retry?: RetryPolicy; disab
             Add jitter
           </label>
         </>
+      )}
+    </div>
+  );
+}
+
+/** Outgoing edges of a node, and a keyboard-friendly way to add one. */
+function Connections({ nodeId, readOnly }: { nodeId: string; readOnly: boolean }) {
+  const api = useEditorApi();
+  const nodes = useEditor((s) => s.history.present.nodes);
+  const edges = useEditor((s) => s.history.present.edges);
+  const [target, setTarget] = useState("");
+  const outgoing = edges.filter((e) => e.source === nodeId);
+  const label = (id: string) => nodes.find((n) => n.id === id)?.data.label ?? id;
+  const candidates = nodes.filter((n) => n.id !== nodeId && n.id !== "__start__");
+  const describe = (e: (typeof edges)[number]) =>
+    e.type === "route" ? (e.data?.isDefault ? "default branch" : `branch “${e.data?.label ?? ""}”`) : e.type === "fanout" ? "fan-out" : "always";
+  return (
+    <div className="inspector-section">
+      <h3>Connections</h3>
+      {outgoing.length === 0 ? (
+        <p className="muted">Nothing follows this node yet. Drag from its right handle, or pick a node below.</p>
+      ) : (
+        <ul className="connections">
+          {outgoing.map((e) => (
+            <li key={e.id}>
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => api.getState().focusElement("edge", e.id)}>
+                → {label(e.target)} <span className="muted">({describe(e)})</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!readOnly && (
+        <div className="field-row">
+          <label className="field">
+            <span>Connect to</span>
+            <select value={target} onChange={(e) => setTarget(e.target.value)}>
+              <option value="">Choose a node…</option>
+              {candidates.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.data.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="btn"
+            disabled={!target}
+            onClick={() => {
+              api.getState().connect(nodeId, target);
+              setTarget("");
+            }}
+          >
+            Connect
+          </button>
+        </div>
       )}
     </div>
   );
