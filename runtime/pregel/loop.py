@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runtime.channels import MISSING
+from runtime.channels.messages import MessagesChannel
+from runtime.messages import _as_list, _coerce
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
 from runtime.constants import START
 from runtime.errors import (
@@ -441,6 +443,8 @@ class Loop:
             return
         if exc is None and not intr and "updates" in self.wants:
             self.emit("updates", {t.name: t.update})
+        if exc is None and not intr and "messages" in self.wants:
+            self._emit_returned_messages(t)
         if "tasks" in self.wants or "debug" in self.wants:
             payload = {
                 "id": t.id,
@@ -455,6 +459,33 @@ class Loop:
                 "debug",
                 {"type": "task_result", "timestamp": _now(), "step": self.step, "payload": payload},
             )
+
+    def _emit_returned_messages(self, t: algo.Task) -> None:
+        """Messages a node returned without streaming them go out whole (as LangGraph does)."""
+        meta: dict[str, Any] | None = None
+        for key, value in t.writes:
+            channel = self.channels.get(key)
+            if not isinstance(channel, MessagesChannel):
+                continue
+            current = channel.value if isinstance(channel.value, list) else []
+            known = {m.get("id") for m in current if isinstance(m, dict)}
+            for m in _as_list(value):
+                msg = _coerce(m)
+                mid = msg.get("id")
+                if msg.get("type") == "remove" or mid in self.streamed_message_ids:
+                    continue
+                if mid is not None and mid in known:
+                    continue
+                if meta is None:
+                    meta = {
+                        "langgraph_node": t.name,
+                        "langgraph_step": self.step,
+                        "langgraph_triggers": list(t.triggers),
+                        "langgraph_path": list(t.path),
+                        "langgraph_checkpoint_ns": t.ns,
+                        "thread_id": self.thread_id,
+                    }
+                self.emit("messages", (msg, meta))
 
     # --- persistence ---------------------------------------------------------------
 

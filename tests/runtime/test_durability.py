@@ -87,26 +87,31 @@ def test_crash_mid_step_keeps_finished_tasks(durability):
 
 
 class SlowCheckpointer(InMemoryCheckpointer):
-    """Takes 20 ms per checkpoint save and records how many overlap."""
+    """Takes 20 ms per checkpoint save and records how saves and nodes interleave."""
 
-    def __init__(self):
+    def __init__(self, timeline):
         super().__init__()
+        self.timeline = timeline
         self.in_flight = 0
         self.max_in_flight = 0
 
     async def aput(self, config, checkpoint, metadata, blobs):
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.timeline.append("save-start")
         await asyncio.sleep(0.02)
         try:
             return self.put(config, checkpoint, metadata, blobs)
         finally:
+            self.timeline.append("save-end")
             self.in_flight -= 1
 
 
-def _chain(n):
-    def step(state):
-        time.sleep(0.02)
+def _chain(n, timeline=None):
+    async def step(state):
+        if timeline is not None:
+            timeline.append("node")
+        await asyncio.sleep(0.01)
         return {"log": [1]}
 
     g = StateGraph(S)
@@ -118,22 +123,34 @@ def _chain(n):
     return g
 
 
+def _overlaps(timeline):
+    """Whether a node started while a checkpoint save was in flight."""
+    saving = False
+    for event in timeline:
+        if event == "save-start":
+            saving = True
+        elif event == "save-end":
+            saving = False
+        elif event == "node" and saving:
+            return True
+    return False
+
+
 def test_async_durability_overlaps_saves_with_steps_but_stays_bounded():
-    cp = SlowCheckpointer()
-    app = _chain(10).compile(checkpointer=cp)
-    start = time.perf_counter()
+    timeline: list[str] = []
+    cp = SlowCheckpointer(timeline)
+    app = _chain(10, timeline).compile(checkpointer=cp)
     out = app.invoke({"log": []}, {"configurable": {"thread_id": "a"}}, durability="async")
-    async_time = time.perf_counter() - start
     assert len(out["log"]) == 10
     assert cp.max_in_flight == 1  # never a queue of pending saves
     assert len(list(cp.list({"configurable": {"thread_id": "a"}}))) == 12
+    assert _overlaps(timeline)  # saves ran while the next step worked
 
-    cp2 = SlowCheckpointer()
-    app2 = _chain(10).compile(checkpointer=cp2)
-    start = time.perf_counter()
+    timeline2: list[str] = []
+    cp2 = SlowCheckpointer(timeline2)
+    app2 = _chain(10, timeline2).compile(checkpointer=cp2)
     app2.invoke({"log": []}, {"configurable": {"thread_id": "s"}}, durability="sync")
-    sync_time = time.perf_counter() - start
-    assert async_time < sync_time  # saves ran while the next step worked
+    assert not _overlaps(timeline2)  # sync: each checkpoint is stored before the next step
 
 
 def test_exit_durability_saves_once_at_the_end():

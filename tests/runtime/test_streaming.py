@@ -136,3 +136,26 @@ def test_async_stream_and_early_break():
 def test_unknown_stream_mode_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown stream mode 'tokens'"):
         list(_app().stream({"text": "", "log": []}, stream_mode="tokens"))
+
+
+def test_messages_mode_also_yields_messages_returned_whole():
+    from runtime import MessagesState
+
+    def bot(state):
+        return {"messages": [{"role": "assistant", "content": "whole answer", "id": "a1"}]}
+
+    def streamer(state):
+        write = get_message_writer()
+        write({"type": "AIMessageChunk", "id": "a2", "content": "tok"})
+        return {"messages": [{"role": "assistant", "content": "tok", "id": "a2"}]}
+
+    g = StateGraph(MessagesState)
+    g.add_node("bot", bot)
+    g.add_node("streamer", streamer)
+    g.add_edge(START, "bot")
+    g.add_edge("bot", "streamer")
+    items = list(g.compile().stream({"messages": [("user", "hi")]}, stream_mode="messages"))
+    assert [(m["content"], meta["langgraph_node"]) for m, meta in items] == [
+        ("whole answer", "bot"),
+        ("tok", "streamer"),  # the streamed chunk only, not the final message again
+    ]
