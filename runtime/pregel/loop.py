@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.channels import MISSING
 from runtime.channels.messages import MessagesChannel
-from runtime.messages import _as_list, _coerce
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
 from runtime.constants import START
 from runtime.errors import (
@@ -26,6 +25,7 @@ from runtime.errors import (
     InvalidUpdateError,
     ParentCommand,
 )
+from runtime.messages import _as_list, _coerce
 from runtime.pregel import algo
 from runtime.pregel.context import ONCE, TaskContext
 from runtime.pregel.ids import checkpoint_id

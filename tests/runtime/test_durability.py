@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import operator
-import time
 from typing import Annotated, TypedDict
 
 import pytest
