@@ -32,7 +32,7 @@ function EdgeLabel({ x, y, className, children }: { x: number; y: number; classN
 export const RouteEdgeView = memo(function RouteEdgeView(props: EdgeProps<RouteEdge>) {
   const [path, x, y] = useBezier(props);
   const d = props.data;
-  const text = d?.isDefault ? "default" : d?.label || "branch";
+  const text = d?.isDefault ? "default" : d?.label || d?.when || "branch";
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} className={`edge-route${d?.isDefault ? " edge-route-default" : ""}${props.selected ? " edge-selected" : ""}`} />

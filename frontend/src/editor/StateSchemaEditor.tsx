@@ -72,7 +72,7 @@ export function StateSchemaEditor() {
                   value={f.type}
                   onChange={(e) => {
                     const type = e.target.value as FieldType;
-                    patch(i, { type, reducer: reducerFits(f.reducer, type) ? f.reducer : defaultReducerFor(type) });
+                    patch(i, { type, reducer: reducerFits(f.reducer ?? "replace", type) ? f.reducer : defaultReducerFor(type) });
                   }}
                 >
                   {FIELD_TYPES.map((t) => (
@@ -82,7 +82,7 @@ export function StateSchemaEditor() {
               </label>
               <label className="field">
                 <span>Reducer</span>
-                <select value={f.reducer} onChange={(e) => patch(i, { reducer: e.target.value as Reducer })}>
+                <select value={f.reducer ?? "replace"} onChange={(e) => patch(i, { reducer: e.target.value as Reducer })}>
                   {REDUCERS.map((r) => (
                     <option key={r} value={r} disabled={!reducerFits(r, f.type)}>
                       {r} — {REDUCER_HELP[r]}

@@ -31,6 +31,7 @@ interface StepData<K extends string, C extends JsonObject> {
   label: string;
   config: C;
   retry?: RetryPolicy;
+  metadata?: JsonObject;
   [key: string]: unknown;
 }
 
@@ -76,6 +77,7 @@ export type CanvasNode = StepNode | StartNode | EndNode;
 
 export interface PlainEdgeData {
   kind: "edge";
+  metadata?: JsonObject;
   [key: string]: unknown;
 }
 /** One branch (or the default) of a conditional route; branches of a route share routeId. */
@@ -86,12 +88,15 @@ export interface RouteEdgeData {
   when: string;
   order: number;
   isDefault: boolean;
+  /** The route's own metadata, carried on each of its edges. */
+  routeMetadata?: JsonObject;
   [key: string]: unknown;
 }
 export interface FanoutEdgeData {
   kind: "fanout";
   items: string;
   as: string;
+  metadata?: JsonObject;
   [key: string]: unknown;
 }
 export type CanvasEdgeData = PlainEdgeData | RouteEdgeData | FanoutEdgeData;
@@ -136,8 +141,10 @@ export function specKindOf(data: CanvasNodeData): string {
 }
 
 /** Build step-node data for a kind, with the union member chosen by kind. */
-export function makeStepData(kind: string, label: string, config: JsonObject = {}, retry?: RetryPolicy): StepNodeData {
-  const base = retry ? { label, config, retry } : { label, config };
+export function makeStepData(kind: string, label: string, config: JsonObject = {}, retry?: RetryPolicy, metadata?: JsonObject): StepNodeData {
+  const base: { label: string; config: JsonObject; retry?: RetryPolicy; metadata?: JsonObject } = { label, config };
+  if (retry) base.retry = retry;
+  if (metadata) base.metadata = metadata;
   if (isKnownKind(kind)) return { kind, ...base } as StepNodeData;
   return { kind: "other", specKind: kind, ...base };
 }

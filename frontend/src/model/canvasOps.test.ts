@@ -51,10 +51,9 @@ describe("connect", () => {
     const spec = canvasToSpec(doc);
     expect(spec.edges).toEqual([]);
     expect(spec.routes).toHaveLength(1);
-    expect(spec.routes![0]!.branches.map((b) => [b.label, b.target])).toEqual([
-      ["branch 1", x.id],
-      ["branch 2", y.id],
-    ]);
+    // A route needs a default: the first connection is it, later ones are branches.
+    expect(spec.routes![0]!.default).toBe(x.id);
+    expect(spec.routes![0]!.branches).toEqual([{ label: "branch 1", when: "", target: y.id }]);
   });
 });
 

@@ -13,7 +13,6 @@ import {
   type StepNodeData,
 } from "./canvas";
 import { newEdgeId, newFanoutId, newNodeId, newRouteId } from "./ids";
-import { routeEdgeId } from "./convert";
 
 export function addStepNode(doc: CanvasDoc, kind: string, label: string, position: Position, config: JsonObject = {}): { doc: CanvasDoc; id: string } {
   const id = newNodeId();
@@ -48,6 +47,24 @@ function nextOrder(doc: CanvasDoc, routeId: string): number {
 }
 
 /**
+ * Data for a new edge of route `routeId`: a route needs a default, so its first
+ * edge becomes the default and later ones are labelled branches.
+ */
+function newRouteEdgeData(doc: CanvasDoc, routeId: string): RouteEdge["data"] & object {
+  const mine = doc.edges.filter((e): e is RouteEdge => e.type === "route" && e.data?.routeId === routeId);
+  const order = nextOrder(doc, routeId);
+  if (!mine.some((e) => e.data!.isDefault)) {
+    return { kind: "route", routeId, label: "", when: "", order, isDefault: true };
+  }
+  const n = mine.filter((e) => !e.data!.isDefault).length + 1;
+  return { kind: "route", routeId, label: `branch ${n}`, when: "", order, isDefault: false };
+}
+
+function routeEdgeLabel(d: RouteEdge["data"] & object): string {
+  return d.isDefault ? "default" : d.label || d.when || "branch";
+}
+
+/**
  * Connect two nodes. Router nodes (and nodes that already branch) get a new
  * labelled route branch; others a plain edge. Refuses duplicates, edges into
  * START and edges out of END.
@@ -59,15 +76,14 @@ export function connect(doc: CanvasDoc, source: string, target: string): { doc: 
   const branching = (src && isStepNode(src) && src.data.kind === "router") || routesFrom(doc, source).length > 0;
   if (branching) {
     const existing = routesFrom(doc, source)[0]?.data?.routeId ?? newRouteId();
-    const order = nextOrder(doc, existing);
-    const label = `branch ${order + 1}`;
+    const data = newRouteEdgeData(doc, existing);
     const edge: RouteEdge = {
       id: `${existing}::${crypto.randomUUID().slice(0, 8)}`,
       type: "route",
       source,
       target,
-      label,
-      data: { kind: "route", routeId: existing, label, when: "", order, isDefault: false },
+      label: routeEdgeLabel(data),
+      data,
     };
     return { doc: { ...doc, edges: [...doc.edges, edge] }, id: edge.id };
   }
@@ -88,15 +104,14 @@ export function changeEdgeKind(doc: CanvasDoc, edgeId: string, kind: EdgeKind): 
     next = { id: newFanoutId(), type: "fanout", source, target, label: "each item in items", data: { kind: "fanout", items: "items", as: "item" } };
   } else {
     const routeId = routesFrom(doc, source)[0]?.data?.routeId ?? newRouteId();
-    const order = nextOrder(doc, routeId);
-    const label = `branch ${order + 1}`;
+    const data = newRouteEdgeData(doc, routeId);
     next = {
-      id: routeEdgeId(routeId, order) + `-${crypto.randomUUID().slice(0, 4)}`,
+      id: `${routeId}::${crypto.randomUUID().slice(0, 8)}`,
       type: "route",
       source,
       target,
-      label,
-      data: { kind: "route", routeId, label, when: "", order, isDefault: false },
+      label: routeEdgeLabel(data),
+      data,
     };
   }
   return { ...doc, edges: doc.edges.map((e) => (e.id === edgeId ? next : e)) };
@@ -110,7 +125,7 @@ export function updateEdgeData(doc: CanvasDoc, edgeId: string, patch: Partial<Om
       if (e.id !== edgeId || !e.data) return e;
       const data = { ...e.data, ...patch } as CanvasEdgeData;
       const label =
-        data.kind === "route" ? (data.isDefault ? "default" : data.label) : data.kind === "fanout" ? `each ${data.as} in ${data.items}` : e.label;
+        data.kind === "route" ? routeEdgeLabel(data) : data.kind === "fanout" ? `each ${data.as} in ${data.items}` : e.label;
       return { ...e, data, label } as CanvasEdge;
     }),
   };
@@ -126,8 +141,9 @@ export function setRouteDefault(doc: CanvasDoc, edgeId: string): CanvasDoc {
     edges: doc.edges.map((e) => {
       if (e.type !== "route" || e.data?.routeId !== routeId) return e;
       const isDefault = e.id === edgeId;
-      const label = isDefault ? "default" : e.data.isDefault ? "branch" : e.data.label;
-      return { ...e, label, data: { ...e.data, isDefault, label } };
+      const label = isDefault ? "" : e.data.isDefault ? "otherwise" : e.data.label;
+      const data = { ...e.data, isDefault, label };
+      return { ...e, label: routeEdgeLabel(data), data };
     }),
   };
 }

@@ -61,7 +61,13 @@ export function specToCanvas(spec: GraphSpec): CanvasDoc {
     id: n.id,
     type: "step",
     position: n.position ? clonePosition(n.position) : fallbackPosition(i),
-    data: makeStepData(n.kind, n.label ?? n.id, structuredClone(n.config ?? {}), n.retry && structuredClone(n.retry)),
+    data: makeStepData(
+      n.kind,
+      n.label ?? n.id,
+      structuredClone(n.config ?? {}),
+      n.retry && structuredClone(n.retry),
+      n.metadata && structuredClone(n.metadata),
+    ),
   }));
   const xs = stepNodes.map((n) => n.position.x);
   const ys = stepNodes.map((n) => n.position.y);
@@ -88,17 +94,19 @@ export function specToCanvas(spec: GraphSpec): CanvasDoc {
 
   const edges: CanvasEdge[] = [];
   for (const e of spec.edges) {
-    edges.push({ id: e.id, type: "plain", source: e.source, target: e.target, data: { kind: "edge" } } satisfies PlainEdge);
+    const data: PlainEdge["data"] = e.metadata ? { kind: "edge", metadata: structuredClone(e.metadata) } : { kind: "edge" };
+    edges.push({ id: e.id, type: "plain", source: e.source, target: e.target, data } satisfies PlainEdge);
   }
   for (const r of spec.routes ?? []) {
+    const meta = r.metadata ? { routeMetadata: structuredClone(r.metadata) } : {};
     r.branches.forEach((b, i) => {
       edges.push({
         id: routeEdgeId(r.id, i),
         type: "route",
         source: r.source,
         target: b.target,
-        label: b.label,
-        data: { kind: "route", routeId: r.id, label: b.label, when: b.when, order: i, isDefault: false },
+        label: b.label || b.when,
+        data: { kind: "route", routeId: r.id, label: b.label ?? "", when: b.when, order: i, isDefault: false, ...meta },
       } satisfies RouteEdge);
     });
     if (r.default) {
@@ -108,7 +116,7 @@ export function specToCanvas(spec: GraphSpec): CanvasDoc {
         source: r.source,
         target: r.default,
         label: "default",
-        data: { kind: "route", routeId: r.id, label: "default", when: "", order: r.branches.length, isDefault: true },
+        data: { kind: "route", routeId: r.id, label: "", when: "", order: r.branches.length, isDefault: true, ...meta },
       } satisfies RouteEdge);
     }
   }
@@ -118,8 +126,8 @@ export function specToCanvas(spec: GraphSpec): CanvasDoc {
       type: "fanout",
       source: f.source,
       target: f.target,
-      label: `each ${f.as} in ${f.items}`,
-      data: { kind: "fanout", items: f.items, as: f.as },
+      label: `each ${f.as ?? "item"} in ${f.items}`,
+      data: { kind: "fanout", items: f.items, as: f.as ?? "item", ...(f.metadata ? { metadata: structuredClone(f.metadata) } : {}) },
     } satisfies FanoutEdge);
   }
 
@@ -165,20 +173,30 @@ export function canvasToSpec(doc: CanvasDoc): GraphSpec {
       position: roundPosition(n.position),
     };
     if (n.data.retry) node.retry = structuredClone(n.data.retry);
+    if (n.data.metadata) node.metadata = structuredClone(n.data.metadata);
     nodes.push(node);
   }
 
   const edges: SpecEdge[] = [];
   const fanouts: SpecFanout[] = [];
-  const routes = new Map<string, { source: string; branches: { order: number; b: RouteBranch }[]; default: string | null }>();
+  const routes = new Map<
+    string,
+    { source: string; branches: { order: number; b: RouteBranch }[]; default: string | null; metadata?: JsonObject }
+  >();
   for (const e of doc.edges) {
     switch (e.type) {
-      case "plain":
-        edges.push({ id: e.id, source: e.source, target: e.target });
+      case "plain": {
+        const edge: SpecEdge = { id: e.id, source: e.source, target: e.target };
+        if (e.data?.metadata) edge.metadata = structuredClone(e.data.metadata);
+        edges.push(edge);
         break;
-      case "fanout":
-        fanouts.push({ id: e.id, source: e.source, items: e.data?.items ?? "", target: e.target, as: e.data?.as ?? "item" });
+      }
+      case "fanout": {
+        const f: SpecFanout = { id: e.id, source: e.source, items: e.data?.items ?? "", target: e.target, as: e.data?.as || "item" };
+        if (e.data?.metadata) f.metadata = structuredClone(e.data.metadata);
+        fanouts.push(f);
         break;
+      }
       case "route": {
         const d = e.data;
         if (!d) break;
@@ -187,8 +205,13 @@ export function canvasToSpec(doc: CanvasDoc): GraphSpec {
           r = { source: e.source, branches: [], default: null };
           routes.set(d.routeId, r);
         }
+        if (d.routeMetadata && !r.metadata) r.metadata = structuredClone(d.routeMetadata);
         if (d.isDefault) r.default = e.target;
-        else r.branches.push({ order: d.order, b: { label: d.label, when: d.when, target: e.target } });
+        else {
+          // The schema wants a non-empty label or none at all.
+          const b: RouteBranch = d.label ? { label: d.label, when: d.when, target: e.target } : { when: d.when, target: e.target };
+          r.branches.push({ order: d.order, b });
+        }
         break;
       }
     }
@@ -200,6 +223,7 @@ export function canvasToSpec(doc: CanvasDoc): GraphSpec {
       branches: r.branches.sort((a, b) => a.order - b.order).map((x) => x.b),
     };
     if (r.default !== null) route.default = r.default;
+    if (r.metadata) route.metadata = r.metadata;
     return route;
   });
 

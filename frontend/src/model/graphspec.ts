@@ -21,7 +21,8 @@ export const REDUCERS: readonly Reducer[] = ["replace", "append", "add", "merge"
 export interface StateField {
   name: string;
   type: FieldType;
-  reducer: Reducer;
+  /** Absent means "replace". */
+  reducer?: Reducer;
   default?: unknown;
   description?: string;
 }
@@ -46,16 +47,18 @@ export interface SpecNode {
   config: Record<string, unknown>;
   position?: Position;
   retry?: RetryPolicy;
+  metadata?: Record<string, unknown>;
 }
 
 export interface SpecEdge {
   id: string;
   source: string;
   target: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface RouteBranch {
-  label: string;
+  label?: string;
   when: string;
   target: string;
 }
@@ -64,7 +67,9 @@ export interface SpecRoute {
   id: string;
   source: string;
   branches: RouteBranch[];
+  /** Required by the schema; a route being drawn may not have one yet. */
   default?: string | null;
+  metadata?: Record<string, unknown>;
 }
 
 export interface SpecFanout {
@@ -72,7 +77,8 @@ export interface SpecFanout {
   source: string;
   items: string;
   target: string;
-  as: string;
+  as?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface Breakpoints {
@@ -94,6 +100,7 @@ export interface GraphSpec {
 }
 
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,79}$/;
+export const FIELD_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /** A new, empty graph: START wired to END so it is valid from the first save. */
 export function emptySpec(name: string): GraphSpec {

@@ -16,9 +16,9 @@ export function specToMermaid(spec: GraphSpec): string {
   for (const n of spec.nodes) lines.push(`  ${nodeRef(n.id)}["${text(n.label ?? n.id)}"]`);
   for (const e of spec.edges) lines.push(`  ${nodeRef(e.source)} --> ${nodeRef(e.target)}`);
   for (const r of spec.routes ?? []) {
-    for (const b of r.branches) lines.push(`  ${nodeRef(r.source)} -. "${text(b.label)}" .-> ${nodeRef(b.target)}`);
+    for (const b of r.branches) lines.push(`  ${nodeRef(r.source)} -. "${text(b.label || b.when)}" .-> ${nodeRef(b.target)}`);
     if (r.default) lines.push(`  ${nodeRef(r.source)} -. "default" .-> ${nodeRef(r.default)}`);
   }
-  for (const f of spec.fanouts ?? []) lines.push(`  ${nodeRef(f.source)} == "each ${text(f.as)} in ${text(f.items)}" ==> ${nodeRef(f.target)}`);
+  for (const f of spec.fanouts ?? []) lines.push(`  ${nodeRef(f.source)} == "each ${text(f.as ?? "item")} in ${text(f.items)}" ==> ${nodeRef(f.target)}`);
   return lines.join("\n") + "\n";
 }

@@ -23,7 +23,8 @@ describe("state schema checks", () => {
     ]);
     expect(r[0]).toBeUndefined();
     expect(r[1]).toEqual(["“a” is already used by field 1.", "The append reducer does not work on string values."]);
-    expect(r[2]).toEqual(["Use letters, digits and underscores, not starting with a digit."]);
+    expect(r[2]).toEqual(["Start with a letter; then letters, digits and underscores (64 at most)."]);
+    expect(checkStateFields([{ name: "_x", type: "string" }])[0]).toHaveLength(1);
     expect(r[3]).toEqual(["Give the field a name."]);
   });
 

@@ -1,7 +1,5 @@
 /** Checks of the state schema that the editor shows inline, before the server validates. */
-import type { FieldType, Reducer, StateField } from "./graphspec";
-
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import { FIELD_NAME_PATTERN, type FieldType, type Reducer, type StateField } from "./graphspec";
 
 /** Field types each reducer accepts. */
 export const REDUCER_TYPES: Record<Reducer, readonly FieldType[] | "all"> = {
@@ -30,10 +28,11 @@ export function checkStateFields(fields: readonly StateField[]): Record<number, 
   fields.forEach((f, i) => {
     const msgs: string[] = [];
     if (!f.name) msgs.push("Give the field a name.");
-    else if (!FIELD_NAME.test(f.name)) msgs.push("Use letters, digits and underscores, not starting with a digit.");
+    else if (!FIELD_NAME_PATTERN.test(f.name)) msgs.push("Start with a letter; then letters, digits and underscores (64 at most).");
     else if (seen.has(f.name)) msgs.push(`“${f.name}” is already used by field ${seen.get(f.name)! + 1}.`);
     if (f.name) seen.set(f.name, seen.get(f.name) ?? i);
-    if (!reducerFits(f.reducer, f.type)) msgs.push(`The ${f.reducer} reducer does not work on ${f.type} values.`);
+    const reducer = f.reducer ?? "replace";
+    if (!reducerFits(reducer, f.type)) msgs.push(`The ${reducer} reducer does not work on ${f.type} values.`);
     if (msgs.length) out[i] = msgs;
   });
   return out;
