@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "builder.apps.BuilderConfig",
 ]
 
@@ -189,12 +190,30 @@ VITE_MANIFEST_PATH = BASE_DIR / "builder" / "static" / "app" / ".vite" / "manife
 VITE_ENTRY = "src/main.tsx"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "builder.api.schema.ApiAutoSchema",
+    # X-Api-Key first: its authenticate_header makes unauthenticated calls answer 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "builder.api.auth.ApiKeyAuthentication",
+        "builder.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "builder.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Switchyard API",
-    "DESCRIPTION": "Graphs, threads, runs and the store of the Switchyard builder.",
+    "DESCRIPTION": "Graphs, threads, runs and the store of the Switchyard builder. "
+    "Threads, runs, assistants and the store follow LangGraph Server's API.",
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar: served by us, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- production hardening (DEBUG=0) ---------------------------------------------------

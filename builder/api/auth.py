@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from builder.services.apikeys import apikey_authenticate
@@ -43,13 +42,3 @@ def api_key_of(request: Any) -> Any:
 
     auth = getattr(request, "auth", None)
     return auth if isinstance(auth, ApiKey) else None
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    """Tells drf-spectacular how the X-Api-Key scheme looks in the schema."""
-
-    target_class = "builder.api.auth.ApiKeyAuthentication"
-    name = "ApiKeyAuth"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
 
@@ -24,3 +26,15 @@ class NumberCursorPagination(BuilderCursorPagination):
 
 class IdCursorPagination(BuilderCursorPagination):
     ordering = "id"
+
+
+def paginated(name: str, item: type[serializers.Serializer]) -> serializers.Serializer:
+    """The schema of a cursor page of ``item`` (for ``extend_schema(responses=...)``)."""
+    return inline_serializer(
+        name,
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )

@@ -1,0 +1,51 @@
+"""What every API view shares: authentication, the caller's scope, body parsing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from builder.api.scope import Scope
+
+
+class ApiView(APIView):
+    """Authenticated (session or X-Api-Key); ``self.scope`` is the caller."""
+
+    permission_classes = [IsAuthenticated]
+
+    @property
+    def scope(self) -> Scope:
+        cached = getattr(self, "_scope", None)
+        if cached is None:
+            cached = self._scope = Scope(self.request)
+        return cached
+
+    def parse(self, serializer_class: type[serializers.Serializer], data: Any = None) -> Any:
+        """Validate ``data`` (default: the body) with an Input serializer; 400 on errors."""
+        if data is None:
+            data = self.request.data
+        if not isinstance(data, dict):
+            # A JSON array or scalar where an object is expected.
+            raise serializers.ValidationError({"non_field_errors": ["expected a JSON object"]})
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def query(self, serializer_class: type[serializers.Serializer]) -> Any:
+        """Validate the query string with an Input serializer."""
+        return self.parse(serializer_class, self.request.query_params.dict())
+
+
+class JSONObjectField(serializers.JSONField):
+    """A JSON object (dict); arrays and scalars are refused with a clear message."""
+
+    default_error_messages = {"not_object": "expected a JSON object"}
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if value is not None and not isinstance(value, dict):
+            self.fail("not_object")
+        return value

@@ -1,0 +1,175 @@
+"""Thread state reads (LangGraph's get_state / get_state_history) for the API.
+
+The thread's graph is compiled with a DjangoCheckpointer whose ORM calls run in the
+calling thread: the request's own connection, so reads see what the request sees (and
+tests inside a transaction see their own rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from typing import Any
+
+from builder.checkpointer import DjangoCheckpointer
+from builder.graph_loader import load_run_graph
+from builder.models import Run, Thread
+from builder.services.execution import jsonable
+from builder.store import DjangoStore
+
+
+class SameThreadExecutor(Executor):
+    """Runs each submitted call immediately in the caller's thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            future.set_exception(exc)
+        return future
+
+
+_SAME_THREAD = SameThreadExecutor()
+
+
+def thread_graph(thread: Thread) -> Any | None:
+    """The compiled graph of the thread (the version its latest run used), or None when
+    the thread has no graph yet."""
+    if thread.graph_id is None and thread.assistant_id is None:
+        return None
+    run = (
+        thread.runs.select_related("assistant", "graph_version", "thread__graph")
+        .order_by("-created_at")
+        .first()
+    ) or Run(thread=thread, assistant=thread.assistant)
+    return load_run_graph(
+        run,
+        DjangoCheckpointer(executor=_SAME_THREAD),
+        DjangoStore(thread.workspace_id, executor=_SAME_THREAD),
+    )
+
+
+def thread_config(thread: Thread, checkpoint_id: str | None = None) -> dict[str, Any]:
+    configurable: dict[str, Any] = {"thread_id": str(thread.pk), "checkpoint_ns": ""}
+    if checkpoint_id:
+        configurable["checkpoint_id"] = checkpoint_id
+    return {"configurable": configurable}
+
+
+def checkpoint_dict(config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """LangGraph Server's ``Checkpoint`` object for a config."""
+    if not config:
+        return None
+    conf = config.get("configurable", config)
+    return {
+        "thread_id": str(conf.get("thread_id")) if conf.get("thread_id") else None,
+        "checkpoint_ns": conf.get("checkpoint_ns", ""),
+        "checkpoint_id": conf.get("checkpoint_id"),
+        "checkpoint_map": conf.get("checkpoint_map"),
+    }
+
+
+def _interrupt_dict(interrupt: Any) -> dict[str, Any]:
+    to_dict = getattr(interrupt, "to_dict", None)
+    return jsonable(to_dict() if callable(to_dict) else interrupt)
+
+
+def snapshot_dict(snapshot: Any) -> dict[str, Any]:
+    """LangGraph Server's ``ThreadState`` for a runtime StateSnapshot."""
+    tasks = []
+    for task in snapshot.tasks or ():
+        state = task.state
+        nested = hasattr(state, "values") and hasattr(state, "next")
+        tasks.append(
+            {
+                "id": task.id,
+                "name": task.name,
+                "error": str(task.error) if task.error is not None else None,
+                "interrupts": [_interrupt_dict(i) for i in task.interrupts or ()],
+                "checkpoint": checkpoint_dict(state) if isinstance(state, dict) else None,
+                "state": snapshot_dict(state) if nested else None,
+                "result": jsonable(task.result) if task.result is not None else None,
+            }
+        )
+    return {
+        "values": jsonable(snapshot.values or {}),
+        "next": list(snapshot.next or ()),
+        "checkpoint": checkpoint_dict(snapshot.config),
+        "metadata": jsonable(snapshot.metadata or {}),
+        "created_at": snapshot.created_at,
+        "parent_checkpoint": checkpoint_dict(snapshot.parent_config),
+        "tasks": tasks,
+        "interrupts": [_interrupt_dict(i) for i in getattr(snapshot, "interrupts", ()) or ()],
+    }
+
+
+def empty_state(thread: Thread) -> dict[str, Any]:
+    return {
+        "values": {},
+        "next": [],
+        "checkpoint": checkpoint_dict(thread_config(thread)),
+        "metadata": {},
+        "created_at": None,
+        "parent_checkpoint": None,
+        "tasks": [],
+        "interrupts": [],
+    }
+
+
+def thread_state(
+    *, thread: Thread, checkpoint_id: str | None = None, subgraphs: bool = False
+) -> dict[str, Any] | None:
+    """The state at ``checkpoint_id`` (else the latest); None when that checkpoint does
+    not exist."""
+    graph = thread_graph(thread)
+    if graph is None:
+        return None if checkpoint_id else empty_state(thread)
+    snapshot = graph.get_state(thread_config(thread, checkpoint_id), subgraphs=subgraphs)
+    if snapshot.metadata is None:
+        return None if checkpoint_id else empty_state(thread)
+    return snapshot_dict(snapshot)
+
+
+def thread_history(
+    *,
+    thread: Thread,
+    limit: int = 10,
+    before: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Snapshots newest first (``before``: only older than that checkpoint)."""
+    graph = thread_graph(thread)
+    if graph is None:
+        return []
+    before_config = thread_config(thread, before) if before else None
+    snapshots = graph.get_state_history(
+        thread_config(thread),
+        filter=metadata or None,
+        before=before_config,
+        limit=limit,
+    )
+    return [snapshot_dict(s) for s in snapshots]
+
+
+def run_output(*, thread: Thread, run: Run | None) -> dict[str, Any]:
+    """What ``/runs/wait`` and ``/join`` answer: the final values, with ``__interrupt__``
+    when the run paused, or ``__error__`` when it failed."""
+    if run is not None and run.status == "error":
+        error = run.error or {}
+        return {
+            "__error__": {
+                "error": error.get("type", "Error"),
+                "message": error.get("message", "the run failed"),
+            }
+        }
+    try:
+        state = thread_state(thread=thread)
+    except Exception:  # noqa: BLE001 - fall back to the cached values
+        state = None
+    if state is None:
+        return jsonable(thread.values or {})
+    values = dict(state["values"]) if isinstance(state["values"], dict) else state["values"]
+    if state["interrupts"] and isinstance(values, dict):
+        values["__interrupt__"] = state["interrupts"]
+    return values

@@ -1,0 +1,140 @@
+"""Assistant writes for the API: default assistants per graph, create, update, delete.
+
+Every graph gets one *default* assistant (``metadata.created_by == "system"``), as in
+LangGraph Server, so clients can name a graph where an assistant id is expected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from builder.models import Assistant, Graph, GraphVersion, Workspace
+from builder.services.audit import audit_record
+from builder.services.errors import InvalidInput
+
+SYSTEM = "system"
+
+
+def assistant_default(*, graph: Graph) -> Assistant:
+    """The graph's default assistant, created on first use."""
+    found = graph.assistants.filter(metadata__created_by=SYSTEM).order_by("created_at").first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        Graph.objects.select_for_update().filter(pk=graph.pk).first()
+        # Re-check under the lock: two first requests must not create two defaults.
+        for existing in graph.assistants.order_by("created_at"):
+            if existing.metadata.get("created_by") == SYSTEM:
+                return existing
+        return Assistant.objects.create(
+            workspace_id=graph.workspace_id,
+            graph=graph,
+            name=graph.code_ref or graph.slug,
+            description=graph.description,
+            metadata={"created_by": SYSTEM},
+        )
+
+
+def assistants_ensure_defaults(*, workspaces: Any, user: Any = None) -> None:
+    """Register GRAPHS_CONFIG graphs in each workspace and give every graph its default
+    assistant (idempotent; cheap when nothing is missing)."""
+    from builder.services.graphs import code_graphs_register
+
+    for workspace in workspaces:
+        code_graphs_register(workspace=workspace, user=user)
+        for graph in Graph.objects.filter(workspace=workspace).exclude(
+            assistants__metadata__created_by=SYSTEM
+        ):
+            assistant_default(graph=graph)
+
+
+def assistant_create(
+    *,
+    workspace: Workspace,
+    graph: Graph,
+    name: str = "",
+    description: str = "",
+    config: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    assistant_id: Any = None,
+    graph_version: GraphVersion | None = None,
+    user: Any = None,
+) -> Assistant:
+    if graph.workspace_id != workspace.pk:
+        raise InvalidInput("the graph belongs to another workspace")
+    with transaction.atomic():
+        fields: dict[str, Any] = {
+            "workspace": workspace,
+            "graph": graph,
+            "graph_version": graph_version,
+            "name": name or "Untitled",
+            "description": description or "",
+            "config": config or {},
+            "context": context or {},
+            "metadata": metadata or {},
+        }
+        if assistant_id:
+            fields["assistant_id"] = assistant_id
+        assistant = Assistant.objects.create(**fields)
+        audit_record(
+            workspace=workspace,
+            actor=user,
+            action="assistant.created",
+            detail={"assistant_id": str(assistant.pk), "graph_id": graph.pk},
+        )
+    return assistant
+
+
+def assistant_update(
+    *,
+    assistant: Assistant,
+    graph: Graph | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    config: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    user: Any = None,
+) -> Assistant:
+    """Change an assistant; its LangGraph ``version`` grows by one."""
+    with transaction.atomic():
+        locked = Assistant.objects.select_for_update().get(pk=assistant.pk)
+        if graph is not None:
+            if graph.workspace_id != locked.workspace_id:
+                raise InvalidInput("the graph belongs to another workspace")
+            locked.graph = graph
+            locked.graph_version = None
+        if name is not None:
+            locked.name = name
+        if description is not None:
+            locked.description = description
+        if config is not None:
+            locked.config = config
+        if context is not None:
+            locked.context = context
+        if metadata is not None:
+            # LangGraph merges metadata on update.
+            locked.metadata = {**locked.metadata, **metadata}
+        locked.version += 1
+        locked.save()
+        audit_record(
+            workspace=locked.workspace_id,
+            actor=user,
+            action="assistant.updated",
+            detail={"assistant_id": str(locked.pk), "version": locked.version},
+        )
+    return locked
+
+
+def assistant_delete(*, assistant: Assistant, user: Any = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            workspace=assistant.workspace_id,
+            actor=user,
+            action="assistant.deleted",
+            detail={"assistant_id": str(assistant.pk)},
+        )
+        assistant.delete()

@@ -1,0 +1,94 @@
+"""Thread writes the API needs beyond ``services.threads``: metadata, binding a thread to
+a graph, and editing state (LangGraph's update_state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from builder.models import ACTIVE_RUN_STATUSES, Assistant, Thread, ThreadStatus
+from builder.services.audit import audit_record
+from builder.services.errors import InvalidInput, ThreadBusy
+from builder.services.events import event_record
+
+
+def thread_update_metadata(*, thread: Thread, metadata: dict[str, Any], user: Any = None) -> Thread:
+    """Merge ``metadata`` into the thread's (LangGraph Server merges too)."""
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        locked.metadata = {**(locked.metadata or {}), **metadata}
+        locked.save(update_fields=["metadata", "updated_at"])
+        audit_record(
+            workspace=locked.workspace_id, actor=user, thread=locked, action="thread.updated"
+        )
+    return locked
+
+
+def thread_bind_assistant(*, thread: Thread, assistant: Assistant) -> Thread:
+    """Make ``assistant``'s graph the thread's graph on its first run.
+
+    A thread keeps one graph for life: its checkpoints are that graph's channels, so a
+    run of another graph on it is refused rather than mixing the two.
+    """
+    if thread.workspace_id != assistant.workspace_id:
+        raise InvalidInput("the assistant belongs to another workspace than the thread")
+    if thread.graph_id is not None and thread.graph_id != assistant.graph_id:
+        raise InvalidInput(
+            f"thread {thread.pk} runs graph {thread.graph_id}; assistant "
+            f"{assistant.pk} runs graph {assistant.graph_id}: use a new thread"
+        )
+    if thread.graph_id is None or thread.assistant_id is None:
+        Thread.objects.filter(pk=thread.pk).update(
+            graph_id=assistant.graph_id,
+            assistant_id=thread.assistant_id or assistant.pk,
+        )
+        thread.graph_id = assistant.graph_id
+        thread.assistant_id = thread.assistant_id or assistant.pk
+        thread.graph = assistant.graph
+    return thread
+
+
+def thread_state_update(
+    *,
+    thread: Thread,
+    values: Any,
+    as_node: str | None = None,
+    checkpoint_id: str | None = None,
+    user: Any = None,
+) -> dict[str, Any]:
+    """Write ``values`` as if ``as_node`` produced them (a new checkpoint; a fork when
+    ``checkpoint_id`` is not the latest). Returns the new checkpoint's config."""
+    from builder.selectors.api_state import snapshot_dict, thread_config, thread_graph
+    from builder.services.execution import jsonable
+
+    graph = thread_graph(thread)
+    if graph is None:
+        raise InvalidInput("the thread has no graph yet: start a run on it first")
+    active = thread.runs.filter(status__in=ACTIVE_RUN_STATUSES).order_by("created_at").first()
+    if active is not None:
+        raise ThreadBusy(thread.pk, active.pk)
+    new_config = graph.update_state(thread_config(thread, checkpoint_id), values, as_node)
+    snapshot = snapshot_dict(graph.get_state(thread_config(thread)))
+    status = ThreadStatus.INTERRUPTED if snapshot["interrupts"] else ThreadStatus.IDLE
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(values=snapshot["values"], status=status)
+        checkpoint = new_config.get("configurable", {})
+        event_record(
+            thread.pk,
+            None,
+            "state.updated",
+            {"as_node": as_node, "checkpoint": jsonable(checkpoint), "by": _name(user)},
+        )
+        audit_record(
+            workspace=thread.workspace_id,
+            actor=user,
+            thread=thread,
+            action="thread.state_updated",
+            detail={"as_node": as_node, "checkpoint_id": checkpoint.get("checkpoint_id")},
+        )
+    return new_config
+
+
+def _name(user: Any) -> str | None:
+    return user.get_username() if getattr(user, "is_authenticated", False) else None
