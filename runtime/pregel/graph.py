@@ -324,6 +324,10 @@ class CompiledStateGraph:
             )
             if t.id not in results:
                 nxt.append(t.name)
+        if not nxt:
+            # every task of the step finished: the step is history, so ``next`` says what
+            # ran after this checkpoint (only a step cut short lists just its unfinished tasks)
+            nxt = [t.name for t in tasks]
         all_interrupts = tuple(i for t in out for i in t.interrupts)
         return StateSnapshot(
             values=algo.read_state(plan, channels),
