@@ -40,6 +40,7 @@ def _route_function(route: Mapping[str, Any], defaults: Mapping[str, Any]) -> Ca
         return choose_branch(route, state, defaults)
 
     route_path.__name__ = _py_name("route_", str(route["id"]))
+    route_path.__annotations__ = {}
     return route_path
 
 
@@ -52,6 +53,7 @@ def _fanout_function(fanout: Mapping[str, Any], defaults: Mapping[str, Any]) -> 
         return [Send(target, payload) for payload in fanout_payloads(fanout, state, defaults)]
 
     fan_out.__name__ = _py_name("fanout_", str(fanout["id"]))
+    fan_out.__annotations__ = {}
     return fan_out
 
 
@@ -86,6 +88,9 @@ def build_graph(
         )
         fn = kind.build(node.get("config") or {}, ctx)
         fn.__name__ = _py_name("node_", node["id"])
+        # The engine reads type hints to find Literal destinations; ours have none, and
+        # resolving string annotations for hundreds of nodes is most of compile time.
+        fn.__annotations__ = {}
         metadata = {"kind": node["kind"], "label": node.get("label") or node["id"]}
         graph.add_node(
             node["id"], fn, retry_policy=_retry_policy(node.get("retry")), metadata=metadata

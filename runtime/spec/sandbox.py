@@ -500,8 +500,32 @@ def state_fields_used(tree: nodes.Node, root: str = "state") -> list[tuple[str, 
 
 
 def _walk(tree: nodes.Node) -> list[nodes.Node]:
-    # find_all() skips the node it starts from; expressions are often a single node.
-    return [tree, *tree.find_all(nodes.Node)]
+    """Every node of the tree, the root included (find_all() skips the root).
+
+    Parsed trees are cached and never mutated (compilation rewrites a copy), so the walk
+    is memoised on the root; a hand-rolled loop is several times faster than find_all().
+    """
+    cached = _walks.get(id(tree))
+    if cached is not None and cached[0] is tree:
+        return cached[1]
+    out: list[nodes.Node] = []
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for name in node.fields:
+            child = getattr(node, name, None)
+            if isinstance(child, nodes.Node):
+                stack.append(child)
+            elif isinstance(child, list):
+                stack.extend(c for c in child if isinstance(c, nodes.Node))
+    if len(_walks) > 8192:
+        _walks.clear()
+    _walks[id(tree)] = (tree, out)
+    return out
+
+
+_walks: dict[int, tuple[nodes.Node, list[nodes.Node]]] = {}
 
 
 def free_names(tree: nodes.Node) -> set[str]:
@@ -510,6 +534,14 @@ def free_names(tree: nodes.Node) -> set[str]:
     stored = {n.name for n in names if n.ctx in ("store", "param")}
     loaded = {n.name for n in names if n.ctx == "load"}
     return loaded - stored - {"loop", "range", "dict", "true", "false", "none"}
+
+
+@lru_cache(maxsize=4096)
+def names_used(source: str, kind: str = "expression") -> tuple[tuple[str, ...], frozenset[str]]:
+    """(state fields read, free names) of an expression or template; parses, may raise."""
+    tree = parse_expression(source) if kind == "expression" else parse_template(source)
+    fields = tuple(dict.fromkeys(name for name, _ in state_fields_used(tree)))
+    return fields, frozenset(free_names(tree))
 
 
 # -- compiling and evaluating ---------------------------------------------------------------

@@ -29,7 +29,8 @@ def validate_spec(spec: Any, *, registry: Registry | None = None) -> list[Proble
     try:
         return _Validator(spec, registry or default_registry()).run()
     except Exception as exc:  # a bug here must not become a server error for the user
-        return [Problem("", f"The spec could not be checked ({type(exc).__name__}: {exc}).")]
+        message = f"The spec could not be checked ({type(exc).__name__}: {exc})."
+        return [Problem("", message, "error", "internal")]
 
 
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:

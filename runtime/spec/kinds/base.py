@@ -72,28 +72,27 @@ def _position(exc: sandbox.ExpressionError) -> str:
 
 
 def _check_names(
-    tree: Any,
+    source: str,
+    kind: str,
     where: str,
     fields: Mapping[str, Any],
     item_names: frozenset[str],
     problems: list[Problem],
-    allow_locals: bool,
 ) -> None:
-    for name, _line in sandbox.state_fields_used(tree):
+    used, free = sandbox.names_used(source, kind)
+    for name in used:
         if name not in fields:
             problems.append(
                 Problem(where, f"'state.{name}' names no state field.", "error", "unknown_field")
             )
-    known = {"state", *item_names}
-    for name in sorted(sandbox.free_names(tree) - known):
-        if allow_locals:
-            continue
+    if kind == "template":
+        return  # templates may set their own variables; only state fields are checked
+    for name in sorted(free - {"state", *item_names}):
+        allowed = "'state'" + "".join(f", {n!r}" for n in sorted(item_names))
         problems.append(
             Problem(
                 where,
-                f"'{name}' is not defined; expressions can use 'state'"
-                + (f" and {', '.join(repr(n) for n in sorted(item_names))}" if item_names else "")
-                + ".",
+                f"'{name}' is not defined; expressions can use {allowed}.",
                 "error",
                 "unknown_name",
             )
@@ -111,7 +110,7 @@ def check_expression(
     if not isinstance(source, str):
         return
     try:
-        tree = sandbox.parse_expression(source)
+        sandbox.parse_expression(source)
     except sandbox.SandboxViolation as exc:
         problems.append(
             Problem(where, f"Not allowed: {exc.message}{_position(exc)}.", "error", "unsafe")
@@ -127,7 +126,7 @@ def check_expression(
             )
         )
         return
-    _check_names(tree, where, fields, item_names, problems, allow_locals=False)
+    _check_names(source, "expression", where, fields, item_names, problems)
 
 
 def check_template(
@@ -141,7 +140,7 @@ def check_template(
     if not isinstance(source, str):
         return
     try:
-        tree = sandbox.parse_template(source)
+        sandbox.parse_template(source)
     except sandbox.SandboxViolation as exc:
         problems.append(
             Problem(where, f"Not allowed: {exc.message}{_position(exc)}.", "error", "unsafe")
@@ -157,8 +156,7 @@ def check_template(
             )
         )
         return
-    # Templates may set their own variables, so only state fields are checked strictly.
-    _check_names(tree, where, fields, item_names, problems, allow_locals=True)
+    _check_names(source, "template", where, fields, item_names, problems)
 
 
 @dataclass

@@ -52,7 +52,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
 
 
 def form_of(config: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(config.get("form_schema") or DEFAULT_FORM)
+    # The same object each call: validators are cached per schema object.
+    return config.get("form_schema") or DEFAULT_FORM
 
 
 def coerce_answer(form: Mapping[str, Any], value: Any) -> Any:
