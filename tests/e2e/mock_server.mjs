@@ -18,15 +18,12 @@ const workspaces = [
   { slug: "demo", name: "Demo workspace", role: "owner" },
   { slug: "team", name: "Team", role: "viewer" },
 ];
-const obj = (properties, required = []) => ({ type: "object", properties, required });
-const kinds = [
-  { kind: "llm", title: "LLM", description: "Call a language model with a prompt template.", config_schema: obj({ provider: { type: "string", enum: ["fake", "openai", "anthropic"], default: "fake" }, model: { type: "string", title: "Model" }, prompt: { type: "string", title: "Prompt template" }, temperature: { type: "number", minimum: 0, maximum: 2 }, output_field: { type: "string" } }, ["model", "prompt"]) },
-  { kind: "tools", title: "Tools", description: "Run the tool calls the model asked for.", config_schema: obj({ tools: { type: "array", items: { type: "string" } } }) },
-  { kind: "router", title: "Router", description: "Pick a branch.", config_schema: obj({}) },
-  { kind: "human", title: "Human review", description: "Pause for a person to approve or edit.", config_schema: obj({ title: { type: "string" }, instructions: { type: "string" } }, ["title"]) },
-  { kind: "transform", title: "Transform", description: "Compute state values from templates.", config_schema: obj({ assign: { type: "object", additionalProperties: { type: "string" } } }) },
-  { kind: "http", title: "HTTP request", description: "Call an HTTP endpoint.", config_schema: obj({ method: { type: "string", enum: ["GET", "POST", "PUT", "DELETE"] }, url: { type: "string", format: "uri" } }, ["url"]) },
-];
+// The node-kind catalog: runtime.spec.catalog() as saved for the frontend's tests.
+const CATALOG = join(ROOT, "frontend", "src", "editor", "__fixtures__", "catalog.json");
+const kinds = existsSync(CATALOG)
+  ? JSON.parse(readFileSync(CATALOG, "utf8"))
+  : [{ kind: "llm", title: "LLM", description: "Call a language model.", config_schema: { type: "object", properties: { model: { type: "string" } } } }];
+const REVIEW_FORM = { type: "object", required: ["decision"], properties: { decision: { type: "string", title: "Decision", enum: ["approve", "reject"] }, comment: { type: "string", title: "Comment" } } };
 
 const spec = {
   spec_version: 1, name: "Support triage", description: "Classifies a ticket, drafts a reply, asks a human to approve it.",
@@ -67,7 +64,8 @@ function validate(s) {
   const targets = new Set([...s.edges.map((e) => e.target), ...(s.routes ?? []).flatMap((r) => [...r.branches.map((b) => b.target), r.default]), ...(s.fanouts ?? []).map((f) => f.target)]);
   s.nodes.forEach((n, i) => {
     if (!targets.has(n.id)) problems.push({ pointer: `/nodes/${i}`, message: `“${n.label ?? n.id}” can never run: nothing leads to it.`, severity: "warning", code: "unreachable" });
-    if (n.kind === "llm" && !n.config?.model) problems.push({ pointer: `/nodes/${i}/config/model`, message: `“${n.label ?? n.id}” needs a model.`, severity: "error", code: "config" });
+    const required = kinds.find((k) => k.kind === n.kind)?.config_schema?.required ?? [];
+    for (const key of required) if (n.config?.[key] === undefined || n.config?.[key] === "") problems.push({ pointer: `/nodes/${i}/config/${key}`, message: `“${n.label ?? n.id}” needs a ${key}.`, severity: "error", code: "config" });
   });
   (s.routes ?? []).forEach((r, i) => r.branches.forEach((b, j) => { if (!b.when) problems.push({ pointer: `/routes/${i}/branches/${j}/when`, message: `Branch “${b.label}” has no condition.`, severity: "error", code: "route" }); }));
   return problems;
@@ -109,13 +107,14 @@ async function runScript(t, input, resume) {
     emit(t, "values", values, runId);
     checkpoint(t, 1, "loop", ["review"], values, runId);
     const iid = randomUUID();
-    emit(t, "interrupt", { id: iid, node: "review", value: { title: "Approve the reply", instructions: "Check the tone before it goes out.", form: { type: "object", properties: { approved: { type: "boolean", title: "Approve" }, reply: { type: "string", title: "Reply", default: "Thanks for writing in!" } } } } }, runId);
+    // The payload of the runtime's `human` node kind.
+    emit(t, "interrupt", { id: iid, node: "review", value: { kind: "human", node: "review", title: "Approve the reply", instructions: "Check the tone before it goes out.", fields: { category: values.category, reply: "Thanks for writing in!" }, editable_fields: ["reply"], form_schema: REVIEW_FORM } }, runId);
     t.history[0].tasks = [{ id: randomUUID(), name: "review", interrupts: [{ value: { title: "Approve the reply" }, id: iid }], error: null }];
     t.status = "interrupted";
     emit(t, "run.finished", {}, runId);
     return;
   }
-  emit(t, "review.resolved", { by: "demo", decision: resume?.approved === false ? "reject" : "approve" }, runId);
+  emit(t, "review.resolved", { by: "demo", decision: resume?.decision ?? "approve" }, runId);
   emit(t, "task.started", { node: "review", step: 2 }, runId);
   await sleep(200);
   values = { ...values, notes: [...(values.notes ?? []), resume] };

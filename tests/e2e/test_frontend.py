@@ -72,11 +72,11 @@ def test_editor_adds_a_node_and_autosaves(page: Any, mock_backend: Any) -> None:
 
 def test_problem_click_focuses_the_node(page: Any, mock_backend: Any) -> None:
     open_editor(page, mock_backend)
-    page.get_by_role("button", name="Add LLM node").click()
+    page.get_by_role("button", name="Add HTTP request node").click()
     page.get_by_role("tab", name=re.compile(r"Problems")).click()
-    problem = page.get_by_role("button", name=re.compile("needs a model"))
+    problem = page.get_by_role("button", name=re.compile("needs a url"))
     problem.first.click()
-    page.get_by_role("heading", name="LLM node").wait_for()
+    page.get_by_role("heading", name="HTTP request node").wait_for()
     assert page.locator(".react-flow__node.selected").count() == 1
 
 
@@ -125,9 +125,14 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     expect(page.locator(".timeline-dot")).to_have_count(3)
     unnamed = page.evaluate(UNNAMED_CONTROLS_JS)
     assert unnamed == [], unnamed
+    assert "Thanks for writing in!" in review.inner_text()
+    review.get_by_label("Comment").fill("Looks good")
     review.get_by_role("button", name="Approve").click()
     expect(page.locator(".flow-node.is-finished")).to_have_count(1)
     expect(page.locator(".timeline-dot")).to_have_count(4)
+    thread_id = page.url.split("/app/threads/")[1].split("?")[0]
+    state = mock_backend.api("GET", f"/api/threads/{thread_id}/state")
+    assert state["values"]["notes"][-1] == {"comment": "Looks good", "decision": "approve"}
     # Edit the state two steps back: the new checkpoint forks onto a second lane.
     page.get_by_role("button", name=re.compile(r"Checkpoint at step 0 ")).click()
     page.get_by_role("button", name="Edit state here").click()

@@ -17,7 +17,7 @@ import { CheckpointTimeline } from "./CheckpointTimeline";
 import { DebugCanvas } from "./DebugCanvas";
 import { DebuggerContext, useDebugger } from "./DebuggerContext";
 import { EventLog } from "./EventLog";
-import { InterruptPanel, type ReviewDecision } from "./InterruptPanel";
+import { InterruptPanel } from "./InterruptPanel";
 import { RunPanel } from "./RunPanel";
 import { StateInspector } from "./StateInspector";
 import { createDebuggerStore, type DebuggerStoreApi, type DebugTab } from "./store";
@@ -131,8 +131,8 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
     else if (ok) setMessage({ tone: "success", text: ok });
     return r.ok;
   };
-  const decide = (decision: ReviewDecision, values: Record<string, unknown>, interruptId: string) =>
-    void act("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, { decision, ...values }, interruptId));
+  const answer = (value: unknown, interruptId: string) =>
+    void act("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, value, interruptId));
   const nodeLabel = (id: string) => loaded.graph?.spec.nodes.find((n) => n.id === id)?.label ?? id;
   const status = loaded.thread.status === "error" && runStatus === "idle" ? "failed" : runStatus === "idle" ? (loaded.thread.status === "interrupted" ? "waiting" : "idle") : runStatus;
 
@@ -176,7 +176,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
         {doc ? <DebugCanvas doc={doc} kindTitles={loaded.kindTitles} /> : <div className="canvas canvas-missing" />}
         <aside className="side-panel" aria-label="Debugger panels">
           {interrupts.map((i) => (
-            <InterruptPanel key={i.id} interrupt={i} busy={busy} onDecide={(d, v) => decide(d, v, i.id)} />
+            <InterruptPanel key={i.id} interrupt={i} busy={busy} onAnswer={(v) => answer(v, i.id)} />
           ))}
           <div role="tablist" className="tabs" aria-label="Debugger sections">
             {TABS.map((t) => (

@@ -1,45 +1,59 @@
-import { lazy, Suspense, useState } from "react";
-import type { InterruptPrompt, OpenInterrupt } from "../model/events";
+import { lazy, Suspense, useMemo, useState } from "react";
+import type { UiSchema } from "@rjsf/utils";
+import type { OpenInterrupt } from "../model/events";
+import { reviewAnswer, reviewRequest, type ReviewAction } from "../model/review";
 import { Loading } from "../ui/Spinner";
+import { JsonTree } from "./JsonTree";
 
 const ConfigForm = lazy(() => import("../editor/ConfigForm"));
 
-function prompt(i: OpenInterrupt): InterruptPrompt {
-  return i.value && typeof i.value === "object" ? (i.value as InterruptPrompt) : { title: String(i.value ?? "") };
-}
-
-export type ReviewDecision = "approve" | "reject" | "edit";
+/** The buttons say approve/reject, so the form does not ask for the decision again. */
+const HIDE_DECISION: UiSchema = { decision: { "ui:widget": "hidden" } };
 
 /** A paused run asking for review: approve, reject, or edit the proposed values and continue. */
 export function InterruptPanel({
   interrupt,
-  onDecide,
+  onAnswer,
   busy,
 }: {
   interrupt: OpenInterrupt;
-  onDecide: (decision: ReviewDecision, values: Record<string, unknown>) => void;
+  onAnswer: (value: unknown, action: ReviewAction) => void;
   busy: boolean;
 }) {
-  const p = prompt(interrupt);
+  const req = useMemo(() => reviewRequest(interrupt.value, interrupt.node), [interrupt]);
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [edited, setEdited] = useState(false);
-  const form = p.form && typeof p.form === "object" ? p.form : null;
+  const send = (action: ReviewAction) => onAnswer(reviewAnswer(req, action, values), action);
+  const hasFieldsToShow = Object.keys(req.fields).length > 0;
   return (
     <section className="interrupt-panel" aria-label="Waiting for review">
       <header>
         <span className="badge badge-waiting">
           <span className="badge-dot" aria-hidden="true" />
-          Waiting for review
+          Waiting for review{interrupt.node ? ` at ${interrupt.node}` : ""}
         </span>
-        <h2>{p.title || `Review at ${interrupt.node}`}</h2>
-        {p.instructions && <p>{p.instructions}</p>}
+        <h2>{req.title}</h2>
+        {req.instructions && <p>{req.instructions}</p>}
       </header>
-      {form ? (
+      {req.error && (
+        <p className="field-error" role="alert">
+          The last answer was not accepted: {req.error}
+        </p>
+      )}
+      {hasFieldsToShow && (
+        <details open>
+          <summary>State to review</summary>
+          <JsonTree value={req.fields} name="State to review" />
+        </details>
+      )}
+      {req.raw !== undefined && <pre className="code">{JSON.stringify(req.raw, null, 2)}</pre>}
+      {req.form && (
         <Suspense fallback={<Loading label="Loading form…" />}>
           <ConfigForm
             key={interrupt.id}
-            idPrefix={`review-${interrupt.id}`}
-            schema={form}
+            idPrefix={`review-${interrupt.id.replace(/[^\w-]/g, "")}`}
+            schema={req.form}
+            uiSchema={req.hasDecision ? HIDE_DECISION : undefined}
             value={values}
             disabled={busy}
             onChange={(v, fromUser) => {
@@ -48,19 +62,25 @@ export function InterruptPanel({
             }}
           />
         </Suspense>
-      ) : (
-        !p.instructions && <pre className="code">{JSON.stringify(interrupt.value, null, 2)}</pre>
       )}
       <div className="btn-group">
-        <button type="button" className="btn btn-success" disabled={busy} onClick={() => onDecide("approve", values)}>
-          Approve
-        </button>
-        <button type="button" className="btn btn-danger" disabled={busy} onClick={() => onDecide("reject", values)}>
-          Reject
-        </button>
-        {form && (
-          <button type="button" className="btn" disabled={busy || !edited} onClick={() => onDecide("edit", values)}>
-            Edit and continue
+        {req.hasDecision ? (
+          <>
+            <button type="button" className="btn btn-success" disabled={busy} onClick={() => send("approve")}>
+              Approve
+            </button>
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={() => send("reject")}>
+              Reject
+            </button>
+            {req.editableFields.length > 0 && (
+              <button type="button" className="btn" disabled={busy || !edited} onClick={() => send("edit")}>
+                Edit and continue
+              </button>
+            )}
+          </>
+        ) : (
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => send("submit")}>
+            Submit and continue
           </button>
         )}
       </div>

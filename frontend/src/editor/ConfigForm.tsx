@@ -2,7 +2,7 @@
 import Form from "@rjsf/core";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import type { JsonObject } from "../model/canvas";
 
 const UI: UiSchema = { "ui:submitButtonOptions": { norender: true } };
@@ -13,6 +13,7 @@ export default function ConfigForm({
   onChange,
   disabled,
   idPrefix,
+  uiSchema,
 }: {
   schema: Record<string, unknown>;
   value: JsonObject;
@@ -20,18 +21,26 @@ export default function ConfigForm({
   onChange: (v: JsonObject, fromUser: boolean) => void;
   disabled: boolean;
   idPrefix: string;
+  uiSchema?: UiSchema;
 }) {
   // The schema's own title would repeat the panel heading.
   const s = useMemo(() => ({ ...schema, title: undefined }) as RJSFSchema, [schema]);
   const touched = useRef(false);
+  const box = useRef<HTMLDivElement>(null);
+  // rjsf renders the oneOf/anyOf variant picker without a label; give it a name.
+  useEffect(() => {
+    box.current?.querySelectorAll("select[id$='__oneof_select'], select[id$='__anyof_select']").forEach((el) => {
+      if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", "Kind of value");
+    });
+  });
   const touch = () => {
     touched.current = true;
   };
   return (
-    <div className="config-form" onPointerDownCapture={touch} onKeyDownCapture={touch} onPasteCapture={touch}>
+    <div ref={box} className="config-form" onPointerDownCapture={touch} onKeyDownCapture={touch} onPasteCapture={touch}>
       <Form
         schema={s}
-        uiSchema={UI}
+        uiSchema={uiSchema ? { ...UI, ...uiSchema } : UI}
         formData={value}
         validator={validator}
         liveValidate="onChange"

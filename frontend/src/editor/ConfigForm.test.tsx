@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+/**
+ * Every node kind's config form renders from its JSON Schema. The catalog fixture is
+ * runtime.spec.catalog() written to JSON (regenerate it when the kinds change).
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import ConfigForm from "./ConfigForm";
+import catalog from "./__fixtures__/catalog.json";
+
+afterEach(cleanup);
+
+describe("ConfigForm", () => {
+  it.each(catalog.map((k) => [k.kind, k] as const))("renders the %s config form", (_kind, k) => {
+    const { container } = render(
+      <ConfigForm schema={k.config_schema as Record<string, unknown>} value={{}} onChange={() => undefined} disabled={false} idPrefix={`cfg-${k.kind}`} />,
+    );
+    const controls = container.querySelectorAll("input:not([type=hidden]), select, textarea");
+    for (const el of controls) {
+      const id = el.getAttribute("id");
+      const labels = [...container.querySelectorAll("label")];
+      const labelled = (id && labels.some((l) => l.htmlFor === id)) || el.closest("label") || el.getAttribute("aria-label");
+      expect(labelled, `${k.kind}: ${el.outerHTML.slice(0, 120)}`).toBeTruthy();
+    }
+  });
+
+  it("reports user edits as such and validates inline", async () => {
+    const onChange = vi.fn();
+    render(
+      <ConfigForm
+        schema={{ type: "object", required: ["url"], properties: { url: { type: "string", title: "URL", minLength: 5 } } }}
+        value={{}}
+        onChange={onChange}
+        disabled={false}
+        idPrefix="t"
+      />,
+    );
+    const input = screen.getByLabelText(/URL/);
+    fireEvent.keyDown(input, { key: "a" });
+    fireEvent.change(input, { target: { value: "ab" } });
+    expect(onChange).toHaveBeenLastCalledWith({ url: "ab" }, true);
+    expect(await screen.findByText(/must NOT have fewer than 5 characters/)).toBeTruthy();
+  });
+});
