@@ -16,6 +16,22 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from builder.routing import websocket_urlpatterns  # noqa: E402
 
+
+def _start_inline_sweeper() -> None:
+    from django.conf import settings
+
+    from builder.executors import InlineExecutor, get_executor
+
+    if settings.BUILDER["RUN_EXECUTOR"] == "inline":
+        executor = get_executor()
+        if isinstance(executor, InlineExecutor):
+            executor.start_sweeper()
+
+
+# Only the web process runs the inline executor, so only it sweeps (not management
+# commands, which never import this module).
+_start_inline_sweeper()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

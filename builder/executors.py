@@ -51,10 +51,12 @@ class InlineExecutor:
         self._lock = threading.Lock()
 
     def submit(self, run_id: str) -> None:
-        self._start_sweeper()
+        self.start_sweeper()
         self._pool.submit(_execute, run_id)
 
-    def _start_sweeper(self) -> None:
+    def start_sweeper(self) -> None:
+        """Start the sweeper thread once (the ASGI app calls this at start-up so runs
+        orphaned by a restart are picked up without waiting for a new dispatch)."""
         if self._sweep_seconds <= 0 or self._sweeper is not None:
             return
         with self._lock:

@@ -129,7 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-switchyard.sqlite3")}
+    # A file (not :memory:) because tests run work in threads and subprocesses; one per
+    # test process so two test runs on one checkout do not share (and delete) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-switchyard-{os.getpid()}.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per test process, so concurrent test runs do not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- channels and celery --------------------------------------------------------------
@@ -144,12 +149,18 @@ if BUILDER["REDIS_URL"]:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = BUILDER["CELERY_BROKER_URL"] or "memory://"
+# Without a broker the celery executor falls back to the local Redis (as `make up` runs);
+# the inline executor never touches the broker.
+CELERY_BROKER_URL = BUILDER["CELERY_BROKER_URL"] or (
+    BUILDER["REDIS_URL"] or "redis://127.0.0.1:6379/0"
+    if BUILDER["RUN_EXECUTOR"] == "celery"
+    else "memory://"
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "switchyard"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "switchyard")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacked task after visibility_timeout: keep it above the longest run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

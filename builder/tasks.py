@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+
 from builder.celery import app
 
 
 @app.task(
+    bind=True,
     name="builder.execute_run",
     acks_late=True,  # acknowledged after the run: a crash mid-run leaves it on the queue
     reject_on_worker_lost=True,  # a killed worker process requeues instead of failing
     ignore_result=True,
+    max_retries=None,
 )
-def execute_run(run_id: str) -> None:
-    """Execute a run. Idempotent: a finished or actively running run is left alone, a run
-    whose worker died is taken over and resumes from its last checkpoint."""
+def execute_run(self: Any, run_id: str) -> None:
+    """Execute a run. Idempotent: a finished run is left alone, and a run whose worker
+    died is taken over and resumes from its last checkpoint.
+
+    A redelivered task usually arrives while the dead worker's heartbeat still looks
+    fresh; it then retries once the heartbeat would be stale, instead of giving up and
+    leaving the run to the sweeper.
+    """
+    from builder.models import Run, RunStatus
     from builder.services.execution import execute_run as execute
 
-    execute(run_id)
+    if execute(run_id) is not None:
+        return
+    status = Run.objects.filter(pk=run_id).values_list("status", flat=True).first()
+    if status == RunStatus.RUNNING:
+        raise self.retry(countdown=float(settings.BUILDER["HEARTBEAT_STALE_SECONDS"]) + 1)
 
 
 @app.task(name="builder.sweep_runs", ignore_result=True)
