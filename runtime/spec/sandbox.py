@@ -18,237 +18,42 @@ lazily on first use and is cached too, which keeps validation of large specs fas
 
 from __future__ import annotations
 
-import contextvars
-import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, nodes
+from jinja2 import ChainableUndefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
 from jinja2.filters import FILTERS
 from jinja2.lexer import TOKEN_EOF, TokenStream, ignored_tokens
-from jinja2.nodes import EvalContext
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-MAX_OUTPUT = 1_000_000  # characters of rendered output or of any string/list built
-MAX_RANGE = 10_000  # items of one range()
-MAX_OPS = 200_000  # calls + attribute/item reads + loop iterations per render
-MAX_SOURCE = 50_000  # characters of one template or expression
-MAX_INT_BITS = 4_096  # operands of * and ** beyond this are refused (bignum DoS)
-
-
-class ExpressionError(ValueError):
-    """A template or expression that does not parse, is refused, or fails to evaluate.
-
-    ``line`` and ``column`` are 1-based positions in the source when known.
-    """
-
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-class SandboxViolation(ExpressionError):
-    """Raised when a template reaches for something the sandbox does not allow."""
-
-
-# -- the per-render work budget ------------------------------------------------------------
-
-
-class _Budget:
-    __slots__ = ("ops",)
-
-    def __init__(self) -> None:
-        self.ops = 0
-
-    def spend(self, n: int = 1) -> None:
-        self.ops += n
-        if self.ops > MAX_OPS:
-            raise SandboxViolation(
-                f"the template does too much work (more than {MAX_OPS} operations)"
-            )
-
-
-_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
-    "switchyard_template_budget", default=None
+from runtime.spec.sandbox_limits import (
+    BUDGET,
+    GUARDED_FILTERS,
+    MAX_INT_BITS,
+    MAX_OPS,
+    MAX_OUTPUT,
+    MAX_RANGE,
+    MAX_SOURCE,
+    SAFE_FILTERS,
+    Budget,
+    ExpressionError,
+    SandboxViolation,
+    budget_concat,
+    budget_iter,
+    check_format_spec,
+    check_int_bits,
+    check_size,
+    filter_guard,
+    fromjson,
+    guard_str_method,
+    safe_range,
+    spend,
 )
-
-
-def _spend(n: int = 1) -> None:
-    budget = _budget.get()
-    if budget is not None:
-        budget.spend(n)
-
-
-def _check_size(size: int, what: str) -> None:
-    if size > MAX_OUTPUT:
-        raise SandboxViolation(f"{what} would be too large ({size} > {MAX_OUTPUT} items)")
-
-
-def _sized(value: Any) -> int:
-    return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
-
-
-# -- guarded globals, filters and string methods -------------------------------------------
-
-
-def _safe_range(*args: int) -> Iterator[int]:
-    rng = range(*args)
-    if len(rng) > MAX_RANGE:
-        raise SandboxViolation(f"range() of {len(rng)} items exceeds the limit of {MAX_RANGE}")
-    for i in rng:
-        _spend()
-        yield i
-
-
-def _sy_iter(value: Any) -> Iterator[Any]:
-    # Wrapped around every {% for %} iterable by the AST transform below.
-    for item in value:
-        _spend()
-        yield item
-
-
-def _sy_concat(*parts: Any) -> str:
-    strings = [str(p) for p in parts]
-    _check_size(sum(len(s) for s in strings), "the joined string")
-    return "".join(strings)
-
-
-_WIDTH_RE = re.compile(r"[0-9]{5,}|\*")
-
-
-def _check_format_spec(fmt: Any) -> None:
-    # '%*d' and '{:>999999999}' build huge strings from tiny inputs; refuse wide fields.
-    if isinstance(fmt, str) and _WIDTH_RE.search(fmt):
-        raise SandboxViolation("format widths of 10000 or more (or '*') are not allowed")
-
-
-def _guard_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    owner = getattr(method, "__self__", None)
-    if not isinstance(owner, str | bytes):
-        return
-    name = getattr(method, "__name__", "")
-    values = list(args) + list(kwargs.values())
-    if name in ("ljust", "rjust", "center", "zfill"):
-        _check_size(max([v for v in values if isinstance(v, int)] or [0]), f"str.{name}()")
-    elif name == "expandtabs":
-        tab = values[0] if values and isinstance(values[0], int) else 8
-        _check_size(len(owner) + owner.count("\t") * tab, "str.expandtabs()")
-    elif name == "replace" and len(values) >= 2:
-        old, new = values[0], values[1]
-        hits = owner.count(old) if old else len(owner) + 1
-        _check_size(len(owner) + hits * _sized(new), "str.replace()")
-    elif name == "join" and values:
-        items = list(values[0]) if not isinstance(values[0], str) else list(values[0])
-        _check_size(sum(_sized(i) for i in items) + len(owner) * len(items), "str.join()")
-    elif name in ("format", "format_map"):
-        _check_format_spec(owner)
-
-
-def _filter_guard(name: str, pre: Callable[..., None] | None = None) -> Callable[..., Any]:
-    original = FILTERS[name]
-
-    @wraps(original)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        _spend()
-        if pre is not None:
-            pre(*args, **kwargs)
-        result = original(*args, **kwargs)
-        if isinstance(result, str | list):
-            _check_size(len(result), f"the result of the '{name}' filter")
-        return result
-
-    return guarded
-
-
-def _value_arg(args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
-    # Filters marked pass_environment / pass_eval_context receive that object first.
-    if len(args) > 1 and isinstance(args[0], EvalContext | Environment):
-        return args[1], args[2:]
-    return (args[0] if args else None), args[1:]
-
-
-def _pre_width(*args: Any, **kwargs: Any) -> None:
-    value, rest = _value_arg(args)
-    width = rest[0] if rest else kwargs.get("width", 80)
-    if isinstance(width, int):
-        lines = str(value).count("\n") + 1
-        _check_size(len(str(value)) + width * lines, "the indented/centred string")
-    elif isinstance(width, str):
-        _check_size(len(str(value)) + len(width) * (str(value).count("\n") + 1), "indent")
-
-
-def _pre_count_arg(*args: Any, **kwargs: Any) -> None:
-    _, rest = _value_arg(args)
-    for v in list(rest) + list(kwargs.values()):
-        if isinstance(v, int) and v > MAX_RANGE:
-            raise SandboxViolation(f"a count of {v} exceeds the limit of {MAX_RANGE}")
-
-
-def _pre_replace(*args: Any, **kwargs: Any) -> None:
-    value, rest = _value_arg(args)
-    s = str(value)
-    old = str(rest[0]) if rest else ""
-    new = str(rest[1]) if len(rest) > 1 else ""
-    hits = s.count(old) if old else len(s) + 1
-    _check_size(len(s) + hits * len(new), "the replaced string")
-
-
-def _pre_join(*args: Any, **kwargs: Any) -> None:
-    value, rest = _value_arg(args)
-    sep = str(rest[0]) if rest else str(kwargs.get("d", ""))
-    items = list(value) if isinstance(value, list | tuple) else []
-    _check_size(sum(_sized(i) for i in items) + len(sep) * len(items), "the joined string")
-
-
-def _pre_format(*args: Any, **kwargs: Any) -> None:
-    value, _ = _value_arg(args)
-    _check_format_spec(value)
-
-
-def _pre_wordwrap(*args: Any, **kwargs: Any) -> None:
-    value, rest = _value_arg(args)
-    wrap = kwargs.get("wrapstring") or (rest[2] if len(rest) > 2 else "\n")
-    _check_size(len(str(value)) * (1 + len(str(wrap))), "the wrapped string")
-
-
-def _pre_tojson(*args: Any, **kwargs: Any) -> None:
-    _, rest = _value_arg(args)
-    indent = kwargs.get("indent", rest[0] if rest else None)
-    if isinstance(indent, int) and indent > 16:
-        raise SandboxViolation("tojson indent above 16 is not allowed")
-
-
-def _fromjson(value: Any) -> Any:
-    _spend()
-    return json.loads(value)
-
-
-_SAFE_FILTERS = (
-    "abs attr capitalize count d default dictsort e escape first float forceescape "
-    "groupby int items last length list lower map max min reject rejectattr reverse "
-    "round safe select selectattr sort string striptags sum title trim truncate unique "
-    "upper urlencode wordcount xmlattr filesizeformat"
-).split()
-_GUARDED_FILTERS: dict[str, Callable[..., None]] = {
-    "center": _pre_width,
-    "indent": _pre_width,
-    "batch": _pre_count_arg,
-    "slice": _pre_count_arg,
-    "replace": _pre_replace,
-    "join": _pre_join,
-    "format": _pre_format,
-    "wordwrap": _pre_wordwrap,
-    "tojson": _pre_tojson,
-}
-
 
 # -- the environment ----------------------------------------------------------------------
 
@@ -261,10 +66,10 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True)
         self.globals.clear()
-        self.globals.update({"range": _safe_range, "dict": dict})
-        self.filters = {n: _filter_guard(n) for n in _SAFE_FILTERS if n in FILTERS}
-        self.filters.update({n: _filter_guard(n, pre) for n, pre in _GUARDED_FILTERS.items()})
-        self.filters["fromjson"] = _fromjson
+        self.globals.update({"range": safe_range, "dict": dict})
+        self.filters = {n: filter_guard(n) for n in SAFE_FILTERS if n in FILTERS}
+        self.filters.update({n: filter_guard(n, pre) for n, pre in GUARDED_FILTERS.items()})
+        self.filters["fromjson"] = fromjson
         self.tests = dict(self.tests)
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
@@ -275,50 +80,44 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
         )
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        _spend()
+        spend()
         # Keys win over dict methods, so a field named 'items' or 'values' reads the field.
         if isinstance(obj, dict) and attribute in obj and not attribute.startswith("_"):
             return obj[attribute]
         if isinstance(obj, str) and attribute in ("format", "format_map"):
-            _check_format_spec(obj)
+            check_format_spec(obj)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        _spend()
+        spend()
         return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _spend()
-        _guard_str_method(__obj, args, kwargs)
+        spend()
+        guard_str_method(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, str | list):
-            _check_size(len(result), "the result of a call")
+            check_size(len(result), "the result of a call")
         return result
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        _spend()
+        spend()
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(n, int):
-                    _check_size(len(seq) * n, "the repeated sequence")
-            _check_int_bits(left, right)
+                    check_size(len(seq) * n, "the repeated sequence")
+            check_int_bits(left, right)
         elif operator == "**":
-            _check_int_bits(left, right)
+            check_int_bits(left, right)
             if isinstance(right, int) and isinstance(left, int) and abs(left) > 1:
                 if right * max(abs(left).bit_length(), 1) > MAX_INT_BITS:
                     raise SandboxViolation("the power is too large to compute")
         elif operator == "+":
             if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-                _check_size(len(left) + len(right), "the concatenation")
+                check_size(len(left) + len(right), "the concatenation")
         elif operator == "%" and isinstance(left, str):
-            _check_format_spec(left)
+            check_format_spec(left)
         return super().call_binop(context, operator, left, right)
-
-
-def _check_int_bits(left: Any, right: Any) -> None:
-    for v in (left, right):
-        if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
-            raise SandboxViolation("numbers this large are not allowed")
 
 
 _env = SwitchyardSandbox()
@@ -384,7 +183,7 @@ class _Rewrite(NodeTransformer):
         )
 
 
-_HELPERS = {"_sy_iter": _sy_iter, "_sy_concat": _sy_concat}
+_HELPERS = {"_sy_iter": budget_iter, "_sy_concat": budget_concat}
 
 
 # -- parsing (with positions) --------------------------------------------------------------
@@ -577,7 +376,7 @@ def _copy(node: Any) -> Any:
 def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
     """Evaluate an expression to a native value (undefined becomes None)."""
     template = _compiled_expression(source)
-    token = _budget.set(_Budget())
+    token = BUDGET.set(Budget())
     try:
         context = template.new_context(dict(variables))
         for _ in template.root_render_func(context):
@@ -592,18 +391,18 @@ def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
     except RecursionError:
         raise SandboxViolation("the expression recurses too deeply") from None
     finally:
-        _budget.reset(token)
+        BUDGET.reset(token)
     if isinstance(result, ChainableUndefined):
         return None
     if isinstance(result, str | list):
-        _check_size(len(result), "the expression's value")
+        check_size(len(result), "the expression's value")
     return result
 
 
 def render(source: str, variables: Mapping[str, Any]) -> str:
     """Render a template to a string, refusing output longer than MAX_OUTPUT."""
     template = _compiled_template(source)
-    token = _budget.set(_Budget())
+    token = BUDGET.set(Budget())
     parts: list[str] = []
     size = 0
     try:
@@ -621,7 +420,7 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
     except RecursionError:
         raise SandboxViolation("the template recurses too deeply") from None
     finally:
-        _budget.reset(token)
+        BUDGET.reset(token)
     return "".join(parts)
 
 
