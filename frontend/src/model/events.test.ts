@@ -165,3 +165,55 @@ describe("tokenChunk and describeEvent", () => {
     expect(describeEvent(ev("interrupt", { node: "review" }))).toBe("review is waiting for review");
   });
 });
+
+describe("engine-shaped payloads (builder.services.execution.stream_part_events)", () => {
+  function e(seq: number, type: string, data: unknown, ts = "2026-01-01T00:00:00.000Z"): ThreadEvent {
+    return { type, seq, thread_id: "t1", run_id: "run9", ts, data };
+  }
+
+  it("reads tasks, checkpoints, interrupts, messages and values wrapped with their namespace", () => {
+    const s = reduceEvents(initialDebugState(), [
+      e(1, "run.created", {}),
+      e(2, "checkpoint.created", {
+        ns: [],
+        checkpoint: {
+          config: { configurable: { thread_id: "t1", checkpoint_ns: "", checkpoint_id: "c1" } },
+          parent_config: { configurable: { checkpoint_id: "c0" } },
+          metadata: { source: "loop", step: 0 },
+          next: ["draft"],
+          values: {},
+        },
+      }),
+      e(3, "task.started", { ns: [], id: "k1", name: "draft", input: {}, triggers: [] }, "2026-01-01T00:00:01.000Z"),
+      e(4, "messages", { ns: [], chunk: { content: "Hi", type: "AIMessageChunk" }, metadata: { langgraph_node: "draft" } }),
+      e(5, "task.finished", { ns: [], id: "k1", name: "draft", error: null, result: {}, interrupts: [] }, "2026-01-01T00:00:01.250Z"),
+      e(6, "task.started", { ns: ["sub:1"], id: "k2", name: "inner", input: {} }),
+      e(7, "values", { ns: [], data: { draft: "Hi" } }),
+      e(8, "task.started", { ns: [], id: "k3", name: "review", input: {} }),
+      e(9, "interrupt", { ns: [], interrupt: { id: "i9", value: { kind: "human", node: "review", title: "OK?" } } }),
+      e(10, "task.finished", { ns: [], id: "k3", name: "review", error: null, result: {}, interrupts: [{ id: "i9" }] }),
+    ]);
+    expect(s.checkpoints).toEqual([{ checkpointId: "c1", parentId: "c0", step: 0, source: "loop", next: ["draft"], runId: "run9", seq: 2 }]);
+    expect(s.nodes.draft).toMatchObject({ status: "finished", taskId: "k1", durationMs: 250 });
+    expect(s.nodes.inner).toBeUndefined();
+    expect(s.tokens.byNode.draft).toBe("Hi");
+    expect(s.values).toEqual({ draft: "Hi" });
+    expect(s.interrupts).toEqual([{ id: "i9", node: "review", value: { kind: "human", node: "review", title: "OK?" }, runId: "run9", seq: 9 }]);
+    expect(s.nodes.review!.status).toBe("waiting");
+    expect(s.runStatus).toBe("waiting");
+  });
+
+  it("falls back to the running node when an interrupt does not name one, and reads string errors", () => {
+    const s = reduceEvents(initialDebugState(), [
+      e(1, "task.started", { ns: [], id: "k", name: "gate" }),
+      e(2, "interrupt", { ns: [], interrupt: { id: "i1", value: "continue?" } }),
+      e(3, "task.started", { ns: [], id: "k2", name: "call" }),
+      e(4, "task.failed", { ns: [], id: "k2", name: "call", error: "ValueError: boom", result: null }),
+    ]);
+    expect(s.interrupts[0]).toMatchObject({ id: "i1", node: "gate", value: "continue?" });
+    expect(s.nodes.gate!.status).toBe("waiting");
+    expect(s.nodes.call).toMatchObject({ status: "failed", error: "ValueError: boom" });
+    expect(describeEvent(e(5, "task.failed", { ns: [], name: "call", error: "ValueError: boom" }))).toBe("call failed: ValueError: boom");
+    expect(describeEvent(e(6, "checkpoint.created", { ns: ["sub:1"], checkpoint: {} }))).toBe("checkpoint (subgraph)");
+  });
+});

@@ -39,6 +39,8 @@ export interface NodeRunInfo {
   taskId?: string;
   durationMs?: number;
   error?: string;
+  /** When the task started (event ts), to time it when the server sends no duration. */
+  startedAt?: string;
 }
 
 export interface InterruptPrompt {
@@ -177,6 +179,85 @@ function contentText(c: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Event payloads in the two shapes servers send: the flat one (`{node, step, task_id,
+ * duration_ms}`, `{checkpoint_id, parent_id, step, source, next}`, `{id, node, value}`)
+ * and the engine's stream items wrapped with their namespace (`{ns, id, name, error,
+ * interrupts}`, `{ns, checkpoint: {config, parent_config, metadata, next}}`,
+ * `{ns, interrupt: {id, value}}`, `{ns, data}`).
+ */
+export interface TaskInfo {
+  node?: string;
+  taskId?: string;
+  step?: number;
+  durationMs?: number;
+  error?: string;
+  interrupted: boolean;
+  /** False for tasks inside subgraphs: the canvas shows top-level nodes only. */
+  topLevel: boolean;
+}
+
+function isTopLevel(d: Record<string, unknown>): boolean {
+  return !Array.isArray(d.ns) || d.ns.length === 0;
+}
+
+export function taskInfo(data: unknown): TaskInfo {
+  const d = asRecord(data);
+  return {
+    node: str(d.node) ?? str(d.name),
+    taskId: str(d.task_id) ?? str(d.id),
+    step: num(d.step),
+    durationMs: num(d.duration_ms),
+    error: errorText(d.error),
+    interrupted: Array.isArray(d.interrupts) && d.interrupts.length > 0,
+    topLevel: isTopLevel(d),
+  };
+}
+
+function configCheckpointId(v: unknown): string | undefined {
+  return str(asRecord(asRecord(v).configurable).checkpoint_id);
+}
+
+export function checkpointInfo(data: unknown): Omit<CheckpointInfo, "runId" | "seq"> | null {
+  const d = asRecord(data);
+  if (!isTopLevel(d)) return null;
+  const c = d.checkpoint && typeof d.checkpoint === "object" ? asRecord(d.checkpoint) : d;
+  const meta = asRecord(c.metadata);
+  const id = str(c.checkpoint_id) ?? configCheckpointId(c.config) ?? str(c.id);
+  if (!id) return null;
+  const next = Array.isArray(c.next) ? c.next.filter((x): x is string => typeof x === "string") : [];
+  return {
+    checkpointId: id,
+    parentId: str(c.parent_id) ?? configCheckpointId(c.parent_config) ?? null,
+    step: num(c.step) ?? num(meta.step) ?? 0,
+    source: str(c.source) ?? str(meta.source) ?? "loop",
+    next,
+  };
+}
+
+export function interruptInfo(data: unknown, seq: number): { id: string; node?: string; value: unknown } {
+  const d = asRecord(data);
+  const it = asRecord(d.interrupt);
+  const value = "value" in d ? d.value : it.value;
+  return {
+    id: str(d.id) ?? str(it.id) ?? `seq-${seq}`,
+    node: str(d.node) ?? str(it.node) ?? str(asRecord(value).node),
+    value,
+  };
+}
+
+/** The payload of values/updates/custom events, unwrapped from `{ns, data}`. */
+export function streamData(data: unknown): unknown {
+  const d = asRecord(data);
+  return "ns" in d && "data" in d ? d.data : data;
+}
+
+function durationBetween(start: string | undefined, end: string): number | undefined {
+  if (!start) return undefined;
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
 function setNode(state: DebugState, node: string, patch: Partial<NodeRunInfo>): DebugState {
   const prev = state.nodes[node] ?? { status: "idle" as const };
   return { ...state, nodes: { ...state.nodes, [node]: { ...prev, ...patch } } };
@@ -199,7 +280,6 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
   const log = prev.log.length >= LOG_LIMIT ? [...prev.log.slice(1 - LOG_LIMIT), event] : [...prev.log, event];
   let s: DebugState = { ...prev, lastSeq: event.seq, log };
   const d = asRecord(event.data);
-  const node = str(d.node);
   switch (event.type) {
     case "run.created":
     case "run.started":
@@ -217,22 +297,25 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
       s = { ...s, runStatus: "cancelled", nodes };
       break;
     }
-    case "task.started":
+    case "task.started": {
       if (s.runStatus !== "running" && event.run_id !== s.runId) s = startRun(s, event.run_id);
-      if (node) s = setNode(s, node, { status: "running", step: num(d.step), taskId: str(d.task_id), error: undefined, durationMs: undefined });
+      const t = taskInfo(event.data);
+      if (t.node && t.topLevel) {
+        s = setNode(s, t.node, { status: "running", step: t.step, taskId: t.taskId, error: undefined, durationMs: undefined, startedAt: event.ts });
+      }
       break;
+    }
     case "task.finished":
-      if (node) s = setNode(s, node, { status: "finished", step: num(d.step), durationMs: num(d.duration_ms) });
+    case "task.failed": {
+      const t = taskInfo(event.data);
+      if (!t.node || !t.topLevel) break;
+      const prev = s.nodes[t.node];
+      const durationMs = t.durationMs ?? durationBetween(prev?.startedAt, event.ts);
+      const failed = event.type === "task.failed";
+      const status: NodeStatus = failed ? "failed" : t.interrupted ? "waiting" : "finished";
+      s = setNode(s, t.node, { status, step: t.step ?? prev?.step, durationMs, error: failed ? (t.error ?? "failed") : undefined });
       break;
-    case "task.failed":
-      if (node)
-        s = setNode(s, node, {
-          status: "failed",
-          step: num(d.step),
-          durationMs: num(d.duration_ms),
-          error: errorText(d.error) ?? "failed",
-        });
-      break;
+    }
     case "messages": {
       const chunk = tokenChunk(event.data);
       if (chunk) {
@@ -243,31 +326,24 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
       break;
     }
     case "values":
-      s = { ...s, values: asRecord(event.data) };
+      if (isTopLevel(d)) s = { ...s, values: asRecord(streamData(event.data)) };
       break;
     case "checkpoint.created": {
-      const id = str(d.checkpoint_id);
-      if (id && !s.checkpoints.some((c) => c.checkpointId === id)) {
-        const info: CheckpointInfo = {
-          checkpointId: id,
-          parentId: str(d.parent_id) ?? null,
-          step: num(d.step) ?? 0,
-          source: str(d.source) ?? "loop",
-          next: Array.isArray(d.next) ? d.next.filter((x): x is string => typeof x === "string") : [],
-          runId: event.run_id,
-          seq: event.seq,
-        };
-        s = { ...s, checkpoints: [...s.checkpoints, info] };
+      const c = checkpointInfo(event.data);
+      if (c && !s.checkpoints.some((x) => x.checkpointId === c.checkpointId)) {
+        s = { ...s, checkpoints: [...s.checkpoints, { ...c, runId: event.run_id, seq: event.seq }] };
       }
       break;
     }
     case "interrupt": {
-      const id = str(d.id) ?? `seq-${event.seq}`;
-      if (!s.interrupts.some((i) => i.id === id)) {
+      const it = interruptInfo(event.data, event.seq);
+      // Without a node in the payload, the node that is still running is the one asking.
+      const node = it.node ?? Object.entries(s.nodes).find(([, v]) => v.status === "running")?.[0] ?? "";
+      if (!s.interrupts.some((i) => i.id === it.id)) {
         s = {
           ...s,
           runStatus: "waiting",
-          interrupts: [...s.interrupts, { id, node: node ?? "", value: d.value, runId: event.run_id, seq: event.seq }],
+          interrupts: [...s.interrupts, { id: it.id, node, value: it.value, runId: event.run_id, seq: event.seq }],
         };
       }
       if (node) s = setNode(s, node, { status: "waiting" });
@@ -294,23 +370,33 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
 
 /** One line describing an event for the event log. */
 export function describeEvent(e: ThreadEvent): string {
-  const d = asRecord(e.data);
-  const node = str(d.node);
   switch (e.type) {
-    case "task.started":
-      return `${node ?? "task"} started (step ${num(d.step) ?? "?"})`;
-    case "task.finished":
-      return `${node ?? "task"} finished${num(d.duration_ms) !== undefined ? ` in ${num(d.duration_ms)} ms` : ""}`;
-    case "task.failed":
-      return `${node ?? "task"} failed: ${errorText(d.error) ?? "error"}`;
-    case "checkpoint.created":
-      return `checkpoint ${String(d.checkpoint_id ?? "").slice(0, 8)} (step ${num(d.step) ?? "?"}, ${str(d.source) ?? "loop"})`;
-    case "interrupt":
-      return `${node ?? "graph"} is waiting for review`;
-    case "review.resolved":
+    case "task.started": {
+      const t = taskInfo(e.data);
+      return `${t.node ?? "task"} started${t.step !== undefined ? ` (step ${t.step})` : ""}`;
+    }
+    case "task.finished": {
+      const t = taskInfo(e.data);
+      return `${t.node ?? "task"} ${t.interrupted ? "paused" : "finished"}${t.durationMs !== undefined ? ` in ${t.durationMs} ms` : ""}`;
+    }
+    case "task.failed": {
+      const t = taskInfo(e.data);
+      return `${t.node ?? "task"} failed: ${t.error ?? "error"}`;
+    }
+    case "checkpoint.created": {
+      const c = checkpointInfo(e.data);
+      return c ? `checkpoint ${c.checkpointId.slice(0, 8)} (step ${c.step}, ${c.source})` : "checkpoint (subgraph)";
+    }
+    case "interrupt": {
+      const it = interruptInfo(e.data, e.seq);
+      return `${it.node ?? "graph"} is waiting for review`;
+    }
+    case "review.resolved": {
+      const d = asRecord(e.data);
       return `review ${str(d.decision) ?? "resolved"} by ${str(d.by) ?? "someone"}`;
+    }
     case "run.failed":
-      return `run failed: ${errorText(d.error) ?? ""}`;
+      return `run failed: ${errorText(asRecord(e.data).error) ?? ""}`;
     case "messages": {
       const t = tokenChunk(e.data);
       return t ? `tokens: ${JSON.stringify(t.text.slice(0, 40))}` : "tokens";
