@@ -122,6 +122,12 @@ class Scope:
             match |= Q(pk=int(assistant_id))
         candidates = list(graphs.filter(match).select_related("workspace"))
         if not candidates:
+            # A code graph listed in GRAPHS_CONFIG but not yet seen in this workspace.
+            from builder.services.api_assistants import assistants_ensure_defaults
+
+            assistants_ensure_defaults(workspaces=self.workspaces(), user=self.user)
+            candidates = list(graphs.filter(match).select_related("workspace"))
+        if not candidates:
             raise not_found(f"assistant {assistant_id}")
         preferred = self.request.headers.get(WORKSPACE_HEADER)
         candidates.sort(key=lambda g: (g.workspace.slug != preferred, g.workspace.slug))

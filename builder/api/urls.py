@@ -7,7 +7,15 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from builder.api.errors import json_not_found
-from builder.api.views import graphs, me, workspaces
+from builder.api.views import (
+    graphs,
+    lg_assistants,
+    lg_runs,
+    lg_store,
+    lg_threads,
+    me,
+    workspaces,
+)
 
 app_name = "api"
 
@@ -41,6 +49,42 @@ builder_patterns = [
     ),
 ]
 
+# LangGraph Server's paths, exactly (no trailing slash): langgraph_sdk builds them.
+T = "threads/<str:thread_id>"
+R = f"{T}/runs/<str:run_id>"
+compat_patterns = [
+    path("info", me.InfoView.as_view(), name="info"),
+    path("assistants", lg_assistants.AssistantCreateView.as_view(), name="assistants"),
+    path("assistants/search", lg_assistants.AssistantSearchView.as_view()),
+    path("assistants/count", lg_assistants.AssistantCountView.as_view()),
+    path("assistants/<str:assistant_id>", lg_assistants.AssistantDetailView.as_view()),
+    path("assistants/<str:assistant_id>/graph", lg_assistants.AssistantGraphView.as_view()),
+    path("assistants/<str:assistant_id>/schemas", lg_assistants.AssistantSchemasView.as_view()),
+    path("assistants/<str:assistant_id>/versions", lg_assistants.AssistantVersionsView.as_view()),
+    path("threads", lg_threads.ThreadCreateView.as_view(), name="threads"),
+    path("threads/search", lg_threads.ThreadSearchView.as_view()),
+    path("threads/count", lg_threads.ThreadCountView.as_view()),
+    path(T, lg_threads.ThreadDetailView.as_view()),
+    path(f"{T}/copy", lg_threads.ThreadCopyView.as_view()),
+    path(f"{T}/state", lg_threads.ThreadStateView.as_view()),
+    path(f"{T}/state/checkpoint", lg_threads.ThreadStateCheckpointView.as_view()),
+    path(f"{T}/state/<str:checkpoint_id>", lg_threads.ThreadStateAtView.as_view()),
+    path(f"{T}/history", lg_threads.ThreadHistoryView.as_view()),
+    path(f"{T}/runs", lg_runs.ThreadRunsView.as_view()),
+    path(f"{T}/runs/stream", lg_runs.ThreadRunStreamView.as_view()),
+    path(f"{T}/runs/wait", lg_runs.ThreadRunWaitView.as_view()),
+    path(R, lg_runs.RunDetailView.as_view()),
+    path(f"{R}/join", lg_runs.RunJoinView.as_view()),
+    path(f"{R}/stream", lg_runs.RunJoinStreamView.as_view()),
+    path(f"{R}/cancel", lg_runs.RunCancelView.as_view()),
+    path("runs", lg_runs.StatelessRunsView.as_view()),
+    path("runs/stream", lg_runs.StatelessRunStreamView.as_view()),
+    path("runs/wait", lg_runs.StatelessRunWaitView.as_view()),
+    path("store/items", lg_store.StoreItemsView.as_view()),
+    path("store/items/search", lg_store.StoreSearchView.as_view()),
+    path("store/namespaces", lg_store.StoreNamespacesView.as_view()),
+]
+
 docs_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -48,6 +92,7 @@ docs_patterns = [
 
 urlpatterns = [
     *builder_patterns,
+    *compat_patterns,
     *docs_patterns,
     # Anything else under /api/ answers a JSON 404 rather than Django's HTML page.
     re_path(r"^.*$", json_not_found),

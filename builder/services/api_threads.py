@@ -92,3 +92,20 @@ def thread_state_update(
 
 def _name(user: Any) -> str | None:
     return user.get_username() if getattr(user, "is_authenticated", False) else None
+
+
+def run_delete(*, run: Any, user: Any = None) -> None:
+    """Delete a finished run with its events (an active run must be cancelled first)."""
+    from builder.models import Run
+
+    if run.status in ACTIVE_RUN_STATUSES:
+        raise ThreadBusy(run.thread_id, run.pk)
+    with transaction.atomic():
+        audit_record(
+            workspace=run.thread.workspace_id,
+            actor=user,
+            thread=run.thread,
+            action="run.deleted",
+            detail={"run_id": str(run.pk)},
+        )
+        Run.objects.filter(pk=run.pk).delete()

@@ -5,16 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from builder.api.scope import Scope
 
 
+class JSONAlways(BaseContentNegotiation):
+    """Every answer is JSON (or an event stream the view builds itself), whatever the
+    Accept header says: SSE clients send ``Accept: text/event-stream`` and must still
+    get JSON errors rather than a 406."""
+
+    def select_parser(self, request: Any, parsers: list[Any]) -> Any:
+        return DefaultContentNegotiation().select_parser(request, parsers)
+
+    def select_renderer(self, request: Any, renderers: list[Any], format_suffix: Any = None):
+        renderer = renderers[0]
+        return renderer, renderer.media_type
+
+
 class ApiView(APIView):
     """Authenticated (session or X-Api-Key); ``self.scope`` is the caller."""
 
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = JSONAlways
 
     @property
     def scope(self) -> Scope:

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from builder.api.views.base import ApiView, JSONObjectField
@@ -92,3 +93,24 @@ class ValidateView(ApiView):
     def post(self, request: Any) -> Response:
         data = self.parse(self.Input)
         return Response(validation_result(data["spec"]))
+
+
+class InfoView(ApiView):
+    """LangGraph Server's ``/info``: what this server supports (public, like theirs)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["system"],
+        responses=inline_serializer(
+            "Info", {"version": serializers.CharField(), "flags": serializers.DictField()}
+        ),
+        operation_id="info",
+    )
+    def get(self, request: Any) -> Response:
+        return Response(
+            {
+                "version": "switchyard-0.1",
+                "flags": {"assistants": True, "crons": False, "langsmith": False},
+            }
+        )

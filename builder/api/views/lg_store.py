@@ -1,0 +1,158 @@
+"""LangGraph Server's store: items by (namespace, key), search, namespaces.
+
+The store of a request is its workspace's (the API key's, the ``X-Workspace`` header's,
+or the caller's first); reads need the viewer role, writes the reviewer role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from builder.api.errors import not_found
+from builder.api.views.base import ApiView, JSONObjectField
+from builder.services.execution import jsonable
+from builder.store import DjangoStore
+
+TAGS = ["store"]
+
+
+def _namespace_label(label: Any) -> str:
+    if not isinstance(label, str) or not label or "." in label:
+        raise serializers.ValidationError("namespace labels are non-empty strings without '.'")
+    return label
+
+
+class ItemOutput(serializers.Serializer):
+    namespace = serializers.ListField(child=serializers.CharField())
+    key = serializers.CharField()
+    value = serializers.JSONField()
+    created_at = serializers.CharField()
+    updated_at = serializers.CharField()
+
+
+def item_dict(item: Any) -> dict[str, Any]:
+    body = item.dict()
+    body["value"] = jsonable(body["value"])
+    if body.get("score") is None:
+        body.pop("score", None)
+    return body
+
+
+class StoreItemsView(ApiView):
+    class PutInput(serializers.Serializer):
+        namespace = serializers.ListField(
+            child=serializers.CharField(validators=[_namespace_label]), min_length=1
+        )
+        key = serializers.CharField(max_length=1000)
+        value = JSONObjectField()
+        index = serializers.JSONField(required=False, allow_null=True)
+        ttl = serializers.FloatField(required=False, allow_null=True)
+
+    class GetInput(serializers.Serializer):
+        namespace = serializers.CharField(help_text="labels joined by '.'")
+        key = serializers.CharField()
+        refresh_ttl = serializers.BooleanField(required=False)
+
+    class DeleteInput(serializers.Serializer):
+        namespace = serializers.ListField(
+            child=serializers.CharField(validators=[_namespace_label]), min_length=1
+        )
+        key = serializers.CharField()
+
+    def _store(self, action: str) -> DjangoStore:
+        return DjangoStore(self.scope.default_workspace(action))  # type: ignore[arg-type]
+
+    @extend_schema(tags=TAGS, request=PutInput, responses={204: None}, operation_id="put_item")
+    def put(self, request: Any) -> Response:
+        data = self.parse(self.PutInput)
+        self._store("act").put(data["namespace"], data["key"], data["value"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("namespace", str, required=True),
+            OpenApiParameter("key", str, required=True),
+        ],
+        responses=ItemOutput,
+        operation_id="get_item",
+    )
+    def get(self, request: Any) -> Response:
+        data = self.query(self.GetInput)
+        namespace = data["namespace"].split(".")
+        item = self._store("read").get(namespace, data["key"])
+        if item is None:
+            raise not_found(f"item {data['key']!r} in {data['namespace']!r}")
+        return Response(item_dict(item))
+
+    @extend_schema(
+        tags=TAGS, request=DeleteInput, responses={204: None}, operation_id="delete_item"
+    )
+    def delete(self, request: Any) -> Response:
+        data = self.parse(self.DeleteInput)
+        self._store("act").delete(data["namespace"], data["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StoreSearchView(ApiView):
+    class Input(serializers.Serializer):
+        namespace_prefix = serializers.ListField(
+            child=serializers.CharField(validators=[_namespace_label]), required=False
+        )
+        filter = JSONObjectField(required=False, allow_null=True)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
+        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        query = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+        refresh_ttl = serializers.BooleanField(required=False, allow_null=True)
+
+    @extend_schema(
+        tags=TAGS,
+        request=Input,
+        responses=inline_serializer("SearchItems", {"items": ItemOutput(many=True)}),
+        operation_id="search_items",
+    )
+    def post(self, request: Any) -> Response:
+        data = self.parse(self.Input)
+        store = DjangoStore(self.scope.default_workspace("read"))
+        items = store.search(
+            tuple(data.get("namespace_prefix") or ()),
+            query=data.get("query") or None,
+            filter=data.get("filter"),
+            limit=data["limit"],
+            offset=data["offset"],
+        )
+        return Response({"items": [item_dict(i) for i in items]})
+
+
+class StoreNamespacesView(ApiView):
+    class Input(serializers.Serializer):
+        prefix = serializers.ListField(child=serializers.CharField(), required=False)
+        suffix = serializers.ListField(child=serializers.CharField(), required=False)
+        max_depth = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+
+    @extend_schema(
+        tags=TAGS,
+        request=Input,
+        responses=inline_serializer(
+            "Namespaces",
+            {"namespaces": serializers.ListField(child=serializers.ListField())},
+        ),
+        operation_id="list_namespaces",
+    )
+    def post(self, request: Any) -> Response:
+        data = self.parse(self.Input)
+        store = DjangoStore(self.scope.default_workspace("read"))
+        namespaces = store.list_namespaces(
+            prefix=data.get("prefix") or None,
+            suffix=data.get("suffix") or None,
+            max_depth=data.get("max_depth"),
+            limit=data["limit"],
+            offset=data["offset"],
+        )
+        return Response({"namespaces": [list(ns) for ns in namespaces]})

@@ -1,0 +1,52 @@
+"""Real runtime graphs for the live-server API tests (loaded through GRAPHS_CONFIG)."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+from typing import Annotated, TypedDict
+
+from runtime import END, START, StateGraph, interrupt
+
+
+class TickState(TypedDict):
+    count: int
+    log: Annotated[list, operator.add]
+
+
+async def tick(state: TickState) -> dict:
+    # Slow enough to be cancelled mid-run, fast enough to finish a short run.
+    await asyncio.sleep(0.05)
+    return {"count": state.get("count", 0) + 1, "log": [state.get("count", 0) + 1]}
+
+
+def more(state: TickState) -> str:
+    return "tick" if state["count"] < state.get("limit", 200) else END
+
+
+class TickLimitState(TickState, total=False):
+    limit: int
+
+
+_ticker = StateGraph(TickLimitState)
+_ticker.add_node("tick", tick)
+_ticker.add_edge(START, "tick")
+_ticker.add_conditional_edges("tick", more, ["tick", END])
+ticker = _ticker
+
+
+class AskState(TypedDict, total=False):
+    question: str
+    answer: str
+
+
+def ask(state: AskState) -> dict:
+    answer = interrupt({"question": state.get("question", "ok?")})
+    return {"answer": answer}
+
+
+_asker = StateGraph(AskState)
+_asker.add_node("ask", ask)
+_asker.add_edge(START, "ask")
+_asker.add_edge("ask", END)
+asker = _asker
