@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from runtime.spec import sandbox
@@ -27,9 +27,9 @@ def choose_branch(
     return DEFAULT_LABEL
 
 
-def path_map(route: Mapping[str, Any]) -> dict[str, str]:
+def path_map(route: Mapping[str, Any]) -> dict[Hashable, str]:
     """Label -> target for ``add_conditional_edges``; the first branch of a label wins."""
-    mapping: dict[str, str] = {}
+    mapping: dict[Hashable, str] = {}
     for branch in route["branches"]:
         mapping.setdefault(branch_label(branch), branch["target"])
     mapping[DEFAULT_LABEL] = route["default"]

@@ -162,8 +162,8 @@ def _static_check(tree: nodes.Node) -> None:
                 raise _refuse("access to private attributes is not allowed", node)
             table = _env.filters if isinstance(node, nodes.Filter) else _env.tests
             if node.name not in table:
-                kind = "filter" if isinstance(node, nodes.Filter) else "test"
-                raise _refuse(f"there is no {kind} named {node.name!r}", node)
+                what = "filter" if isinstance(node, nodes.Filter) else "test"
+                raise _refuse(f"there is no {what} named {node.name!r}", node)
 
 
 class _Rewrite(NodeTransformer):

@@ -115,7 +115,7 @@ def check_format_spec(fmt: Any) -> None:
 
 def guard_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     owner = getattr(method, "__self__", None)
-    if not isinstance(owner, str | bytes):
+    if not isinstance(owner, str):  # JSON state holds no bytes
         return
     name = getattr(method, "__name__", "")
     values = list(args) + list(kwargs.values())

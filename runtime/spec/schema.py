@@ -34,7 +34,7 @@ def graphspec_schema() -> dict[str, Any]:
 try:  # a Rust validator answers "valid?" ~20x faster; details still come from jsonschema
     import jsonschema_rs
 except ImportError:  # pragma: no cover - optional speed-up
-    jsonschema_rs = None
+    jsonschema_rs = None  # type: ignore[assignment]
 
 # Keyed by id(schema) with the schema kept alive in the value, so an id is never reused
 # while its entry exists. Kind schemas are module constants; user schemas are few.
@@ -116,7 +116,8 @@ def _to_problem(err: ValidationError, base: tuple[str | int, ...], code: str) ->
     if validator == "type":
         expected = err.validator_value
         names = [
-            _TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+            _TYPE_NAMES.get(str(t), str(t))
+            for t in (expected if isinstance(expected, list) else [expected])
         ]
         return Problem(pointer(*path), f"{where} must be {' or '.join(names)}.", "error", code)
     if validator == "enum":

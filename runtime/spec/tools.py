@@ -90,7 +90,9 @@ def _arith(node: ast.AST) -> float | int:
     # Walk a parsed arithmetic expression; anything but numbers and operators is refused.
     if isinstance(node, ast.Expression):
         return _arith(node.body)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        if isinstance(node.value, bool):
+            raise ValueError("only numbers, + - * / // % ** and parentheses are allowed")
         return node.value
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _arith(node.left), _arith(node.right)

@@ -281,14 +281,16 @@ class _Validator:
         item_names: dict[str, set[str]] = {}
         for _, fanout in _dicts(self.spec.get("fanouts")):
             if isinstance(fanout.get("target"), str):
-                name = fanout.get("as") if isinstance(fanout.get("as"), str) else "item"
+                alias = fanout.get("as")
+                name = alias if isinstance(alias, str) else "item"
                 item_names.setdefault(fanout["target"], set()).add(name)
         routes_from: dict[str, list[Mapping[str, Any]]] = {}
         for _, route in _dicts(self.spec.get("routes")):
             if isinstance(route.get("source"), str):
                 routes_from.setdefault(route["source"], []).append(route)
         for node_id, (i, node) in self.nodes.items():
-            kind = KINDS.get(node.get("kind")) if isinstance(node.get("kind"), str) else None
+            kind_name = node.get("kind")
+            kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
             if kind is None:
                 continue
             config = node.get("config", {})

@@ -210,8 +210,12 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
 
         def emit(text: str, pieces: list[dict[str, Any]]) -> None:
             if writer is not None:
-                chunk = {"type": "AIMessageChunk", "id": message_id, "content": text}
-                chunk["tool_call_chunks"] = pieces
+                chunk: dict[str, Any] = {
+                    "type": "AIMessageChunk",
+                    "id": message_id,
+                    "content": text,
+                    "tool_call_chunks": pieces,
+                }
                 writer(chunk)
 
         reply = chat(request, emit)
