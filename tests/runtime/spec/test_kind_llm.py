@@ -238,3 +238,45 @@ def test_message_conversion_to_openai_and_anthropic():
         {"type": "tool_use", "id": "c1", "name": "calculator", "input": {"expression": "2+2"}}
     ]
     assert [b["tool_use_id"] for b in turns[2]["content"]] == ["c1", "c2"]
+
+
+def test_anthropic_end_to_end_over_http_with_tools_and_sse():
+    from tests.runtime.spec.fake_anthropic import FakeAnthropic
+
+    with FakeAnthropic() as server:
+        registry = Registry(
+            providers={"anthropic": {"api_key": "ak-test", "base_url": server.base_url}},
+            use_entry_points=False,
+        )
+        spec = llm_spec(
+            {
+                "provider": "anthropic",
+                "model": "claude-test",
+                "tools": ["calculator"],
+                "system": "Be brief.",
+            },
+            with_tools=True,
+        )
+        chunks = []
+        final = None
+        graph = compile_spec(spec, registry=registry)
+        for mode, data in graph.stream(user("6 times 7?"), stream_mode=["messages", "values"]):
+            if mode == "messages":
+                chunks.append(data[0])
+            else:
+                final = data
+    messages = final["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "tool", "assistant"]
+    assert messages[1]["tool_calls"] == [
+        {"id": "toolu_1", "name": "calculator", "args": {"expression": "6*7"}}
+    ]
+    assert messages[3]["content"] == "Result: 42"
+    ai_chunks = [c for c in chunks if c.get("type") == "AIMessageChunk"]
+    assert [c["content"] for c in ai_chunks if c["content"]] == ["Result:", " 42"]
+    assert any(c["tool_call_chunks"] for c in ai_chunks)
+    first, second = server.requests
+    sent = server.headers[0]
+    assert "ak-test" in (sent.get("x-api-key", "") + sent.get("authorization", ""))
+    assert first["system"] == "Be brief." and first["max_tokens"] == 1024
+    assert first["tools"][0]["input_schema"]["required"] == ["expression"]
+    assert second["messages"][-1]["content"][0]["type"] == "tool_result"
