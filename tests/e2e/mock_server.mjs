@@ -253,6 +253,12 @@ server.on("upgrade", (req, sock) => {
       const msg = JSON.parse(f.text);
       if (msg.action === "resume") { void runScript(t, null, msg.resume ?? {}); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
       else if (msg.action === "start_run") { void runScript(t, msg.input, undefined); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
+      else if (msg.action === "fork") {
+        const base = t.history.find((h) => h.checkpoint.checkpoint_id === msg.checkpoint_id);
+        if (!base) { wsSend(sock, { type: "error", request_id: msg.request_id, reason: `Checkpoint ${msg.checkpoint_id} does not exist on this thread.` }); continue; }
+        if (msg.values) checkpoint(t, base.metadata.step + 1, "update", base.next, { ...base.values, ...msg.values }, null, base.checkpoint.checkpoint_id);
+        wsSend(sock, { type: "ack", request_id: msg.request_id, action: "fork", checkpoint_id: t.head });
+      }
       else wsSend(sock, { type: "error", request_id: msg.request_id, reason: `The mock does not do ${msg.action}.` });
     }
   });

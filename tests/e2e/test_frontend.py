@@ -138,7 +138,7 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     page.get_by_role("button", name="Edit state here").click()
     editor = page.get_by_label(re.compile("New state values"))
     editor.fill('{"category": "bug", "messages": [], "notes": []}')
-    page.get_by_role("button", name="Save state").click()
+    page.get_by_role("button", name="Save and continue from here").click()
     expect(page.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(1)
     expect(page.locator(".timeline-fork")).to_have_count(1)
 

@@ -14,7 +14,7 @@ export type ClientAction =
   | { action: "resume"; resume: unknown; interrupt_id?: string }
   | { action: "update_state"; values: Record<string, unknown>; checkpoint_id?: string; as_node?: string }
   | { action: "fork"; checkpoint_id: string; values?: Record<string, unknown>; as_node?: string }
-  | { action: "cancel"; run_id?: string }
+  | { action: "cancel"; run_id?: string; cancel_action?: "interrupt" | "rollback" }
   | {
       action: "start_run";
       input?: Record<string, unknown> | null;
@@ -89,6 +89,10 @@ class ReconnectingSocket<M> {
     };
   }
 
+  get isOpen(): boolean {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
   send(payload: unknown): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(payload));
@@ -115,37 +119,61 @@ class ReconnectingSocket<M> {
   }
 }
 
-export type ThreadSocketMessage = ThreadEvent | ActionReply;
+export type ThreadSocketMessage =
+  | ThreadEvent
+  | ActionReply
+  | { type: "batch"; events: ThreadEvent[] }
+  | { type: "presence"; thread_id?: string; viewers: string[] }
+  | { type: "pong"; request_id?: string };
+
+export interface ThreadSocketHandlers {
+  onEvent: (e: ThreadEvent) => void;
+  onStatus: (s: SocketStatus) => void;
+  onPresence?: (viewers: string[]) => void;
+}
 
 /** Live events of one thread; resumes after the last sequence number it was given. */
 export class ThreadSocket {
   private socket: ReconnectingSocket<ThreadSocketMessage>;
   private pending = new Map<string, { resolve: (r: ActionReply) => void; timer: ReturnType<typeof setTimeout> }>();
 
-  constructor(
-    threadId: string,
-    lastSeq: () => number,
-    onEvent: (e: ThreadEvent) => void,
-    onStatus: (s: SocketStatus) => void,
-  ) {
+  /** Resumes after `lastSeq()`; token chunks arrive batched (`?batch=1`). */
+  constructor(threadId: string, lastSeq: () => number, handlers: ThreadSocketHandlers) {
     this.socket = new ReconnectingSocket<ThreadSocketMessage>(
-      () => wsUrl(`/ws/threads/${encodeURIComponent(threadId)}/?after_seq=${lastSeq()}`),
+      () => wsUrl(`/ws/threads/${encodeURIComponent(threadId)}/?after_seq=${lastSeq()}&batch=1`),
       {
-        onStatus,
+        onStatus: handlers.onStatus,
         onMessage: (msg) => {
-          if ((msg.type === "ack" || msg.type === "error") && "request_id" in msg) {
-            const p = this.pending.get(msg.request_id);
-            if (p) {
-              clearTimeout(p.timer);
-              this.pending.delete(msg.request_id);
-              p.resolve(msg as ActionReply);
+          switch (msg.type) {
+            case "ack":
+            case "error": {
+              const reply = msg as ActionReply;
+              const p = this.pending.get(reply.request_id);
+              if (p) {
+                clearTimeout(p.timer);
+                this.pending.delete(reply.request_id);
+                p.resolve(reply);
+              }
+              return;
             }
-            return;
+            case "batch":
+              for (const e of (msg as { events: ThreadEvent[] }).events ?? []) handlers.onEvent(e);
+              return;
+            case "presence":
+              handlers.onPresence?.((msg as { viewers: string[] }).viewers ?? []);
+              return;
+            case "pong":
+              return;
+            default:
+              handlers.onEvent(msg as ThreadEvent);
           }
-          onEvent(msg as ThreadEvent);
         },
       },
     );
+  }
+
+  get connected(): boolean {
+    return this.socket.isOpen;
   }
 
   /** Send a reviewer action; resolves with the server's ack or error (or a local error). */

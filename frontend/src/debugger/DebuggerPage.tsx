@@ -12,7 +12,7 @@ import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
 import { StatusBadge } from "../ui/StatusBadge";
 import { useAsync } from "../ui/useAsync";
-import { cancelCurrentRun, editStateAt, refreshHistory, resumeInterrupt, runGraph, type ActionResult } from "./actions";
+import { cancelCurrentRun, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
 import { CheckpointTimeline } from "./CheckpointTimeline";
 import { DebugCanvas } from "./DebugCanvas";
 import { DebuggerContext, useDebugger } from "./DebuggerContext";
@@ -106,6 +106,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const runError = useDebugger((s) => s.debug.runError);
   const interrupts = useDebugger((s) => s.debug.interrupts);
   const socket = useDebugger((s) => s.socket);
+  const presence = useDebugger((s) => s.presence);
   const tab = useDebugger((s) => s.tab);
   const checkpointCount = useDebugger((s) => s.debug.checkpoints.length);
   const [busy, setBusy] = useState(false);
@@ -151,6 +152,11 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
         <span className="muted" aria-live="polite">
           {socket === "open" ? "● Live" : socket === "connecting" ? "Connecting…" : socket === "closed" ? "Reconnecting…" : "Live updates unavailable"}
         </span>
+        {presence.length > 1 && (
+          <span className="presence" title={presence.join(", ")}>
+            {presence.length} viewing: {presence.join(", ")}
+          </span>
+        )}
         <div className="toolbar-spacer" />
         <button type="button" className="btn btn-sm" onClick={() => api.getState().setTab("run")}>
           ▶ Run…
@@ -198,8 +204,14 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
             {tab === "state" && (
               <StateInspector
                 busy={busy}
-                onEditState={(values, cp) => void act("Could not update the state", () => editStateAt(api, values, cp), "State saved as a new checkpoint.")}
-                onRerun={(cp) => void act("Could not re-run", () => runGraph(api, assistantId, null, cp), "Re-running from the selected checkpoint.")}
+                onEditState={(values, cp, andRun) =>
+                  void act(
+                    "Could not update the state",
+                    () => (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp)),
+                    andRun ? "State saved; running from it." : "State saved as a new checkpoint.",
+                  )
+                }
+                onRerun={(cp) => void act("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
               />
             )}
             {tab === "events" && <EventLog />}
@@ -210,7 +222,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                 nodeLabel={nodeLabel}
                 busy={busy}
                 onRun={(input) =>
-                  void act("Could not start the run", () => runGraph(api, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
+                  void act("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
                 }
               />
             )}

@@ -16,7 +16,7 @@ export function StateInspector({
   onRerun,
   busy,
 }: {
-  onEditState: (values: Record<string, unknown>, checkpointId: string) => void;
+  onEditState: (values: Record<string, unknown>, checkpointId: string, andRun: boolean) => void;
   onRerun: (checkpointId: string) => void;
   busy: boolean;
 }) {
@@ -70,8 +70,27 @@ export function StateInspector({
         <div className="edit-state">
           <JsonField label="New state values (a fork is created when this is not the latest step)" value={editing} onChange={(v) => v && typeof v === "object" && setEditing(v as Record<string, unknown>)} rows={10} />
           <div className="btn-group">
-            <button type="button" className="btn btn-primary btn-sm" disabled={busy} onClick={() => { onEditState(editing, id); setEditing(null); }}>
-              Save state
+            <button
+              type="button"
+              className="btn btn-primary btn-sm"
+              disabled={busy}
+              onClick={() => {
+                onEditState(editing, id, true);
+                setEditing(null);
+              }}
+            >
+              Save and continue from here
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={busy}
+              onClick={() => {
+                onEditState(editing, id, false);
+                setEditing(null);
+              }}
+            >
+              Save state only
             </button>
             <button type="button" className="btn btn-sm" onClick={() => setEditing(null)}>
               Cancel

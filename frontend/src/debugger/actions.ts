@@ -1,5 +1,9 @@
-/** What the debugger's buttons do: websocket actions first, the REST API as the fallback. */
-import type { ThreadSocket, ActionReply } from "../api/socket";
+/**
+ * What the debugger's buttons do. Reviewer actions go over the thread's websocket
+ * when it is open (the server acks them and records who acted); otherwise the
+ * LangGraph-compatible HTTP API does the same job.
+ */
+import type { ActionReply, ClientAction, ThreadSocket } from "../api/socket";
 import { cancelRun, getHistory, startRun, updateState } from "../api/threads";
 import { ApiError, errorMessage } from "../api/http";
 import type { DebuggerStoreApi } from "./store";
@@ -7,10 +11,6 @@ import type { DebuggerStoreApi } from "./store";
 export const STREAM_MODES = ["values", "updates", "messages", "custom"];
 
 export type ActionResult = { ok: true } | { ok: false; error: string };
-
-function fromReply(r: ActionReply): ActionResult {
-  return r.type === "ack" ? { ok: true } : { ok: false, error: r.reason ?? "The server refused." };
-}
 
 async function viaRest(fn: () => Promise<unknown>): Promise<ActionResult> {
   try {
@@ -21,63 +21,90 @@ async function viaRest(fn: () => Promise<unknown>): Promise<ActionResult> {
   }
 }
 
-export async function runGraph(
+/** Send over the socket if it is open, else (or if the send could not happen) use HTTP. */
+export async function viaSocketOr(socket: ThreadSocket | null, action: ClientAction, rest: () => Promise<unknown>): Promise<ActionResult> {
+  if (socket?.connected) {
+    const r: ActionReply = await socket.act(action);
+    if (r.type === "ack") return { ok: true };
+    if (!/not connected/i.test(r.reason ?? "")) return { ok: false, error: r.reason ?? "The server refused." };
+  }
+  return viaRest(rest);
+}
+
+function breakpoints(api: DebuggerStoreApi) {
+  const s = api.getState();
+  return { interrupt_before: s.breakpointsBefore, interrupt_after: s.breakpointsAfter };
+}
+
+export function runGraph(
   api: DebuggerStoreApi,
+  socket: ThreadSocket | null,
   assistantId: string,
   input: Record<string, unknown> | null,
-  checkpointId?: string,
 ): Promise<ActionResult> {
-  const s = api.getState();
-  return viaRest(() =>
-    startRun(s.threadId, {
-      assistant_id: assistantId,
-      input,
-      ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
-      interrupt_before: s.breakpointsBefore,
-      interrupt_after: s.breakpointsAfter,
-      stream_mode: STREAM_MODES,
-    }),
+  const threadId = api.getState().threadId;
+  return viaSocketOr(socket, { action: "start_run", input, ...breakpoints(api) }, () =>
+    startRun(threadId, { assistant_id: assistantId, input, ...breakpoints(api), stream_mode: STREAM_MODES }),
   );
 }
 
-/** Answer an interrupt. The socket is preferred so the server can ack; REST resumes with a Command. */
-export async function resumeInterrupt(
+/** Continue from an earlier checkpoint with no new input ("re-run from here"). */
+export function rerunFrom(api: DebuggerStoreApi, socket: ThreadSocket | null, assistantId: string, checkpointId: string): Promise<ActionResult> {
+  const threadId = api.getState().threadId;
+  return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId }, () =>
+    startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: checkpointId, ...breakpoints(api), stream_mode: STREAM_MODES }),
+  );
+}
+
+/** Answer an interrupt; over HTTP this is a run with Command(resume=…). */
+export function resumeInterrupt(
   api: DebuggerStoreApi,
   socket: ThreadSocket | null,
   assistantId: string,
   value: unknown,
   interruptId?: string,
 ): Promise<ActionResult> {
-  if (socket && api.getState().socket === "open") {
-    const r = await socket.act({ action: "resume", resume: value, ...(interruptId ? { interrupt_id: interruptId } : {}) });
-    if (r.type === "ack" || !/not connected/i.test(r.reason ?? "")) return fromReply(r);
-  }
-  const s = api.getState();
-  return viaRest(() =>
-    startRun(s.threadId, {
+  const threadId = api.getState().threadId;
+  return viaSocketOr(socket, { action: "resume", resume: value, ...(interruptId ? { interrupt_id: interruptId } : {}) }, () =>
+    startRun(threadId, {
       assistant_id: assistantId,
-      command: { resume: value },
-      interrupt_before: s.breakpointsBefore,
-      interrupt_after: s.breakpointsAfter,
+      command: { resume: interruptId ? { [interruptId]: value } : value },
+      ...breakpoints(api),
       stream_mode: STREAM_MODES,
     }),
   );
 }
 
-export async function cancelCurrentRun(api: DebuggerStoreApi, socket: ThreadSocket | null): Promise<ActionResult> {
+export function cancelCurrentRun(api: DebuggerStoreApi, socket: ThreadSocket | null): Promise<ActionResult> {
   const s = api.getState();
   const runId = s.debug.runId;
-  if (runId) return viaRest(() => cancelRun(s.threadId, runId));
-  if (socket) return fromReply(await socket.act({ action: "cancel" }));
-  return { ok: false, error: "No run to cancel." };
+  return viaSocketOr(socket, { action: "cancel", ...(runId ? { run_id: runId } : {}) }, () =>
+    runId ? cancelRun(s.threadId, runId) : Promise.reject(new Error("No run to cancel.")),
+  );
 }
 
-/** Write state at a checkpoint (a fork when it is not the newest). */
+/** Write state at a checkpoint without running (a new checkpoint; a fork when it is not the newest). */
 export async function editStateAt(api: DebuggerStoreApi, values: Record<string, unknown>, checkpointId: string, asNode?: string): Promise<ActionResult> {
   const s = api.getState();
   const r = await viaRest(() => updateState(s.threadId, values, { checkpointId, asNode }));
   if (r.ok) await refreshHistory(api);
   return r;
+}
+
+/** Write state at a checkpoint and continue running from there. */
+export function forkWithState(
+  api: DebuggerStoreApi,
+  socket: ThreadSocket | null,
+  assistantId: string,
+  values: Record<string, unknown>,
+  checkpointId: string,
+): Promise<ActionResult> {
+  const threadId = api.getState().threadId;
+  return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId, values }, async () => {
+    const r = await updateState(threadId, values, { checkpointId });
+    const forked = r?.checkpoint?.checkpoint_id ?? checkpointId;
+    await startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...breakpoints(api), stream_mode: STREAM_MODES });
+  });
 }
 
 export async function refreshHistory(api: DebuggerStoreApi): Promise<void> {

@@ -16,6 +16,8 @@ export interface DebuggerState {
   breakpointsBefore: string[];
   breakpointsAfter: string[];
   socket: SocketStatus;
+  /** Who else has this thread open (from the socket's presence messages). */
+  presence: string[];
   tab: DebugTab;
 }
 
@@ -27,6 +29,7 @@ export interface DebuggerActions {
   select: (checkpointId: string | null) => void;
   toggleBreakpoint: (node: string, when?: "before" | "after") => void;
   setSocket: (s: SocketStatus) => void;
+  setPresence: (viewers: string[]) => void;
   setTab: (t: DebugTab) => void;
 }
 
@@ -42,6 +45,7 @@ export function createDebuggerStore(threadId: string, breakpoints: { before: str
     breakpointsBefore: [...breakpoints.before],
     breakpointsAfter: [...breakpoints.after],
     socket: "connecting",
+    presence: [],
     tab: "state",
     receive: (e) => {
       const next = reduceEvent(get().debug, e);
@@ -57,6 +61,7 @@ export function createDebuggerStore(threadId: string, breakpoints: { before: str
       set({ [key]: list.includes(node) ? list.filter((n) => n !== node) : [...list, node] } as Partial<DebuggerState>);
     },
     setSocket: (socket) => set({ socket }),
+    setPresence: (presence) => set({ presence }),
     setTab: (tab) => set({ tab }),
   }));
 }

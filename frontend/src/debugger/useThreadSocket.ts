@@ -11,10 +11,10 @@ export function useThreadSocket(api: DebuggerStoreApi): React.RefObject<ThreadSo
     const threadId = api.getState().threadId;
     let gapTimer: ReturnType<typeof setTimeout> | null = null;
     let retried = false;
-    const sock = new ThreadSocket(
-      threadId,
-      () => api.getState().debug.lastSeq,
-      (e) => {
+    const sock = new ThreadSocket(threadId, () => api.getState().debug.lastSeq, {
+      onPresence: (viewers) => api.getState().setPresence(viewers),
+      onStatus: (s) => api.getState().setSocket(s),
+      onEvent: (e) => {
         api.getState().receive(e);
         const pending = api.getState().debug.pending.length;
         if (pending && !gapTimer) {
@@ -29,8 +29,7 @@ export function useThreadSocket(api: DebuggerStoreApi): React.RefObject<ThreadSo
           }, GAP_WAIT_MS);
         } else if (!pending) retried = false;
       },
-      (s) => api.getState().setSocket(s),
-    );
+    });
     ref.current = sock;
     return () => {
       if (gapTimer) clearTimeout(gapTimer);
