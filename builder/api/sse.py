@@ -191,11 +191,15 @@ class RunStream:
                                 },
                             )
                         ended = True
+                        if self.on_end is not None:
+                            await db(self.on_end)
                         yield frame("end", None)
                         return
                 if status is None or (status in FINISHED_RUN_STATUSES and not events):
                     # Deleted (rolled back) or finished with nothing more to read.
                     ended = True
+                    if self.on_end is not None:
+                        await db(self.on_end)
                     yield frame("end", None)
                     return
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
@@ -208,8 +212,6 @@ class RunStream:
         finally:
             if not ended and self.cancel_on_disconnect:
                 executor.submit(_cancel, self.run_id)
-            if ended and self.on_end is not None:
-                executor.submit(self.on_end)
             executor.submit(connections.close_all)
             executor.shutdown(wait=False)
 

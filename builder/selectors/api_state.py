@@ -1,14 +1,12 @@
 """Thread state reads (LangGraph's get_state / get_state_history) for the API.
 
-The thread's graph is compiled with a DjangoCheckpointer whose ORM calls run in the
-calling thread: the request's own connection, so reads see what the request sees (and
-tests inside a transaction see their own rows).
+The engine's state API is async; its DjangoCheckpointer runs each ORM call in a worker
+thread with its own connection (Django refuses ORM calls from a thread running an event
+loop), so these reads see committed rows only, which is all a request ever has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from typing import Any
 
 from builder.checkpointer import DjangoCheckpointer
@@ -16,21 +14,6 @@ from builder.graph_loader import load_run_graph
 from builder.models import Run, Thread
 from builder.services.execution import jsonable
 from builder.store import DjangoStore
-
-
-class SameThreadExecutor(Executor):
-    """Runs each submitted call immediately in the caller's thread."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
-            future.set_exception(exc)
-        return future
-
-
-_SAME_THREAD = SameThreadExecutor()
 
 
 def thread_graph(thread: Thread) -> Any | None:
@@ -45,8 +28,8 @@ def thread_graph(thread: Thread) -> Any | None:
     ) or Run(thread=thread, assistant=thread.assistant)
     return load_run_graph(
         run,
-        DjangoCheckpointer(executor=_SAME_THREAD),
-        DjangoStore(thread.workspace_id, executor=_SAME_THREAD),
+        DjangoCheckpointer(),
+        DjangoStore(thread.workspace_id),
     )
 
 

@@ -92,6 +92,9 @@ def live_api(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
                 raise RuntimeError("daphne did not start:\n" + server.output()) from None
             time.sleep(0.2)
     yield server
+    # Shown by pytest for failing tests of the module (captured output): the server's
+    # tracebacks are where a 500 is explained.
+    print("daphne log:\n" + server.output())
     process.terminate()
     try:
         process.wait(timeout=10)
