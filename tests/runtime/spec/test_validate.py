@@ -302,6 +302,30 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str, str]] = [
         "error",
     ),
     (
+        "bare unknown field",
+        _set("/routes/0/branches/0/when", "state.nope"),
+        "/routes/0/branches/0/when",
+        "'state.nope' names no state field",
+        "unknown_field",
+        "error",
+    ),
+    (
+        "bare unknown name",
+        _set("/routes/0/branches/0/when", "nope"),
+        "/routes/0/branches/0/when",
+        "'nope' is not defined",
+        "unknown_name",
+        "error",
+    ),
+    (
+        "unknown filter",
+        _set("/routes/0/branches/0/when", "state.count | explode"),
+        "/routes/0/branches/0/when",
+        "no filter named 'explode'",
+        "unsafe",
+        "error",
+    ),
+    (
         "expression unknown name",
         _set("/routes/0/branches/0/when", "count > 1"),
         "/routes/0/branches/0/when",
@@ -609,3 +633,22 @@ def test_problem_pointer_escapes_keys():
     spec["edges"].append({"id": "eg", "source": "b", "target": "g"})
     pointers = {p.pointer for p in validate_spec(spec)}
     assert "/nodes/2/config/outputs/a~1b" in pointers
+
+
+def test_fanout_target_may_use_its_item_name_but_others_may_not():
+    spec = base_spec()
+    spec["nodes"].append(
+        {
+            "id": "t",
+            "kind": "transform",
+            "config": {"set": [{"field": "label", "expression": "it.name"}]},
+        }
+    )
+    spec["edges"].append({"id": "et", "source": "t", "target": "__end__"})
+    spec["fanouts"] = [{"id": "f1", "source": "a", "items": "items", "target": "t", "as": "it"}]
+    assert validate_spec(spec) == []
+    spec["nodes"][1]["config"]["set"][0] = {"field": "label", "expression": "it.name"}
+    problems = validate_spec(spec)
+    assert [(p.pointer, p.code) for p in problems] == [
+        ("/nodes/1/config/set/0/expression", "unknown_name")
+    ]
