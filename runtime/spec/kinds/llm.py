@@ -227,6 +227,8 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
                 "role": "assistant",
                 "content": reply.content,
                 "id": message_id,
+                # Lets the debugger label replies of the scripted fake as not a real model.
+                "response_metadata": {"provider": provider, "model": request.model},
             }
             if reply.tool_calls:
                 message["tool_calls"] = reply.tool_calls

@@ -41,9 +41,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
                     "value": {"description": "A constant value."},
                 },
                 "oneOf": [
-                    {"required": ["expression"]},
-                    {"required": ["template"]},
-                    {"required": ["value"]},
+                    {"title": "Expression", "required": ["expression"]},
+                    {"title": "Template", "required": ["template"]},
+                    {"title": "Constant", "required": ["value"]},
                 ],
             },
         }

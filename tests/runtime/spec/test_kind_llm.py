@@ -53,6 +53,7 @@ def user(text: str) -> dict[str, Any]:
 def test_fake_without_script_echoes_and_says_it_is_fake():
     out = compile_spec(llm_spec({})).invoke(user("hello"))
     assert out["messages"][-1]["content"] == "(fake model) You said: hello"
+    assert out["messages"][-1]["response_metadata"] == {"provider": "fake", "model": "fake-1"}
 
 
 def test_fake_script_templates_and_tokens_stream_on_messages_mode():
