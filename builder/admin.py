@@ -134,3 +134,16 @@ class CheckpointBlobAdmin(admin.ModelAdmin):
 class CheckpointWriteAdmin(admin.ModelAdmin):
     list_display = ["thread_id", "checkpoint_id", "task_id", "idx", "channel"]
     search_fields = ["thread_id", "checkpoint_id", "task_id"]
+
+
+def _register_the_rest() -> None:
+    """Give any model of the app without a bespoke admin a default one, so a new model
+    is never missing from the admin."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("builder").get_models():
+        if not admin.site.is_registered(model):
+            admin.site.register(model)
+
+
+_register_the_rest()

@@ -57,6 +57,8 @@ BUILDER: dict = {
     "SWEEP_SECONDS": float(os.environ.get("SWEEP_SECONDS", "15")),
     # A running run checks for cancellation this often (cancel takes effect within it).
     "CANCEL_POLL_SECONDS": float(os.environ.get("CANCEL_POLL_SECONDS", "0.25")),
+    # A run executing longer than this (wall clock, all attempts) ends as "timeout"; 0 = never.
+    "RUN_TIMEOUT_SECONDS": float(os.environ.get("RUN_TIMEOUT_SECONDS", "0")),
     "DEFAULT_RETENTION_DAYS": _env_int("DEFAULT_RETENTION_DAYS", 30),
 }
 

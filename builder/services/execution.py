@@ -22,12 +22,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from builder.checkpointer import DjangoCheckpointer
 from builder.graph_loader import load_run_graph
 from builder.models import Checkpoint, Run, RunStatus
 from builder.services.events import events_record
-from builder.services.runs import WORKER_NAME, run_claim, run_finish, run_heartbeat
+from builder.services.runs import run_claim, run_finish, run_heartbeat, worker_name
 from builder.store import DjangoStore
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,9 @@ EVENT_BATCH = 20
 EVENT_FLUSH_SECONDS = 0.1
 
 
-def execute_run(run_id: Any, *, worker: str = WORKER_NAME) -> str | None:
+def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
     """Execute ``run_id`` if it is ours to execute; return its final status or None."""
+    worker = worker or worker_name()
     run = run_claim(run_id, worker=worker)
     if run is None:
         return None
@@ -111,8 +113,9 @@ class _RunDriver:
         finally:
             watcher.cancel()
             await self.flush()
-        if self.stop_reason == "lost":
-            return RunStatus.CANCELLED, None, None
+        if self.stop_reason == "timeout":
+            limit = settings.BUILDER["RUN_TIMEOUT_SECONDS"]
+            return RunStatus.TIMEOUT, None, {"type": "Timeout", "message": f"over {limit}s"}
         if self.stop_reason:
             return RunStatus.CANCELLED, None, None
         values = await self._final_values(config)
@@ -150,8 +153,14 @@ class _RunDriver:
 
     async def _watch(self, stream: asyncio.Task[None]) -> None:
         poll = float(settings.BUILDER["CANCEL_POLL_SECONDS"])
+        limit = float(settings.BUILDER["RUN_TIMEOUT_SECONDS"] or 0)
+        started = self.run.started_at
         while not stream.done():
             await asyncio.sleep(poll)
+            if limit and started and (timezone.now() - started).total_seconds() > limit:
+                self.stop_reason = "timeout"
+                stream.cancel()
+                return
             reason = await self.db(run_heartbeat, self.run.pk, worker=self.worker)
             if reason:
                 self.stop_reason = reason

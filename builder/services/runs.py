@@ -42,7 +42,13 @@ from builder.services.events import event_record
 
 logger = logging.getLogger(__name__)
 
-WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+def worker_name() -> str:
+    """This process as a run owner. Computed on each call, not at import: Celery's
+    prefork children inherit imported modules from the parent, and each child must be
+    a distinct owner."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
 
 _THREAD_STATUS_AFTER = {
     RunStatus.SUCCESS: ThreadStatus.IDLE,
@@ -196,13 +202,14 @@ def run_cancel(*, run: Run, user: Any = None, action: str = "interrupt") -> Run:
     return locked
 
 
-def run_claim(run_id: Any, *, worker: str = WORKER_NAME) -> Run | None:
+def run_claim(run_id: Any, *, worker: str | None = None) -> Run | None:
     """Take ``run_id`` for execution, or return None when it must not run here now.
 
     Idempotent: a finished run, a run another worker is heartbeating, a run queued behind
     another, all return None. A running run whose heartbeat is stale (its worker died) is
     taken over: ``attempt`` grows and execution resumes from the last checkpoint.
     """
+    worker = worker or worker_name()
     with transaction.atomic():
         try:
             run = Run.objects.select_related("thread").get(pk=run_id)
@@ -277,12 +284,13 @@ def _latest_checkpoint_id(thread_id: Any) -> str:
     return latest or ""
 
 
-def run_heartbeat(run_id: Any, *, worker: str = WORKER_NAME) -> str | None:
+def run_heartbeat(run_id: Any, *, worker: str | None = None) -> str | None:
     """Record that the worker is alive; return why it must stop, or None to go on.
 
     Returns ``"interrupt"``/``"rollback"`` when a cancel was requested and ``"lost"``
     when the run is gone or was taken over by another worker.
     """
+    worker = worker or worker_name()
     now = timezone.now()
     updated = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, worker=worker).update(
         heartbeat_at=now
@@ -305,12 +313,13 @@ def run_finish(
     *,
     error: dict[str, Any] | None = None,
     values: Any = None,
-    worker: str = WORKER_NAME,
+    worker: str | None = None,
 ) -> Run | None:
     """Record the outcome of an execution and dispatch the thread's next pending run.
 
     Ignored (returns None) when this worker no longer owns the run.
     """
+    worker = worker or worker_name()
     with transaction.atomic():
         run = Run.objects.select_related("thread").filter(pk=run_id).first()
         if run is None:
@@ -319,7 +328,7 @@ def run_finish(
         run.refresh_from_db()
         if run.status != RunStatus.RUNNING or run.worker != worker:
             return None
-        if run.cancel_requested_at and status != RunStatus.ERROR:
+        if run.cancel_requested_at and status not in (RunStatus.ERROR, RunStatus.TIMEOUT):
             status = RunStatus.CANCELLED
         return _finish_locked(run, status, error=error, values=values)
 

@@ -172,3 +172,16 @@ def test_a_published_spec_graph_runs_on_the_engine_with_the_django_checkpointer(
         assert expected in types
     history = list(DjangoCheckpointer().list({"configurable": {"thread_id": str(thread.pk)}}))
     assert [h.metadata["step"] for h in history] == [1, 0, -1]
+
+
+def test_a_run_over_its_time_limit_ends_as_timeout(builder_settings, workspace):
+    builder_settings["RUN_TIMEOUT_SECONDS"] = 0.3
+    thread = _thread(workspace, "slow")
+    started = time.monotonic()
+    run = run_start(thread=thread, input={"go": True})  # sync executor: returns when done
+    assert time.monotonic() - started < 5
+    run.refresh_from_db()
+    thread.refresh_from_db()
+    assert run.status == m.RunStatus.TIMEOUT and run.error["type"] == "Timeout"
+    assert thread.status == m.ThreadStatus.ERROR
+    assert _types(thread)[-1] == "run.failed"
