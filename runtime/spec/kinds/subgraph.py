@@ -1,8 +1,9 @@
 """``subgraph``: runs another graph (by id and version) as one step of this one.
 
 The host provides ``loader(graph_id, version)`` returning a GraphSpec dict or a compiled
-graph. The child runs without a checkpointer of its own (it is one step of the parent), so
-interrupts inside a subgraph are not supported yet.
+graph. The child is invoked with the parent's config, so the engine nests it under the
+parent's checkpoint namespace: interrupts inside the child pause the parent, and resuming
+the parent resumes the child.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
         }
         return {k: v for k, v in result.items() if k in copyable}
 
-    def subgraph(state: dict[str, Any]) -> dict[str, Any]:
+    def subgraph(state: dict[str, Any], config: dict[str, Any] | None = None) -> dict[str, Any]:
         depth = _depth.get()
         if depth >= MAX_DEPTH:
             raise SubgraphError(f"subgraphs nest deeper than {MAX_DEPTH} levels")
@@ -100,7 +101,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
             payload = {k: v for k, v in ctx.variables(state)["state"].items() if k != FANOUT_KEY}
         token = _depth.set(depth + 1)
         try:
-            result = child().invoke(payload)
+            result = child().invoke(payload, config)
         finally:
             _depth.reset(token)
         result = dict(result or {})

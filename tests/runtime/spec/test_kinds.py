@@ -430,3 +430,21 @@ def test_subgraph_recursion_is_bounded():
 
     with pytest.raises(Exception, match="nest deeper"):
         compile_spec(spec, loader=loader).invoke({})
+
+
+def test_subgraph_interrupts_pause_and_resume_the_parent():
+    from runtime import Command
+    from runtime.checkpoint.memory import InMemoryCheckpointer
+
+    child = one_node(
+        "human",
+        {"title": "Approve {{ state.text }}", "decision_field": "decision"},
+        fields=[{"name": "text", "type": "string"}, {"name": "decision", "type": "string"}],
+    )
+    parent = one_node("subgraph", {"graph_id": "review", "outputs": {"decision": "decision"}})
+    graph = compile_spec(parent, checkpointer=InMemoryCheckpointer(), loader=lambda g, v: child)
+    thread = {"configurable": {"thread_id": "sub-h"}}
+    paused = graph.invoke({"text": "the plan"}, thread)
+    assert paused["__interrupt__"][0].value["title"] == "Approve the plan"
+    out = graph.invoke(Command(resume="approve"), thread)
+    assert out["decision"] == "approve"
