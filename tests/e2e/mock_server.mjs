@@ -85,13 +85,15 @@ function checkpoint(t, step, source, next, values, runId, parent = t.head) {
   emit(t, "checkpoint.created", { checkpoint_id: id, parent_id: parent ?? null, step, source, next }, runId);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function runScript(t, input, resume) {
+// Phases: classify → draft → (breakpoint before review?) → review asks → review resolves.
+async function runScript(t, input, resume, before = []) {
   const runId = randomUUID();
   t.status = "busy";
   emit(t, "run.created", {}, runId);
   emit(t, "run.started", {}, runId);
   let values = structuredClone(t.history[0]?.values ?? { messages: [], category: null, notes: [] });
-  if (!resume) {
+  if (t.phase === "answered" || !t.phase) {
+    t.phase = "start";
     if (input) values = { ...values, ...input, messages: [...(values.messages ?? []), ...(input.messages ?? [])] };
     checkpoint(t, (t.history[0]?.metadata.step ?? -2) + 1, "input", ["classify"], values, runId);
     emit(t, "task.started", { node: "classify", step: 0, task_id: randomUUID() }, runId);
@@ -106,6 +108,17 @@ async function runScript(t, input, resume) {
     emit(t, "task.finished", { node: "draft", step: 1, duration_ms: 510 }, runId);
     emit(t, "values", values, runId);
     checkpoint(t, 1, "loop", ["review"], values, runId);
+    if (before.includes("review")) {
+      // interrupt_before: stop with work left and no interrupt event, as the engine does.
+      t.phase = "breakpoint";
+      t.status = "interrupted";
+      emit(t, "run.finished", {}, runId);
+      return;
+    }
+  }
+  if (t.phase === "start" || t.phase === "breakpoint") {
+    t.phase = "asking";
+    emit(t, "task.started", { node: "review", step: 2 }, runId);
     const iid = randomUUID();
     // The payload of the runtime's `human` node kind.
     emit(t, "interrupt", { id: iid, node: "review", value: { kind: "human", node: "review", title: "Approve the reply", instructions: "Check the tone before it goes out.", fields: { category: values.category, reply: "Thanks for writing in!" }, editable_fields: ["reply"], form_schema: REVIEW_FORM } }, runId);
@@ -114,6 +127,7 @@ async function runScript(t, input, resume) {
     emit(t, "run.finished", {}, runId);
     return;
   }
+  t.phase = "answered";
   emit(t, "review.resolved", { by: "demo", decision: resume?.decision ?? "approve" }, runId);
   emit(t, "task.started", { node: "review", step: 2 }, runId);
   await sleep(200);
@@ -195,7 +209,7 @@ const server = createServer(async (req, res) => {
     if ((g = m(/^\/api\/threads\/([^/]+)\/runs$/)) && threads.has(g[1])) {
       const t = threads.get(g[1]);
       const b = await body(req);
-      void runScript(t, b.input, b.command?.resume);
+      void runScript(t, b.input, b.command?.resume, b.interrupt_before ?? []);
       return send(res, 200, { run_id: randomUUID(), thread_id: t.thread_id, status: "pending" });
     }
     return send(res, 404, { detail: `No mock for ${req.method} ${p}` });
@@ -251,8 +265,8 @@ server.on("upgrade", (req, sock) => {
       if (f.op === 8) return sock.end();
       if (f.op !== 1) continue;
       const msg = JSON.parse(f.text);
-      if (msg.action === "resume") { void runScript(t, null, msg.resume ?? {}); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
-      else if (msg.action === "start_run") { void runScript(t, msg.input, undefined); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
+      if (msg.action === "resume") { void runScript(t, null, msg.resume, msg.interrupt_before ?? []); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
+      else if (msg.action === "start_run") { t.phase = "answered"; void runScript(t, msg.input, undefined, msg.interrupt_before ?? []); wsSend(sock, { type: "ack", request_id: msg.request_id }); }
       else if (msg.action === "fork") {
         const base = t.history.find((h) => h.checkpoint.checkpoint_id === msg.checkpoint_id);
         if (!base) { wsSend(sock, { type: "error", request_id: msg.request_id, reason: `Checkpoint ${msg.checkpoint_id} does not exist on this thread.` }); continue; }

@@ -111,6 +111,8 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     page.wait_for_selector(".react-flow__node")
     page.get_by_text("● Live").wait_for()
     page.get_by_role("tab", name="Run").click()
+    # Drop the graph's own breakpoint so the run goes straight to the review.
+    page.get_by_role("button", name="Remove breakpoint before Approve reply").click()
     page.locator("#run-input_messages").fill("My app crashes")
     page.get_by_role("button", name="▶ Start run").click()
     review = page.get_by_role("region", name="Waiting for review")
@@ -151,3 +153,20 @@ def test_every_editor_control_has_a_name(page: Any, mock_backend: Any) -> None:
         page.get_by_role("tab", name=tab).click()
         unnamed = page.evaluate(UNNAMED_CONTROLS_JS)
         assert unnamed == [], unnamed
+
+
+def test_debugger_breakpoint_pauses_and_continues(page: Any, mock_backend: Any) -> None:
+    open_editor(page, mock_backend)
+    page.get_by_role("button", name="▶ Run").click()
+    page.wait_for_url(re.compile(r"/app/threads/"))
+    page.get_by_text("● Live").wait_for()
+    page.get_by_role("tab", name="Run").click()
+    # The graph's own breakpoint (before "Approve reply") is listed for the run.
+    page.get_by_text("Pause before").wait_for()
+    page.get_by_role("button", name="▶ Start run").click()
+    paused = page.get_by_role("region", name="Paused at a breakpoint")
+    paused.wait_for()
+    expect(paused).to_contain_text("Stopped before Approve reply")
+    paused.get_by_role("button", name="Continue").click()
+    page.get_by_role("region", name="Waiting for review").wait_for()
+    expect(paused).to_have_count(0)

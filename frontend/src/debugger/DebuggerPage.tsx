@@ -12,7 +12,7 @@ import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
 import { StatusBadge } from "../ui/StatusBadge";
 import { useAsync } from "../ui/useAsync";
-import { cancelCurrentRun, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
+import { cancelCurrentRun, continueFromBreakpoint, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
 import { CheckpointTimeline } from "./CheckpointTimeline";
 import { DebugCanvas } from "./DebugCanvas";
 import { DebuggerContext, useDebugger } from "./DebuggerContext";
@@ -109,6 +109,15 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const presence = useDebugger((s) => s.presence);
   const tab = useDebugger((s) => s.tab);
   const checkpointCount = useDebugger((s) => s.debug.checkpoints.length);
+  const head = useDebugger((s) => s.history[0]);
+  const latestCheckpoint = useDebugger((s) => s.debug.checkpoints.at(-1)?.checkpointId);
+  // The history is fetched shortly after checkpoint events; until then it is stale.
+  const headFresh = !!head && (!latestCheckpoint || head.checkpoint.checkpoint_id === latestCheckpoint);
+  // Stopped with work left and nobody asked anything: a breakpoint (interrupt_before/after).
+  const pausedAt =
+    interrupts.length === 0 && runStatus !== "running" && head && headFresh && head.next.length > 0 && !head.tasks.some((t) => t.interrupts?.length)
+      ? head.next
+      : null;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const assistantId = loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? "";
@@ -135,7 +144,15 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const answer = (value: unknown, interruptId: string) =>
     void act("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, value, interruptId));
   const nodeLabel = (id: string) => loaded.graph?.spec.nodes.find((n) => n.id === id)?.label ?? id;
-  const status = loaded.thread.status === "error" && runStatus === "idle" ? "failed" : runStatus === "idle" ? (loaded.thread.status === "interrupted" ? "waiting" : "idle") : runStatus;
+  const status = pausedAt
+    ? "waiting"
+    : loaded.thread.status === "error" && runStatus === "idle"
+      ? "failed"
+      : runStatus === "idle"
+        ? loaded.thread.status === "interrupted"
+          ? "waiting"
+          : "idle"
+        : runStatus;
 
   return (
     <div className="debugger">
@@ -148,7 +165,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
             {loaded.graph.name}
           </Link>
         )}
-        <StatusBadge status={status} />
+        <StatusBadge status={status} label={pausedAt ? "Paused" : undefined} />
         <span className="muted" aria-live="polite">
           {socket === "open" ? "● Live" : socket === "connecting" ? "Connecting…" : socket === "closed" ? "Reconnecting…" : "Live updates unavailable"}
         </span>
@@ -181,6 +198,26 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
       <div className="debugger-body">
         {doc ? <DebugCanvas doc={doc} kindTitles={loaded.kindTitles} /> : <div className="canvas canvas-missing" />}
         <aside className="side-panel" aria-label="Debugger panels">
+          {pausedAt && (
+            <section className="interrupt-panel" aria-label="Paused at a breakpoint">
+              <span className="badge badge-waiting">
+                <span className="badge-dot" aria-hidden="true" />
+                Paused
+              </span>
+              <h2>Stopped before {pausedAt.map(nodeLabel).join(", ")}</h2>
+              <p className="muted">Inspect or edit the state below, then continue.</p>
+              <div className="btn-group">
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={busy}
+                  onClick={() => void act("Could not continue", () => continueFromBreakpoint(api, socketRef.current, assistantId))}
+                >
+                  Continue
+                </button>
+              </div>
+            </section>
+          )}
           {interrupts.map((i) => (
             <InterruptPanel key={i.id} interrupt={i} busy={busy} onAnswer={(v) => answer(v, i.id)} />
           ))}

@@ -75,6 +75,14 @@ export function resumeInterrupt(
   );
 }
 
+/** Continue a run that stopped at a breakpoint (no input; the server resumes from the head). */
+export function continueFromBreakpoint(api: DebuggerStoreApi, socket: ThreadSocket | null, assistantId: string): Promise<ActionResult> {
+  const threadId = api.getState().threadId;
+  return viaSocketOr(socket, { action: "resume", resume: null }, () =>
+    startRun(threadId, { assistant_id: assistantId, input: null, ...breakpoints(api), stream_mode: STREAM_MODES }),
+  );
+}
+
 export function cancelCurrentRun(api: DebuggerStoreApi, socket: ThreadSocket | null): Promise<ActionResult> {
   const s = api.getState();
   const runId = s.debug.runId;
