@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
@@ -82,13 +82,29 @@ def _sized(value: Any) -> int:
 # -- guarded globals, filters and string methods -------------------------------------------
 
 
-def safe_range(*args: int) -> Iterator[int]:
+class BudgetRange(Sequence[int]):
+    """``range()`` for templates: capped in size, spending budget per item iterated."""
+
+    def __init__(self, rng: range) -> None:
+        self._range = rng
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._range[index]
+
+    def __iter__(self) -> Iterator[int]:
+        for i in self._range:
+            spend()
+            yield i
+
+
+def safe_range(*args: int) -> BudgetRange:
     rng = range(*args)
     if len(rng) > MAX_RANGE:
         raise SandboxViolation(f"range() of {len(rng)} items exceeds the limit of {MAX_RANGE}")
-    for i in rng:
-        spend()
-        yield i
+    return BudgetRange(rng)
 
 
 def budget_iter(value: Any) -> Iterator[Any]:

@@ -30,6 +30,9 @@ STATE = {"state": {"a": 2, "name": "Ada", "items": [1, 2, 3], "msgs": [{"role": 
         ("'{} {}'.format(1, 2)", "1 2"),
         ("'%s-%s' % (1, 2)", "1-2"),
         ("2 ** 10", 1024),
+        ("range(3) | length", 3),
+        ("range(2, 10, 3) | list", [2, 5, 8]),
+        ("'{0.name}'.format(state)", "Ada"),
     ],
 )
 def test_expressions_evaluate(source, expected):
