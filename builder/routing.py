@@ -1,7 +1,14 @@
-"""WebSocket URL patterns; consumers are added by the API work (``/ws/threads/<id>/``)."""
+"""WebSocket URL patterns (``builder.asgi`` wraps them in the session's AuthMiddlewareStack)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from builder.consumers.auth import ApiKeyAuthMiddleware
+from builder.consumers.inbox import InboxConsumer
+from builder.consumers.thread import ThreadConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/threads/<str:thread_id>/", ApiKeyAuthMiddleware(ThreadConsumer.as_asgi())),
+    path("ws/inbox/", ApiKeyAuthMiddleware(InboxConsumer.as_asgi())),
+]

@@ -10,6 +10,7 @@ from builder import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("builder.api.review_urls")),
     path("api/", include("builder.api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

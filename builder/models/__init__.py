@@ -10,6 +10,7 @@ from builder.models.graphs import (
     GraphVersion,
     ImmutableVersionError,
 )
+from builder.models.reviews import InterruptResolution
 from builder.models.sharing import ShareLink
 from builder.models.store import NAMESPACE_SEPARATOR, StoreItem
 from builder.models.threads import (
@@ -39,6 +40,7 @@ __all__ = [
     "GraphSource",
     "GraphVersion",
     "ImmutableVersionError",
+    "InterruptResolution",
     "Membership",
     "MultitaskStrategy",
     "Role",

@@ -28,6 +28,26 @@ def thread_group(thread_id: UUID | str) -> str:
     return f"thread.{thread_id}"
 
 
+def inbox_group(workspace_id: int) -> str:
+    """The channel layer group told when a thread of the workspace may need review."""
+    return f"workspace.{workspace_id}.inbox"
+
+
+# Recorded with every change of a thread's status, so the inbox hears of those changes
+# without each service that sets a status having to publish separately.
+INBOX_EVENT_TYPES = frozenset(
+    {
+        "run.created",
+        "run.finished",
+        "run.failed",
+        "run.cancelled",
+        "thread.status",
+        "state.updated",
+        "review.resolved",
+    }
+)
+
+
 def event_as_dict(event: RunEvent) -> dict[str, Any]:
     """The wire form shared by websockets, SSE and the API."""
     return {
@@ -54,7 +74,9 @@ def events_record(
         )
         if not updated:
             raise Thread.DoesNotExist(f"thread {thread_id} does not exist")
-        end = Thread.objects.filter(pk=thread_id).values_list("next_event_seq", flat=True).get()
+        end, workspace_id = (
+            Thread.objects.filter(pk=thread_id).values_list("next_event_seq", "workspace_id").get()
+        )
         first = end - len(events)
         rows = RunEvent.objects.bulk_create(
             [
@@ -63,7 +85,7 @@ def events_record(
             ]
         )
         wire = [event_as_dict(row) for row in rows]
-        transaction.on_commit(lambda: _publish(thread_id, wire))
+        transaction.on_commit(lambda: _publish(thread_id, workspace_id, wire))
     return rows
 
 
@@ -74,13 +96,16 @@ def event_record(
     return events_record(thread_id, run_id, [(type, data if data is not None else {})])[0]
 
 
-def _publish(thread_id: UUID | str, events: list[dict[str, Any]]) -> None:
+def _publish(thread_id: UUID | str, workspace_id: int, events: list[dict[str, Any]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
         send = async_to_sync(layer.group_send)
-        for event in events:
-            send(thread_group(thread_id), {"type": "thread.event", "event": event})
+        # One channel-layer message per committed batch (token chunks arrive in batches),
+        # not per event: the websocket fan-out decodes it once per web process.
+        send(thread_group(thread_id), {"type": "thread.events", "events": events})
+        if any(event["type"] in INBOX_EVENT_TYPES for event in events):
+            send(inbox_group(workspace_id), {"type": "inbox.changed", "thread_id": str(thread_id)})
     except Exception:  # the log is the source of truth; clients catch up from it
         logger.exception("publishing events of thread %s failed", thread_id)

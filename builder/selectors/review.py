@@ -1,0 +1,164 @@
+"""Reads for live viewing and review: who may watch a thread, what waits for an answer.
+
+Pending interrupts are read from the event log rather than by compiling the graph: the
+``interrupt`` events of the run that paused, minus the ones already answered. That keeps
+the inbox a couple of indexed queries, whatever the graph.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from builder import permissions
+from builder.models import (
+    ApiKey,
+    InterruptResolution,
+    Run,
+    RunEvent,
+    RunStatus,
+    Thread,
+    ThreadStatus,
+)
+from builder.selectors.threads import events_after
+
+# A pause at a static breakpoint (interrupt_before/after) has no interrupt id of its own;
+# answering it is recorded under this one so that races are settled the same way.
+BREAKPOINT_ID = "breakpoint"
+
+
+@dataclass(frozen=True)
+class ThreadAccess:
+    """What a caller may do with one thread (None from ``thread_access``: nothing)."""
+
+    thread_id: str
+    workspace_id: int
+    role: str
+    username: str
+
+    @property
+    def can_act(self) -> bool:
+        return permissions.allows(self.role, "act")
+
+
+def thread_access(user: Any, api_key: ApiKey | None, thread_id: str) -> ThreadAccess | None:
+    """The caller's access to the thread, or None when it does not exist *or* belongs to
+    a workspace they cannot see (the two are indistinguishable on purpose)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        pk = uuid.UUID(str(thread_id))
+    except ValueError:
+        return None
+    workspace_id = Thread.objects.filter(pk=pk).values_list("workspace_id", flat=True).first()
+    if workspace_id is None:
+        return None
+    role = permissions.role_in(user, workspace_id, api_key)
+    if not permissions.allows(role, "read"):
+        return None
+    assert role is not None
+    return ThreadAccess(str(pk), workspace_id, role, user.get_username())
+
+
+def events_page(thread_id: str, after_seq: int, before_seq: int | None = None) -> list[dict]:
+    """Events with ``after_seq < seq < before_seq`` in order (one page of a replay)."""
+    events = events_after(thread_id=thread_id, after_seq=after_seq)
+    if before_seq is not None:
+        events = [e for e in events if e["seq"] < before_seq]
+    return events
+
+
+def paused_run(thread: Thread) -> Run | None:
+    """The run the thread is paused in, when it is waiting for review."""
+    if thread.status != ThreadStatus.INTERRUPTED:
+        return None
+    return (
+        Run.objects.filter(thread=thread, status=RunStatus.INTERRUPTED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def run_interrupts(run: Run) -> list[dict[str, Any]]:
+    """The interrupts a run paused at, ``{"id", "value", "ns", "seq"}`` in order.
+
+    A run that paused with no ``interrupt`` event stopped at a static breakpoint; it is
+    reported as one interrupt with id ``breakpoint``.
+    """
+    found: list[dict[str, Any]] = []
+    rows = RunEvent.objects.filter(run=run, type="interrupt").order_by("seq")
+    for seq, payload in rows.values_list("seq", "payload"):
+        item = (payload or {}).get("interrupt") or {}
+        if isinstance(item, dict) and item.get("id"):
+            found.append(
+                {
+                    "id": str(item["id"]),
+                    "value": item.get("value"),
+                    "ns": payload.get("ns"),
+                    "seq": seq,
+                }
+            )
+    if not found:
+        found.append({"id": BREAKPOINT_ID, "value": None, "ns": [], "seq": None})
+    return found
+
+
+def pending_interrupts(thread: Thread, run: Run | None = None) -> list[dict[str, Any]]:
+    """Interrupts of the paused run that nobody has answered yet."""
+    run = run or paused_run(thread)
+    if run is None:
+        return []
+    answered = set(
+        InterruptResolution.objects.filter(run=run).values_list("interrupt_id", flat=True)
+    )
+    return [i for i in run_interrupts(run) if i["id"] not in answered]
+
+
+def form_of(value: Any) -> dict[str, Any] | None:
+    """The JSON Schema an interrupt's answer must satisfy, when its payload carries one."""
+    if not isinstance(value, dict):
+        return None
+    form = value.get("form", value.get("form_schema"))
+    return form if isinstance(form, dict) else None
+
+
+def review_workspace_ids(user: Any, api_key: ApiKey | None = None) -> list[int]:
+    """Workspaces in which the caller may answer reviews (reviewer role or higher)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = permissions.visible_workspaces(user, api_key).values_list("pk", flat=True)
+    return [pk for pk in ids if permissions.can(user, pk, "act", api_key)]
+
+
+def inbox_items(workspace_ids: list[int]) -> list[dict[str, Any]]:
+    """One item per unanswered interrupt in the workspaces, oldest waiting first."""
+    threads = (
+        Thread.objects.filter(workspace_id__in=workspace_ids, status=ThreadStatus.INTERRUPTED)
+        .select_related("graph", "workspace")
+        .order_by("updated_at")
+    )
+    items: list[dict[str, Any]] = []
+    for thread in threads[:200]:
+        run = paused_run(thread)
+        if run is None:
+            continue
+        for interrupt in pending_interrupts(thread, run):
+            value = interrupt["value"]
+            prompt = value if isinstance(value, dict) else {}
+            items.append(
+                {
+                    "thread_id": str(thread.pk),
+                    "run_id": str(run.pk),
+                    "workspace": thread.workspace.slug,
+                    "graph_id": str(thread.graph_id) if thread.graph_id else None,
+                    "graph_name": thread.graph.name if thread.graph else None,
+                    "node": prompt.get("node"),
+                    "title": prompt.get("title") or (value if isinstance(value, str) else None),
+                    "status": thread.status,
+                    "created_at": (run.finished_at or run.updated_at).isoformat(),
+                    "interrupt_id": interrupt["id"],
+                    "interrupt": value,
+                }
+            )
+    return items

@@ -1,0 +1,241 @@
+"""Reviewer actions over the socket and over REST: checks, races, audit, events."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rest_framework.test import APIClient
+
+from builder import models as m
+from builder.services.runs import run_start
+from tests.builder.ws.conftest import connect, db, make_thread, receive_events, receive_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def paused_thread(workspace: m.Workspace) -> tuple[m.Thread, str]:
+    """A thread of the 'reviewed' graph waiting at its review interrupt, and its id."""
+    thread = make_thread(workspace)
+    run_start(thread=thread, input={"text": "hello"})  # the sync executor runs it now
+    thread.refresh_from_db()
+    assert thread.status == m.ThreadStatus.INTERRUPTED
+    event = m.RunEvent.objects.get(thread=thread, type="interrupt")
+    return thread, event.payload["interrupt"]["id"]
+
+
+def last_seq(thread: m.Thread) -> int:
+    return (
+        m.RunEvent.objects.filter(thread=thread).order_by("-seq").values_list("seq", flat=True)[0]
+    )
+
+
+async def act(comm, message: dict) -> dict:
+    await comm.send_json_to(message)
+    while True:
+        reply = await receive_type_of(comm, ("ack", "error"))
+        if reply.get("request_id") == message.get("request_id"):
+            return reply
+
+
+async def receive_type_of(comm, kinds):
+    from tests.builder.ws.conftest import receive
+
+    while True:
+        msg = await receive(comm, timeout=10)
+        if msg["type"] in kinds:
+            return msg
+
+
+async def test_resume_answers_the_interrupt_and_everyone_sees_who_did(people):
+    thread, iid = await db(paused_thread)(people["acme"])
+    after = await db(last_seq)(thread)
+    path = f"/ws/threads/{thread.pk}/?after_seq={after}"
+    bob, _, _ = await connect(path, people["bob"])
+    vic, _, _ = await connect(path, people["vic"])
+    reply = await act(
+        bob,
+        {"action": "resume", "interrupt_id": iid, "decision": "approve", "request_id": "r1"},
+    )
+    assert reply["type"] == "ack" and reply["request_id"] == "r1", reply
+    resolved = await receive_type(vic, "review.resolved")
+    assert resolved["data"] == {"by": "bob", "decision": "approve", "interrupt_id": iid}
+    finished = await receive_type(vic, "run.finished")
+    assert finished["data"]["status"] == "success"
+    thread = await db(m.Thread.objects.get)(pk=thread.pk)
+    assert thread.status == m.ThreadStatus.IDLE
+    assert thread.values["text"] == "draft of hello (approve)"
+    audit = await db(lambda: list(m.AuditEntry.objects.filter(action="review.resume")))()
+    assert len(audit) == 1 and audit[0].actor_id == people["bob"].pk
+    assert audit[0].detail["interrupt_id"] == iid
+    await bob.disconnect()
+    await vic.disconnect()
+
+
+async def test_two_reviewers_race_on_one_interrupt_and_exactly_one_wins(people):
+    thread, iid = await db(paused_thread)(people["acme"])
+    path = f"/ws/threads/{thread.pk}/?after_seq={await db(last_seq)(thread)}"
+    bob, _, _ = await connect(path, people["bob"])
+    carol, _, _ = await connect(path, people["carol"])
+    replies = await asyncio.gather(
+        act(
+            bob, {"action": "resume", "interrupt_id": iid, "decision": "approve", "request_id": "b"}
+        ),
+        act(
+            carol,
+            {"action": "resume", "interrupt_id": iid, "decision": "reject", "request_id": "c"},
+        ),
+    )
+    kinds = sorted(r["type"] for r in replies)
+    assert kinds == ["ack", "error"], replies
+    winner = "bob" if replies[0]["type"] == "ack" else "carol"
+    loser_reply = replies[1] if winner == "bob" else replies[0]
+    assert loser_reply["reason"] == f"already resolved by {winner}"
+    count = await db(m.InterruptResolution.objects.filter(thread=thread).count)()
+    assert count == 1
+    runs = await db(m.Run.objects.filter(thread=thread).count)()
+    assert runs == 2  # the first run and exactly one resume
+    await bob.disconnect()
+    await carol.disconnect()
+
+
+async def test_a_viewer_can_watch_but_not_act(people):
+    thread, iid = await db(paused_thread)(people["acme"])
+    vic, ok, _ = await connect(f"/ws/threads/{thread.pk}/", people["vic"])
+    assert ok
+    reply = await act(
+        vic,
+        {
+            "action": "resume",
+            "interrupt_id": iid,
+            "value": {"decision": "approve"},
+            "request_id": "v",
+        },
+    )
+    assert reply["type"] == "error"
+    assert "viewer" in reply["reason"] and "can watch but not act" in reply["reason"]
+    assert not await db(m.InterruptResolution.objects.exists)()
+    await vic.disconnect()
+
+
+async def test_an_answer_that_does_not_fit_the_form_is_refused(people):
+    thread, iid = await db(paused_thread)(people["acme"])
+    bob, _, _ = await connect(f"/ws/threads/{thread.pk}/", people["bob"])
+    reply = await act(
+        bob, {"action": "resume", "interrupt_id": iid, "decision": "maybe", "request_id": "x"}
+    )
+    assert reply["type"] == "error"
+    assert reply["reason"].startswith("The answer does not fit the form:"), reply
+    reply = await act(
+        bob, {"action": "resume", "interrupt_id": "nope", "decision": "approve", "request_id": "y"}
+    )
+    assert reply == {
+        "type": "error",
+        "request_id": "y",
+        "reason": "Interrupt nope is not pending on this thread.",
+    }
+    reply = await act(bob, {"action": "dance", "request_id": "z"})
+    assert "Unknown action 'dance'" in reply["reason"]
+    await bob.disconnect()
+
+
+async def test_resume_when_nothing_is_pending_is_refused(people):
+    thread = await db(make_thread)(people["acme"])
+    bob, _, _ = await connect(f"/ws/threads/{thread.pk}/", people["bob"])
+    reply = await act(
+        bob, {"action": "resume", "interrupt_id": "i", "decision": "approve", "request_id": "1"}
+    )
+    assert reply["reason"] == "The thread is not waiting for review (it is idle)."
+    await bob.disconnect()
+
+
+async def test_start_run_update_state_fork_and_cancel(people):
+    thread = await db(make_thread)(people["acme"])
+    alice, _, _ = await connect(f"/ws/threads/{thread.pk}/", people["alice"])
+    reply = await act(alice, {"action": "start_run", "input": {"text": "a"}, "request_id": "s"})
+    assert reply["type"] == "ack" and reply["run_id"], reply
+    # The sync executor has run it (to the review interrupt) before the ack.
+    status = await db(lambda: m.Thread.objects.get(pk=thread.pk).status)()
+    assert status == m.ThreadStatus.INTERRUPTED
+
+    # Edit the draft and continue: the review interrupt is raised again on the new text.
+    reply = await act(
+        alice,
+        {
+            "action": "update_state",
+            "values": {"text": "edited"},
+            "as_node": "draft",
+            "request_id": "u",
+        },
+    )
+    assert reply["type"] == "ack", reply
+    state = await db(lambda: m.Thread.objects.get(pk=thread.pk))()
+    assert state.status == m.ThreadStatus.INTERRUPTED
+
+    # Rewind to the first checkpoint after the input and run on from there.
+    checkpoints = await db(
+        lambda: list(
+            m.Checkpoint.objects.filter(thread_id=str(thread.pk), checkpoint_ns="")
+            .order_by("checkpoint_id")
+            .values_list("checkpoint_id", flat=True)
+        )
+    )()
+    reply = await act(
+        alice,
+        {"action": "fork", "checkpoint_id": checkpoints[0], "values": None, "request_id": "f"},
+    )
+    assert reply["type"] == "ack", reply
+    reply = await act(alice, {"action": "fork", "checkpoint_id": "missing", "request_id": "f2"})
+    assert reply["reason"] == "Checkpoint missing does not exist on this thread."
+
+    reply = await act(alice, {"action": "cancel", "request_id": "c"})
+    assert reply == {
+        "type": "error",
+        "request_id": "c",
+        "reason": "There is no active run to cancel on this thread.",
+    }
+    actions = await db(
+        lambda: sorted(
+            m.AuditEntry.objects.filter(action__startswith="review.").values_list(
+                "action", flat=True
+            )
+        )
+    )()
+    assert actions == ["review.fork", "review.start_run", "review.update_state"]
+    await alice.disconnect()
+
+
+async def test_cancel_stops_an_active_run(people):
+    thread = await db(make_thread)(people["acme"])
+    run = await db(lambda: m.Run.objects.create(thread=thread, status=m.RunStatus.PENDING))()
+    bob, _, _ = await connect(f"/ws/threads/{thread.pk}/", people["bob"])
+    reply = await act(bob, {"action": "cancel", "run_id": str(run.pk), "request_id": "c"})
+    assert reply == {"type": "ack", "request_id": "c", "action": "cancel", "run_id": str(run.pk)}
+    assert (await db(m.Run.objects.get)(pk=run.pk)).status == m.RunStatus.CANCELLED
+    reply = await act(bob, {"action": "cancel", "run_id": str(run.pk), "request_id": "d"})
+    assert "has already finished (cancelled)" in reply["reason"]
+    await bob.disconnect()
+
+
+def test_rest_twin_takes_the_same_json(people):
+    thread, iid = paused_thread(people["acme"])
+    client = APIClient()
+    url = f"/api/threads/{thread.pk}/review/"
+    body = {"action": "resume", "interrupt_id": iid, "decision": "approve", "request_id": "r"}
+
+    client.force_authenticate(people["vic"])
+    response = client.post(url, body, format="json")
+    assert response.status_code == 403 and response.json()["type"] == "error"
+
+    client.force_authenticate(people["mallory"])
+    assert client.post(url, body, format="json").status_code == 404
+
+    client.force_authenticate(people["bob"])
+    response = client.post(url, body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["type"] == "ack" and response.json()["request_id"] == "r"
+
+    client.force_authenticate(people["carol"])
+    response = client.post(url, body, format="json")
+    assert response.status_code == 409
+    assert response.json()["reason"] == "already resolved by bob"
