@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from builder import models as m
 from builder.services.runs import run_start
-from tests.builder.ws.conftest import connect, db, make_thread, receive_events, receive_type
+from tests.builder.ws.conftest import connect, db, make_thread, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
