@@ -86,7 +86,10 @@ def mock_backend() -> Iterator[MockBackend]:
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+        os.environ.get("CHROMIUM_PATH")
+        or os.environ.get("CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
     with sync_api.sync_playwright() as p:
         try:

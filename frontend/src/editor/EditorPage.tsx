@@ -5,6 +5,7 @@ import { fetchNodeKinds } from "../api/nodeKinds";
 import { ApiError } from "../api/http";
 import type { GraphDetail, NodeKindInfo } from "../api/types";
 import { Link } from "../app/router";
+import { useSession } from "../app/SessionContext";
 import { Banner, type BannerTone } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
@@ -65,12 +66,16 @@ export function EditorPage({ graphId }: { graphId: string }) {
 }
 
 function Editor({ loaded }: { loaded: Loaded }) {
+  const workspaces = useSession((s) => s.workspaces);
+  // Viewers and reviewers may open a graph but not change it (the server enforces this too).
+  const role = workspaces.find((w) => w.slug === loaded.graph.workspace)?.role;
+  const mayEdit = role === undefined || role === "owner" || role === "editor";
   const [api] = useState<EditorStoreApi>(() =>
     createEditorStore({
       graphId: loaded.graph.id,
       spec: loaded.graph.spec,
       draftRevision: loaded.graph.draft_revision,
-      readOnly: loaded.graph.read_only || loaded.graph.source === "code",
+      readOnly: loaded.graph.read_only || loaded.graph.source === "code" || !mayEdit,
     }),
   );
   const catalog = useMemo(() => ({ kinds: loaded.kinds, fallback: loaded.catalogFallback }), [loaded]);
@@ -78,14 +83,14 @@ function Editor({ loaded }: { loaded: Loaded }) {
     <EditorContext.Provider value={api}>
       <CatalogContext.Provider value={catalog}>
         <ReactFlowProvider>
-          <EditorLayout api={api} />
+          <EditorLayout api={api} codeDefined={loaded.graph.source === "code" || (loaded.graph.read_only && mayEdit)} />
         </ReactFlowProvider>
       </CatalogContext.Provider>
     </EditorContext.Provider>
   );
 }
 
-function EditorLayout({ api }: { api: EditorStoreApi }) {
+function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: boolean }) {
   const readOnly = useEditor((s) => s.readOnly);
   const saveStatus = useEditor((s) => s.saveStatus);
   const saveError = useEditor((s) => s.saveError);
@@ -103,7 +108,11 @@ function EditorLayout({ api }: { api: EditorStoreApi }) {
     <div className="editor">
       <Toolbar onPublish={() => setPublishing(true)} onMermaid={() => setMermaid(true)} onSave={() => void saveNow()} onMessage={onMessage} />
       {readOnly && (
-        <Banner tone="info">This graph is defined in Python code, so the canvas is read-only. You can still run and debug it.</Banner>
+        <Banner tone="info">
+          {codeDefined
+            ? "This graph is defined in Python code, so the canvas is read-only. You can still run and debug it."
+            : "You can view this graph but not change it (your role in its workspace does not allow editing)."}
+        </Banner>
       )}
       {saveStatus === "error" && <Banner tone="error">The draft could not be saved: {saveError}. Your changes are kept in this tab.</Banner>}
       {message && (

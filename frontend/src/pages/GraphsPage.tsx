@@ -65,8 +65,10 @@ export function GraphsPage() {
             )
           }
         >
-          A graph is a set of nodes (LLM calls, tools, human reviews…) wired together. Create one and drag nodes onto
-          the canvas.
+          A graph is a set of nodes (LLM calls, tools, human reviews…) wired together.{" "}
+          {canEdit
+            ? "Create one and drag nodes onto the canvas."
+            : "You can view this workspace; ask an owner or editor to create a graph, or to make you an editor."}
         </EmptyState>
       )}
       {graphs.status === "ready" && graphs.data.length > 0 && (

@@ -9,26 +9,33 @@ export function useValidation(api: EditorStoreApi, delayMs = 800): { validateNow
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let ctrl: AbortController | null = null;
-    const run = () => {
-      ctrl?.abort();
-      ctrl = new AbortController();
+    let lastJson = "";
+    const run = (force = false) => {
       const s = api.getState();
       if (s.validation === "unavailable") return;
       const spec = canvasToSpec(s.history.present);
+      // Selecting or measuring nodes changes the document but not the spec.
+      const json = JSON.stringify(spec);
+      if (!force && json === lastJson) return;
+      lastJson = json;
+      ctrl?.abort();
+      ctrl = new AbortController();
       s.setValidation("running");
       validateGraph(s.graphId, spec, ctrl.signal).then(
         (problems) => api.getState().setProblems(problems, spec),
         (e: unknown) => {
           if ((e as Error).name === "AbortError") return;
+          lastJson = "";
           api.getState().setValidation(e instanceof ApiError && e.isMissing ? "unavailable" : "error");
         },
       );
     };
     run();
     const unsub = api.subscribe((s, prev) => {
-      if (s.history.present === prev.history.present && !(s.validation === "idle" && prev.validation !== "idle")) return;
+      const retry = s.validation === "idle" && prev.validation !== "idle";
+      if (s.history.present === prev.history.present && !retry) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(run, delayMs);
+      timer = setTimeout(() => run(retry), delayMs);
     });
     return () => {
       unsub();
