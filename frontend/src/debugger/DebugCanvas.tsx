@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { applyNodeChanges, Background, Controls, MiniMap, ReactFlow } from "@xyflow/react";
+import { applyNodeChanges, Background, Controls, MiniMap, Panel, ReactFlow } from "@xyflow/react";
 import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
@@ -52,6 +52,9 @@ export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: R
           proOptions={{ hideAttribution: true }}
           aria-label="Graph canvas (click a node to toggle a breakpoint)"
         >
+          <Panel position="top-left" className="canvas-hint">
+            Click a node to pause before it on the next run
+          </Panel>
           <Background gap={20} size={1} />
           <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => STATUS_COLORS[status[n.id]?.status ?? "idle"]} />
           <Controls showInteractive={false} aria-label="Zoom controls" />
