@@ -71,6 +71,7 @@ class _Validator:
         self.check_breakpoints()
         self.check_node_configs()
         self.check_shape()
+        self.check_mixed_exits()
         order = {"error": 0, "warning": 1}
         # Stable: schema problems first within a pointer, then semantic ones.
         return sorted(self.problems, key=lambda p: (order[p.severity], p.pointer))
@@ -312,6 +313,20 @@ class _Validator:
                 problems=self.problems,
             )
             kind.check(config, ctx)
+
+    def check_mixed_exits(self) -> None:
+        # LangGraph runs plain edges *and* the chosen route; on a canvas that is usually a
+        # leftover edge, so say so (it stays legal: parallel branches are a real pattern).
+        routed = {_str(r.get("source")) for _, r in _dicts(self.spec.get("routes"))}
+        for i, edge in _dicts(self.spec.get("edges")):
+            source = edge.get("source")
+            if isinstance(source, str) and source in routed and source != START:
+                self.warning(
+                    pointer("edges", i),
+                    f"Node '{source}' has a route and also this plain edge; both are followed, "
+                    "so the edge's target runs whatever the route decides.",
+                    "edge_and_route",
+                )
 
     # -- the shape of the graph ----------------------------------------------------------
 

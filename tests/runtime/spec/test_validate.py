@@ -302,6 +302,14 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str, str]] = [
         "error",
     ),
     (
+        "edge beside route",
+        lambda s: s["edges"].append({"id": "x", "source": "a", "target": "b"}),
+        "/edges/2",
+        "has a route and also this plain edge",
+        "edge_and_route",
+        "warning",
+    ),
+    (
         "bare unknown field",
         _set("/routes/0/branches/0/when", "state.nope"),
         "/routes/0/branches/0/when",
