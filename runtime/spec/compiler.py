@@ -127,13 +127,11 @@ def compile_spec(
     problems = validate_spec(spec, registry=registry)
     if has_errors(problems):
         raise SpecError(problems)
-    from runtime.errors import GraphValidationError
-
     try:
         graph, options = build_graph(spec, registry=registry, loader=loader)
         return graph.compile(checkpointer=checkpointer, store=store, **options)
-    except GraphValidationError as exc:
-        # Validation should have caught this; report it the same way rather than crash.
-        raise SpecError(
-            [Problem("", f"The engine refused the graph: {exc}", "error", "engine")]
-        ) from exc
+    except Exception as exc:
+        # Validation should have caught this; report it the same way rather than as a
+        # server error (and keep the cause chained for the logs).
+        message = f"The graph could not be compiled ({type(exc).__name__}: {exc})."
+        raise SpecError([Problem("", message, "error", "engine")]) from exc
