@@ -31,6 +31,24 @@ class ApiView(APIView):
     permission_classes = [IsAuthenticated]
     content_negotiation_class = JSONAlways
 
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL characters in text; refuse them here, as bad input,
+        # instead of letting the database turn them into a 500.
+        if "\x00" in request.path or _has_nul(kwargs) or _has_nul(dict(request.query_params)):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["NUL characters are not allowed"]}
+            )
+        handled = hasattr(self, request.method.lower())
+        if (
+            handled
+            and request.method in ("POST", "PUT", "PATCH", "DELETE")
+            and _has_nul(request.data)
+        ):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["NUL characters are not allowed"]}
+            )
+
     @property
     def scope(self) -> Scope:
         cached = getattr(self, "_scope", None)
@@ -52,6 +70,16 @@ class ApiView(APIView):
     def query(self, serializer_class: type[serializers.Serializer]) -> Any:
         """Validate the query string with an Input serializer."""
         return self.parse(serializer_class, self.request.query_params.dict())
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class JSONObjectField(serializers.JSONField):

@@ -104,3 +104,9 @@ def test_unknown_api_path_is_a_json_404(acme, client_for):
 
 def test_method_not_allowed_uses_the_shape(acme, client_for):
     assert_error(client_for(acme["alice"]).put("/api/me/", {}), 405, "method_not_allowed")
+
+
+def test_nul_characters_are_bad_input_not_a_500(acme, client_for):
+    client = client_for(acme["alice"])
+    assert_error(client.post("/api/graphs/", {"name": "a\x00b"}, format="json"), 400)
+    assert_error(client.get("/api/graphs/?workspace=a%00b"), 400)
