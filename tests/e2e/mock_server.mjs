@@ -49,15 +49,17 @@ const spec = {
 };
 
 const graphs = new Map();
+let nextGraphId = 1;
+// Ids as strings of numbers, as Django's integer primary keys appear in URLs.
 function addGraph(name, s, source = "spec") {
-  const id = randomUUID();
+  const id = String(nextGraphId++);
   graphs.set(id, { id, name, workspace: "demo", source, spec: s, draft_revision: 1, updated_at: new Date().toISOString(), latest_version: null, versions: [] });
   return graphs.get(id);
 }
 const demo = addGraph("Support triage", spec);
 addGraph("Code-defined agent", { ...spec, name: "Code-defined agent" }, "code");
 const threads = new Map();
-const summary = (g) => ({ id: g.id, name: g.name, workspace: g.workspace, source: g.source, draft_revision: g.draft_revision, updated_at: g.updated_at, latest_version: g.latest_version });
+const summary = (g) => ({ id: Number(g.id), name: g.name, workspace: g.workspace, source: g.source, draft_revision: g.draft_revision, updated_at: g.updated_at, latest_version: g.latest_version });
 
 function validate(s) {
   const problems = [];
@@ -191,7 +193,10 @@ const server = createServer(async (req, res) => {
       return send(res, 200, [...x.versions].reverse().map(({ spec: _s, ...v }) => v));
     }
     if ((g = m(/^\/api\/graphs\/([^/]+)\/versions\/(\d+)\/$/)) && graphs.has(g[1])) { const v = graphs.get(g[1]).versions[Number(g[2]) - 1]; return v ? send(res, 200, v) : send(res, 404, { detail: "No such version." }); }
-    // The mermaid endpoint is deliberately missing: the frontend falls back to drawing it itself.
+    if ((g = m(/^\/api\/graphs\/([^/]+)\/mermaid\/$/)) && graphs.has(g[1])) {
+      const x = graphs.get(g[1]);
+      return send(res, 200, { mermaid: ["flowchart LR", ...x.spec.nodes.map((n) => `  ${n.id}["${n.label ?? n.id}"]`)].join("\n") + "\n" });
+    }
     if (p === "/api/threads" && req.method === "POST") {
       const b = await body(req);
       const t = { thread_id: randomUUID(), created_at: new Date().toISOString(), updated_at: new Date().toISOString(), metadata: b.metadata ?? {}, status: "idle", graph_id: b.graph_id, events: [], history: [], head: null };

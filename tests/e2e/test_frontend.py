@@ -162,7 +162,7 @@ def test_debugger_breakpoint_pauses_and_continues(page: Any, mock_backend: Any) 
     page.get_by_text("● Live").wait_for()
     page.get_by_role("tab", name="Run").click()
     # The graph's own breakpoint (before "Approve reply") is listed for the run.
-    page.get_by_text("Pause before").wait_for()
+    page.get_by_role("button", name="Remove breakpoint before Approve reply").wait_for()
     page.get_by_role("button", name="▶ Start run").click()
     paused = page.get_by_role("region", name="Paused at a breakpoint")
     paused.wait_for()

@@ -84,6 +84,16 @@ export function getVersion(id: string, number: number, signal?: AbortSignal): Pr
   return request<GraphVersion>(`/api/graphs/${encodeURIComponent(id)}/versions/${number}/`, { signal });
 }
 
-export function fetchMermaid(id: string, signal?: AbortSignal): Promise<string> {
-  return request<string>(`/api/graphs/${encodeURIComponent(id)}/mermaid/`, { text: true, signal });
+/** Mermaid text for the graph; the API answers `{mermaid}` (plain text is accepted too). */
+export async function fetchMermaid(id: string, signal?: AbortSignal): Promise<string> {
+  const raw = await request<string>(`/api/graphs/${encodeURIComponent(id)}/mermaid/`, { text: true, signal });
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === "object" && typeof (parsed as { mermaid?: unknown }).mermaid === "string") {
+      return (parsed as { mermaid: string }).mermaid;
+    }
+  } catch {
+    /* plain text */
+  }
+  return raw;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, request, setCsrfToken } from "./http";
-import { saveDraft } from "./graphs";
+import { fetchMermaid, getGraph, saveDraft } from "./graphs";
 import { emptySpec } from "../model/graphspec";
 
 function mockFetch(status: number, body: unknown) {
@@ -42,6 +42,21 @@ describe("request", () => {
   it("refuses an HTML answer where JSON was expected", async () => {
     mockFetch(200, "<html>login</html>");
     await expect(request("/api/me/")).rejects.toThrow(/Expected JSON/);
+  });
+});
+
+describe("graph reads", () => {
+  it("unwraps the mermaid answer and accepts plain text", async () => {
+    mockFetch(200, { mermaid: "flowchart LR\n" });
+    expect(await fetchMermaid("1")).toBe("flowchart LR\n");
+    mockFetch(200, "flowchart TD\n");
+    expect(await fetchMermaid("1")).toBe("flowchart TD\n");
+  });
+
+  it("marks code graphs read-only and takes the spec from 'draft' when needed", async () => {
+    const spec = emptySpec("x");
+    mockFetch(200, { id: 3, name: "x", source: "code", draft: spec, draft_revision: 1 });
+    expect(await getGraph("3")).toMatchObject({ id: 3, spec, read_only: true });
   });
 });
 

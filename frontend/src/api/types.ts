@@ -28,8 +28,11 @@ export interface NodeKindInfo {
   outputs?: unknown;
 }
 
+/** Graph ids are numbers in the Django API; the app treats them as opaque strings in URLs. */
+export type GraphId = string | number;
+
 export interface GraphSummary {
-  id: string;
+  id: GraphId;
   name: string;
   workspace: string;
   source: "spec" | "code";
@@ -39,13 +42,14 @@ export interface GraphSummary {
 }
 
 export interface GraphDetail {
-  id: string;
+  id: GraphId;
   name: string;
   workspace?: string;
   source?: "spec" | "code";
   spec: GraphSpec;
   draft_revision: number;
-  read_only: boolean;
+  /** Absent in the Django API: code graphs (source "code") are read-only. */
+  read_only?: boolean;
   updated_at?: string;
   updated_by?: string | null;
   latest_version?: number | null;

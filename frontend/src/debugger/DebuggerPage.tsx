@@ -31,10 +31,11 @@ interface Loaded {
   kindTitles: Record<string, string>;
 }
 
+/** Which graph the thread runs: the link we came by, else what the thread records. */
 function graphIdOf(thread: Thread, fromUrl: string | null): string | null {
   const m = thread.metadata ?? {};
-  const id = thread.graph_id ?? (typeof m.graph_id === "string" ? m.graph_id : null) ?? (typeof m.assistant_id === "string" ? m.assistant_id : null);
-  return id ?? fromUrl;
+  const recorded = thread.graph_id ?? m.graph_id;
+  return fromUrl ?? (recorded !== undefined && recorded !== null ? String(recorded) : null);
 }
 
 async function load(threadId: string, graphParam: string | null, signal: AbortSignal): Promise<Loaded> {
@@ -120,7 +121,8 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
       : null;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  const assistantId = loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? "";
+  // A graph id works wherever LangGraph expects an assistant id (its default assistant).
+  const assistantId = String(loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? loaded.thread.metadata?.assistant_id ?? "");
 
   useEffect(() => {
     void refreshHistory(api);

@@ -72,10 +72,10 @@ function Editor({ loaded }: { loaded: Loaded }) {
   const mayEdit = role === undefined || role === "owner" || role === "editor";
   const [api] = useState<EditorStoreApi>(() =>
     createEditorStore({
-      graphId: loaded.graph.id,
+      graphId: String(loaded.graph.id),
       spec: loaded.graph.spec,
       draftRevision: loaded.graph.draft_revision,
-      readOnly: loaded.graph.read_only || loaded.graph.source === "code" || !mayEdit,
+      readOnly: Boolean(loaded.graph.read_only) || loaded.graph.source === "code" || !mayEdit,
     }),
   );
   const catalog = useMemo(() => ({ kinds: loaded.kinds, fallback: loaded.catalogFallback }), [loaded]);
@@ -83,7 +83,7 @@ function Editor({ loaded }: { loaded: Loaded }) {
     <EditorContext.Provider value={api}>
       <CatalogContext.Provider value={catalog}>
         <ReactFlowProvider>
-          <EditorLayout api={api} codeDefined={loaded.graph.source === "code" || (loaded.graph.read_only && mayEdit)} />
+          <EditorLayout api={api} codeDefined={loaded.graph.source === "code" || (Boolean(loaded.graph.read_only) && mayEdit)} />
         </ReactFlowProvider>
       </CatalogContext.Provider>
     </EditorContext.Provider>

@@ -34,7 +34,10 @@ export function InboxPage() {
           {items.map((it) => (
             <li key={`${it.thread_id}:${it.interrupt_id ?? it.run_id ?? ""}`} className="card">
               <div className="card-main">
-                <Link href={`/app/threads/${encodeURIComponent(it.thread_id)}`} className="card-title">
+                <Link
+                  href={`/app/threads/${encodeURIComponent(it.thread_id)}${it.graph_id ? `?graph=${encodeURIComponent(it.graph_id)}` : ""}`}
+                  className="card-title"
+                >
                   {it.title ?? `Review in ${it.graph_name ?? it.graph_id ?? "a graph"}`}
                 </Link>
                 <div className="muted">
