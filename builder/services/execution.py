@@ -78,13 +78,17 @@ class _RunDriver:
         self.buffer: list[tuple[str, Any]] = []
         self.last_flush = time.monotonic()
         self.interrupted = False
+        # Read here, before the event loop starts: the ORM is sync-only.
+        self.assistant_config = (run.assistant.config or {}) if run.assistant_id else {}
 
     async def db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.db_thread, lambda: fn(*args, **kwargs))
 
     def config(self) -> dict[str, Any]:
-        config = json.loads(json.dumps(self.run.config or {}))
+        """The assistant's config overlaid with the run's (run keys win, ``configurable``
+        merged key by key), pointed at the run's thread."""
+        config = merge_config(self.assistant_config, self.run.config or {})
         configurable = config.setdefault("configurable", {})
         configurable["thread_id"] = str(self.run.thread_id)
         if self.run.checkpoint_id and not self.resuming:
@@ -180,6 +184,17 @@ class _RunDriver:
         if getattr(snapshot, "next", None):
             self.interrupted = True
         return jsonable(getattr(snapshot, "values", None))
+
+
+def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``base`` with ``override`` on top; ``configurable`` merges by key."""
+    merged = json.loads(json.dumps(base))
+    for key, value in json.loads(json.dumps(override)).items():
+        if key == "configurable" and isinstance(value, dict):
+            merged.setdefault("configurable", {}).update(value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def stream_part_events(namespace: tuple[str, ...], mode: str, data: Any) -> list[tuple[str, Any]]:

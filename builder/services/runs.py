@@ -111,8 +111,16 @@ def run_start(
     if input is not None and command is not None:
         raise InvalidInput("give either input or command, not both")
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode or ["values"])
+    if assistant is not None and assistant.workspace_id != thread.workspace_id:
+        raise InvalidInput("the assistant belongs to another workspace than the thread")
     if graph_version is None and assistant is not None:
         graph_version = assistant.graph_version
+    if graph_version is not None:
+        graph_id = assistant.graph_id if assistant is not None else thread.graph_id
+        if graph_id is not None and graph_version.graph_id != graph_id:
+            raise InvalidInput(
+                f"graph version {graph_version.pk} is not a version of the run's graph"
+            )
     with transaction.atomic():
         locked = _lock_thread(thread.pk)
         active = list(

@@ -171,3 +171,29 @@ def _put_checkpoint(thread_id: str, cid: str, parent: str | None = None) -> None
         {"step": 0},
         {"x": Blob(cid, "full", cid)},
     )
+
+
+def test_a_run_refuses_an_assistant_or_version_from_elsewhere(thread, workspace, dispatched):
+    other_ws = m.Workspace.objects.create(slug="elsewhere", name="Elsewhere")
+    other_graph = m.Graph.objects.create(workspace=other_ws, slug="g", name="g")
+    stranger = m.Assistant.objects.create(workspace=other_ws, graph=other_graph, name="a")
+    with pytest.raises(InvalidInput, match="another workspace"):
+        run_start(thread=thread, assistant=stranger, input={})
+    sibling = m.Graph.objects.create(workspace=workspace, slug="sib", name="sib")
+    version = m.GraphVersion.objects.create(graph=sibling, number=1, spec={})
+    with pytest.raises(InvalidInput, match="not a version of the run's graph"):
+        run_start(thread=thread, graph_version=version, input={})
+    assert not m.Run.objects.filter(thread=thread).exists()
+
+
+def test_run_config_overlays_the_assistant_config():
+    from builder.services.execution import merge_config
+
+    base = {"configurable": {"model": "a", "temperature": 0}, "recursion_limit": 10}
+    run = {"configurable": {"model": "b"}, "tags": ["x"]}
+    assert merge_config(base, run) == {
+        "configurable": {"model": "b", "temperature": 0},
+        "recursion_limit": 10,
+        "tags": ["x"],
+    }
+    assert base["configurable"]["model"] == "a"  # not modified in place
