@@ -196,6 +196,8 @@ class NodeKind:
     check: Callable[[Mapping[str, Any], CheckContext], None] = lambda config, ctx: None
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
+    # Optional @rjsf uiSchema hints (e.g. textareas for templates); purely presentational.
+    ui_schema: dict[str, Any] = field(default_factory=dict)
 
     def catalog_entry(self) -> dict[str, Any]:
         return {
@@ -205,6 +207,7 @@ class NodeKind:
             "config_schema": self.config_schema,
             "inputs": list(self.inputs),
             "outputs": list(self.outputs),
+            "ui_schema": self.ui_schema,
         }
 
 

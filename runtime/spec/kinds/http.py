@@ -165,4 +165,5 @@ KIND = NodeKind(
     check=check,
     inputs=("state fields named in the templates",),
     outputs=("output_field: {status, headers, body}",),
+    ui_schema={"body": {"ui:widget": "textarea"}},
 )

@@ -135,4 +135,5 @@ KIND = NodeKind(
     check=check,
     inputs=("show_fields",),
     outputs=("decision_field", "response_field", "editable_fields"),
+    ui_schema={"instructions": {"ui:widget": "textarea"}},
 )

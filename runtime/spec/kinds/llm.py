@@ -248,4 +248,9 @@ KIND = NodeKind(
     check=check,
     inputs=("input_messages_field", "state fields named in the templates"),
     outputs=("output_field",),
+    ui_schema={
+        "system": {"ui:widget": "textarea"},
+        "messages": {"items": {"content": {"ui:widget": "textarea"}}},
+        "fake_replies": {"items": {"content": {"ui:widget": "textarea"}}},
+    },
 )

@@ -90,4 +90,5 @@ KIND = NodeKind(
     check=check,
     inputs=("state fields named in the expressions",),
     outputs=("each assigned field",),
+    ui_schema={"set": {"items": {"template": {"ui:widget": "textarea"}}}},
 )

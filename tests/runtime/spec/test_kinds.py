@@ -71,6 +71,7 @@ def test_catalog_lists_every_kind_with_a_valid_config_schema():
         assert entry["title"] and entry["description"]
         assert check_schema(entry["config_schema"]) is None
         assert entry["config_schema"]["type"] == "object"
+        assert set(entry["ui_schema"]) <= set(entry["config_schema"]["properties"])
         json.dumps(entry)  # served as JSON by the API
 
 
