@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -164,6 +165,7 @@ def _is_input_error(exc: Exception) -> bool:
     ) or isinstance(exc, GraphLoadError)
 
 
+@csrf_exempt  # a POST to a missing endpoint is a 404, not a CSRF failure page
 def json_not_found(request: Any, exception: Exception | None = None) -> JsonResponse:
     """For URLs under /api/ that match nothing: the same shape as every other error."""
     return JsonResponse(error_body("not_found", f"no API endpoint at {request.path}"), status=404)
