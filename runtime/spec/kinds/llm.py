@@ -7,6 +7,7 @@ deterministic scripted stand-in (not a real model) used by demos and tests.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -173,15 +174,19 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
         if provider != "fake" or not replies:
             return None
         reply = replies[script_turn(messages, len(replies))]
+        # Ids derived from where we are in the conversation, so a replayed or forked run
+        # produces the same tool-call ids (and ids never repeat within one conversation).
+        seed = f"{ctx.node_id}:{len(messages)}"
         calls = [
             {
+                "id": "call_" + hashlib.sha256(f"{seed}:{j}".encode()).hexdigest()[:12],
                 "name": call["name"],
                 "args": {
                     k: ctx.render(v, state) if isinstance(v, str) else v
                     for k, v in (call.get("args") or {}).items()
                 },
             }
-            for call in reply.get("tool_calls") or []
+            for j, call in enumerate(reply.get("tool_calls") or [])
         ]
         return {"content": ctx.render(reply.get("content"), state), "tool_calls": calls}
 

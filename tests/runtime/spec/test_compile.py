@@ -174,6 +174,12 @@ def test_research_agent_loops_through_tools():
     assert roles == ["user", "assistant", "tool", "assistant", "tool", "assistant"]
     assert "42" in out["messages"][-1]["content"]
     assert "stateful" in out["messages"][-1]["content"]
+    again = compile_spec(load_demo("research_agent.json")).invoke(
+        {"messages": [{"role": "user", "content": "What is LangGraph?"}]}
+    )
+    ids = [c["id"] for m in out["messages"] for c in m.get("tool_calls", [])]
+    assert ids == [c["id"] for m in again["messages"] for c in m.get("tool_calls", [])]
+    assert len(set(ids)) == 2  # deterministic across runs, unique within one
 
 
 def test_support_triage_approve_with_edit():
