@@ -10,3 +10,11 @@ class BuilderConfig(AppConfig):
     label = "builder"
     verbose_name = "Switchyard builder"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import runtime
+        from builder import checks  # noqa: F401  (registers the system checks)
+
+        # Node code (python nodes, code-defined graphs, the Django store) may use the ORM,
+        # which refuses to run on a thread with a running event loop: keep sync nodes off it.
+        runtime.configure(inline_sync_nodes=False)

@@ -18,6 +18,7 @@ from runtime.pregel.context import (
     once,
 )
 from runtime.pregel.graph import CompiledStateGraph
+from runtime.pregel.task import configure
 from runtime.types import (
     Command,
     Interrupt,
@@ -46,6 +47,7 @@ __all__ = [
     "StateGraph",
     "StateSnapshot",
     "add_messages",
+    "configure",
     "get_config",
     "get_message_writer",
     "get_store",

@@ -17,6 +17,21 @@ from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
 from runtime.types import Command, RetryPolicy, Runtime
 
+_settings = {"inline_sync_nodes": True}
+
+
+def configure(*, inline_sync_nodes: bool | None = None) -> None:
+    """Process-wide engine settings.
+
+    ``inline_sync_nodes``: a step with a single sync node runs it on the event loop's own
+    thread (fast: no thread hop). Hosts whose node code must not run where an event loop
+    is running (Django's ORM refuses to) turn it off, and every sync node runs in a worker
+    thread, as the nodes of a step with several tasks always do.
+    """
+    if inline_sync_nodes is not None:
+        _settings["inline_sync_nodes"] = inline_sync_nodes
+
+
 _POOL = concurrent.futures.ThreadPoolExecutor(
     max_workers=min(32, (os.cpu_count() or 1) + 8), thread_name_prefix="switchyard-node"
 )
@@ -157,7 +172,7 @@ async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
         call = functools.partial(spec.fn, state)
     if spec.is_async:
         return await asyncio.create_task(call(), context=context)
-    if inline:
+    if inline and _settings["inline_sync_nodes"]:
         result = context.run(call)
     else:
         result = await asyncio.get_running_loop().run_in_executor(_POOL, context.run, call)

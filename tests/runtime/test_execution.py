@@ -315,3 +315,25 @@ def test_input_schema_and_output_schema():
     g.add_node("answer", answer)
     g.add_edge(START, "answer")
     assert g.compile().invoke({"question": "hi", "scratch": "ignored"}) == {"answer": "HI"}
+
+
+def test_sync_nodes_can_be_kept_off_the_event_loop_thread():
+    import runtime
+
+    def where(state):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return {"log": ["no loop"]}
+        return {"log": ["on the loop"]}
+
+    g = StateGraph(S)
+    g.add_node("where", where)
+    g.add_edge(START, "where")
+    app = g.compile()
+    assert app.invoke({"x": 0})["log"] == ["on the loop"]  # the fast default
+    runtime.configure(inline_sync_nodes=False)
+    try:
+        assert app.invoke({"x": 0})["log"] == ["no loop"]  # what Django's ORM needs
+    finally:
+        runtime.configure(inline_sync_nodes=True)
