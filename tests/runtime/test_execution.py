@@ -331,9 +331,13 @@ def test_sync_nodes_can_be_kept_off_the_event_loop_thread():
     g.add_node("where", where)
     g.add_edge(START, "where")
     app = g.compile()
-    assert app.invoke({"x": 0})["log"] == ["on the loop"]  # the fast default
-    runtime.configure(inline_sync_nodes=False)
+    from runtime.pregel.task import _settings
+
+    before = _settings["inline_sync_nodes"]  # a Django app in the same process turns it off
     try:
+        runtime.configure(inline_sync_nodes=True)
+        assert app.invoke({"x": 0})["log"] == ["on the loop"]  # the fast default
+        runtime.configure(inline_sync_nodes=False)
         assert app.invoke({"x": 0})["log"] == ["no loop"]  # what Django's ORM needs
     finally:
-        runtime.configure(inline_sync_nodes=True)
+        runtime.configure(inline_sync_nodes=before)
