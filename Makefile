@@ -43,7 +43,7 @@ run: setup
 lint: venv
 	.venv/bin/ruff check runtime builder tests
 	.venv/bin/ruff format --check runtime builder tests
-	.venv/bin/mypy runtime --exclude runtime/spec
+	.venv/bin/mypy runtime
 
 pytest: venv frontend
 	$(PY) -m pytest tests --ignore=tests/bench -q $(PYTEST_ARGS)
@@ -54,7 +54,10 @@ vitest: frontend/node_modules/.stamp
 test: setup lint pytest $(if $(wildcard frontend/package.json),vitest,)
 
 bench: setup
+	@echo "== engine: runtime vs LangGraph 1.2 =="
 	$(PY) -m tests.bench
+	@echo "== graph specs: validate + compile a 300-node spec =="
+	$(PY) -m tests.bench.bench_spec
 
 ## The production topology on one machine, configured from the environment:
 ## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
