@@ -4,6 +4,7 @@ import type { EndNode, StartNode, StepNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
 import { useCanvasDecor } from "./decor";
 import { kindStyle } from "./kinds";
+import { formatDuration } from "../ui/format";
 
 const STATUS_TEXT = { running: "running", finished: "finished", failed: "failed", waiting: "waiting for review", idle: "" } as const;
 
@@ -35,7 +36,7 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
         <span className="flow-node-label">{data.label}</span>
         <span className="flow-node-kind">
           {title}
-          {run?.durationMs !== undefined && run.status === "finished" ? ` · ${run.durationMs} ms` : ""}
+          {run?.durationMs !== undefined && run.status === "finished" ? ` · ${formatDuration(run.durationMs)}` : ""}
           {statusText && run?.status !== "finished" ? ` · ${statusText}` : ""}
         </span>
       </span>

@@ -45,8 +45,9 @@ export function StateInspector({
           Step <strong>{current.metadata.step ?? "?"}</strong> · {current.metadata.source ?? "loop"}
           {isHead ? " · latest" : ""}
         </span>
+        {/* Checkpoint ids share a time-based prefix; the tail tells them apart. */}
         <span className="muted mono" title={id}>
-          {id.slice(0, 8)}
+          {id.slice(-8)}
         </span>
       </div>
       {current.next.length > 0 && (

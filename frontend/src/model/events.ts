@@ -377,7 +377,7 @@ export function describeEvent(e: ThreadEvent): string {
     }
     case "task.finished": {
       const t = taskInfo(e.data);
-      return `${t.node ?? "task"} ${t.interrupted ? "paused" : "finished"}${t.durationMs !== undefined ? ` in ${t.durationMs} ms` : ""}`;
+      return `${t.node ?? "task"} ${t.interrupted ? "paused" : "finished"}${t.durationMs !== undefined ? ` in ${Math.round(t.durationMs)} ms` : ""}`;
     }
     case "task.failed": {
       const t = taskInfo(e.data);
@@ -385,7 +385,7 @@ export function describeEvent(e: ThreadEvent): string {
     }
     case "checkpoint.created": {
       const c = checkpointInfo(e.data);
-      return c ? `checkpoint ${c.checkpointId.slice(0, 8)} (step ${c.step}, ${c.source})` : "checkpoint (subgraph)";
+      return c ? `checkpoint ${c.checkpointId.slice(-8)} (step ${c.step}, ${c.source})` : "checkpoint (subgraph)";
     }
     case "interrupt": {
       const it = interruptInfo(e.data, e.seq);

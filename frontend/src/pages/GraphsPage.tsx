@@ -30,8 +30,8 @@ export function GraphsPage() {
   }
 
   return (
-    <div className="page">
-      <div className="page-header">
+    <div className="app-page">
+      <div className="app-page-header">
         <h1>Graphs</h1>
         {canEdit && (
           <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>

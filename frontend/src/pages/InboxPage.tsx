@@ -13,8 +13,8 @@ export function InboxPage() {
   const [status, setStatus] = useState<SocketStatus>("connecting");
   useEffect(() => openInboxSocket(setItems, setStatus), []);
   return (
-    <div className="page">
-      <div className="page-header">
+    <div className="app-page">
+      <div className="app-page-header">
         <h1>Inbox</h1>
         <span className="muted" aria-live="polite">
           {status === "open" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Reconnecting…" : ""}

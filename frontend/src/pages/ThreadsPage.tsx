@@ -13,8 +13,8 @@ export function ThreadsPage() {
   const workspace = useSession((s) => s.workspace);
   const threads = useAsync((signal) => searchThreads({ limit: 100 }, signal), [workspace]);
   return (
-    <div className="page">
-      <div className="page-header">
+    <div className="app-page">
+      <div className="app-page-header">
         <h1>Threads</h1>
         <button type="button" className="btn" onClick={threads.reload}>
           Refresh
