@@ -156,16 +156,23 @@ class _RunDriver:
         await self.db(events_record, self.run.thread_id, self.run.pk, events)
 
     async def _watch(self, stream: asyncio.Task[None]) -> None:
+        """Poll for cancellation every CANCEL_POLL_SECONDS (a read) and write the
+        heartbeat every HEARTBEAT_SECONDS; enforce RUN_TIMEOUT_SECONDS."""
         poll = float(settings.BUILDER["CANCEL_POLL_SECONDS"])
+        every = float(settings.BUILDER["HEARTBEAT_SECONDS"])
         limit = float(settings.BUILDER["RUN_TIMEOUT_SECONDS"] or 0)
         started = self.run.started_at
+        last_beat = time.monotonic()
         while not stream.done():
             await asyncio.sleep(poll)
             if limit and started and (timezone.now() - started).total_seconds() > limit:
                 self.stop_reason = "timeout"
                 stream.cancel()
                 return
-            reason = await self.db(run_heartbeat, self.run.pk, worker=self.worker)
+            beat = time.monotonic() - last_beat >= every
+            if beat:
+                last_beat = time.monotonic()
+            reason = await self.db(run_heartbeat, self.run.pk, worker=self.worker, beat=beat)
             if reason:
                 self.stop_reason = reason
                 stream.cancel()

@@ -292,26 +292,24 @@ def _latest_checkpoint_id(thread_id: Any) -> str:
     return latest or ""
 
 
-def run_heartbeat(run_id: Any, *, worker: str | None = None) -> str | None:
-    """Record that the worker is alive; return why it must stop, or None to go on.
+def run_heartbeat(run_id: Any, *, worker: str | None = None, beat: bool = True) -> str | None:
+    """Record that the worker is alive (when ``beat``); return why it must stop, or None.
 
     Returns ``"interrupt"``/``"rollback"`` when a cancel was requested and ``"lost"``
-    when the run is gone or was taken over by another worker.
+    when the run is gone or was taken over by another worker. Without ``beat`` only
+    reads, so cancellation can be polled often while heartbeats are written rarely.
     """
     worker = worker or worker_name()
-    now = timezone.now()
-    updated = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, worker=worker).update(
-        heartbeat_at=now
-    )
-    if not updated:
+    if beat:
+        Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, worker=worker).update(
+            heartbeat_at=timezone.now()
+        )
+    row = Run.objects.filter(pk=run_id).values("status", "worker", "cancel_requested_at").first()
+    if row is None or row["status"] != RunStatus.RUNNING or row["worker"] != worker:
         return "lost"
-    action = (
-        Run.objects.filter(pk=run_id, cancel_requested_at__isnull=False)
-        .values_list("cancel_action", flat=True)
-        .first()
-    )
-    if action is None:
+    if row["cancel_requested_at"] is None:
         return None
+    action = Run.objects.filter(pk=run_id).values_list("cancel_action", flat=True).first()
     return action or "interrupt"
 
 

@@ -70,6 +70,7 @@ def celery_worker(builder_settings, transactional_db):
         "RUN_EXECUTOR": "celery",
         "GRAPHS_CONFIG": GRAPHS_JSON,
         "HEARTBEAT_STALE_SECONDS": "1",
+        "HEARTBEAT_SECONDS": "0.2",
         "CANCEL_POLL_SECONDS": "0.1",
     }
     env.pop("REDIS_URL", None)

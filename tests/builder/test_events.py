@@ -53,3 +53,34 @@ def test_events_of_a_rolled_back_transaction_are_neither_saved_nor_published(
     assert not m.RunEvent.objects.filter(thread=thread).exists()
     thread.refresh_from_db()
     assert thread.next_event_seq == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_get_unique_gapless_seqs(workspace):
+    import threading
+
+    from django.db import connections
+
+    thread = m.Thread.objects.create(workspace=workspace)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(10):
+                events_record(thread.pk, None, [(f"w{n}", {"i": i}), (f"w{n}", {"i": i})])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    rows = list(m.RunEvent.objects.filter(thread=thread).order_by("seq"))
+    assert [r.seq for r in rows] == list(range(1, 81))
+    for n in range(4):  # each writer's events kept their order
+        mine = [r.payload["i"] for r in rows if r.type == f"w{n}"]
+        assert mine == sorted(mine)

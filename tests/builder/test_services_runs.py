@@ -197,3 +197,23 @@ def test_run_config_overlays_the_assistant_config():
         "tags": ["x"],
     }
     assert base["configurable"]["model"] == "a"  # not modified in place
+
+
+def test_the_sweeper_redispatches_runs_nobody_picked_up(thread, dispatched, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    lost = _start(thread)
+    m.Run.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    dispatched.clear()
+    assert run_services.runs_resume_stale() == [lost.pk]
+    assert dispatched == [str(lost.pk)]
+
+
+def test_builder_settings_are_checked(settings):
+    from builder.checks import check_builder_settings
+
+    assert check_builder_settings() == []
+    settings.BUILDER = {**settings.BUILDER, "RUN_EXECUTOR": "threads", "HEARTBEAT_STALE_SECONDS": 1}
+    assert {c.id for c in check_builder_settings()} == {"builder.E001", "builder.W001"}
