@@ -93,7 +93,7 @@ def test_conflict_shows_their_change_and_take_theirs(page: Any, mock_backend: An
     dialog = page.get_by_role("dialog", name="Someone else changed this graph")
     dialog.wait_for()
     assert "Renamed the graph to “Renamed by Alice”" in dialog.inner_text()
-    dialog.get_by_role("button", name=re.compile("Take theirs")).click()
+    dialog.get_by_role("button", name="Take theirs").click()
     page.get_by_role("heading", name="Renamed by Alice").wait_for()
 
 

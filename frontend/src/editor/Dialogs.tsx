@@ -19,13 +19,14 @@ export function ConflictDialog() {
       title="Someone else changed this graph"
       open={!!conflict}
       onClose={() => undefined}
+      dismissible={false}
       footer={
         <>
           <button type="button" className="btn" onClick={() => api.getState().takeTheirs()}>
-            Take theirs (discard my changes)
+            Take theirs
           </button>
           <button type="button" className="btn btn-primary" onClick={() => api.getState().keepMine()}>
-            Keep mine (overwrite theirs)
+            Keep mine
           </button>
         </>
       }
@@ -41,7 +42,10 @@ export function ConflictDialog() {
               <li key={l}>{l}</li>
             ))}
           </ul>
-          <p className="muted">Your edits are not saved until you choose. Undo history is kept either way.</p>
+          <p className="muted">
+            <strong>Keep mine</strong> saves your version over theirs; <strong>Take theirs</strong> loads their version and
+            drops your unsaved edits (Undo brings them back). Nothing is saved until you choose.
+          </p>
         </>
       )}
     </Dialog>

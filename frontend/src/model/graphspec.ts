@@ -102,7 +102,7 @@ export interface GraphSpec {
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,79}$/;
 export const FIELD_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/** A new, empty graph: START wired to END so it is valid from the first save. */
+/** A new, empty graph with a messages field; the problems panel then says to connect START. */
 export function emptySpec(name: string): GraphSpec {
   return {
     spec_version: 1,

@@ -8,6 +8,7 @@ export function Dialog({
   children,
   footer,
   wide,
+  dismissible = true,
 }: {
   title: string;
   open: boolean;
@@ -15,6 +16,8 @@ export function Dialog({
   children: ReactNode;
   footer?: ReactNode;
   wide?: boolean;
+  /** False for decisions that must be made (no close button, Escape does nothing). */
+  dismissible?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -43,9 +46,11 @@ export function Dialog({
         <>
           <header className="dialog-header">
             <h2 id={titleId}>{title}</h2>
-            <button type="button" className="btn btn-ghost btn-sm" aria-label="Close dialog" onClick={onClose}>
-              ×
-            </button>
+            {dismissible && (
+              <button type="button" className="btn btn-ghost btn-sm" aria-label="Close dialog" onClick={onClose}>
+                ×
+              </button>
+            )}
           </header>
           <div className="dialog-body">{children}</div>
           {footer && <footer className="dialog-footer">{footer}</footer>}
