@@ -60,6 +60,12 @@ BUILDER: dict = {
     # A run executing longer than this (wall clock, all attempts) ends as "timeout"; 0 = never.
     "RUN_TIMEOUT_SECONDS": float(os.environ.get("RUN_TIMEOUT_SECONDS", "0")),
     "DEFAULT_RETENTION_DAYS": _env_int("DEFAULT_RETENTION_DAYS", 30),
+    # Fernet key for provider credentials; empty = derived from SECRET_KEY (see
+    # builder.services.credentials). Set it to rotate SECRET_KEY without losing them.
+    "CREDENTIALS_KEY": os.environ.get("CREDENTIALS_KEY", ""),
+    # Failed logins per username and address before a lockout of the rest of the window.
+    "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
+    "LOGIN_WINDOW_SECONDS": _env_int("LOGIN_WINDOW_SECONDS", 15 * 60),
 }
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
@@ -145,11 +151,26 @@ if BUILDER["REDIS_URL"]:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [BUILDER["REDIS_URL"]]},
+            # redis-py's default 5 s socket timeout equals channels_redis's 5 s blocking
+            # pop, so an idle receive would fail with a timeout: give the socket longer.
+            "CONFIG": {"hosts": [{"address": BUILDER["REDIS_URL"], "socket_timeout": 30}]},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache counts failed logins (builder.ratelimit): shared through Redis when there is
+# one, else per process (each web process then allows its own quota).
+if BUILDER["REDIS_URL"]:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BUILDER["REDIS_URL"],
+            "KEY_PREFIX": "switchyard",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Without a broker the celery executor falls back to the local Redis (as `make up` runs);
 # the inline executor never touches the broker.

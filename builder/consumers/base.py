@@ -17,6 +17,10 @@ CLOSE_NOT_FOUND = 4404
 class SocketConsumer(AsyncJsonWebsocketConsumer, Listener):
     """Base of the consumers: refuse with a visible close code, parse JSON safely."""
 
+    # No channel (and no channel-layer receive loop) per socket: sockets get their
+    # events from the process's hub, which holds the only subscription per group.
+    channel_layer_alias = "__hub_only__"
+
     @property
     def user(self) -> Any:
         return self.scope.get("user")

@@ -24,6 +24,7 @@ import socket
 import time
 import uuid
 import weakref
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -78,6 +79,8 @@ class _Feed:
     listeners: dict[Listener, str] = field(default_factory=dict)
     held: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    inbox: deque[dict[str, Any]] = field(default_factory=deque)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     flush_scheduled: bool = False
     shown: list[str] = field(default_factory=list)
@@ -129,6 +132,7 @@ class Hub:
         book = presence.PresenceBook(self.process_id) if presence_on else None
         feed = _Feed(group=group, channel=channel, book=book)
         feed.tasks.append(asyncio.create_task(self._read(feed)))
+        feed.tasks.append(asyncio.create_task(self._dispatch(feed)))
         feed.tasks.append(asyncio.create_task(self._upkeep(feed)))
         self.feeds[group] = feed
         if isinstance(self.layer, InMemoryChannelLayer) and self._ticker is None:
@@ -148,15 +152,35 @@ class Hub:
     # --- reading the group ------------------------------------------------------------
 
     async def _read(self, feed: _Feed) -> None:
+        """Take messages off the layer as fast as they come, into a local queue.
+
+        Delivery runs in its own task: if it falls behind (a burst, a busy CPU), the
+        backlog waits here in memory instead of in the layer, whose per-channel capacity
+        (100 messages by default) would otherwise drop the overflow silently.
+        """
         while True:
             try:
                 message = await self.layer.receive(feed.channel)
-                await self._handle(feed, message)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("fan-out of %s: a message failed", feed.group)
+                logger.exception("fan-out of %s: receiving failed", feed.group)
                 await asyncio.sleep(0.1)  # a broken layer must not spin the CPU
+                continue
+            feed.inbox.append(message)
+            feed.wake.set()
+
+    async def _dispatch(self, feed: _Feed) -> None:
+        while True:
+            await feed.wake.wait()
+            feed.wake.clear()
+            while feed.inbox:
+                try:
+                    await self._handle(feed, feed.inbox.popleft())
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("fan-out of %s: a message failed", feed.group)
 
     async def _handle(self, feed: _Feed, message: dict[str, Any]) -> None:
         kind = message.get("type")

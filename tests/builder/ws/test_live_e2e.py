@@ -2,7 +2,7 @@
 
 A run started over the websocket is executed by the Celery worker; the events it records
 travel worker -> Redis channel layer -> daphne's fan-out -> the `websockets` client.
-Needs PostgreSQL (the processes share the test database) and Redis; ~10-20 s.
+Needs Redis and a test database on disk (Postgres, or the SQLite file); ~10-20 s.
 """
 
 from __future__ import annotations
@@ -63,16 +63,20 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture
 def live_stack(people):
     """daphne on a free port and a Celery worker on a private queue, sharing the test DB."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): processes share the DB")
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    elif "memory" not in str(db["NAME"]):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        pytest.skip("the test database is in memory: the processes cannot share it")
     if not _redis_up():
         pytest.skip(f"no Redis at {REDIS}")
-    db = connection.settings_dict
     port = _free_port()
     queue = f"ws-e2e-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "REDIS_URL": f"{REDIS}/2",
         "CELERY_BROKER_URL": f"{REDIS}/3",
         "CELERY_QUEUE": queue,
