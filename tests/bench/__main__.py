@@ -9,7 +9,7 @@ target is runtime's median at most a quarter of LangGraph's.
 
 Options: ``--only NAME`` (repeatable), ``--rounds N``, ``--warmup N``, ``--repeats N``,
 ``--min-time S``, ``--json PATH``, ``--no-langgraph``, ``--strict`` (exit 1 when a target
-is missed).
+is missed), ``--ws`` (the websocket fan-out bench, ``tests/bench/bench_ws.py``, instead).
 """
 
 from __future__ import annotations
@@ -228,7 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--no-langgraph", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--ws", action="store_true", help="run the websocket fan-out bench (bench_ws.py) instead"
+    )
     args = parser.parse_args(argv)
+    if args.ws:
+        from tests.bench.bench_ws import main as bench_ws
+
+        return bench_ws([])
 
     lg_python, lg_note = (None, "LangGraph side skipped: --no-langgraph")
     if not args.no_langgraph:

@@ -201,7 +201,7 @@ def _phase(
     time.sleep(1.0)
     event_record(thread_id, None, "custom", {"stop": True})
     for client in clients:
-        client.wait(timeout=120)
+        client.wait(timeout=300)
     result = _summary([json.loads(f.read_text()) for f in files])
     result.update(rate=rate, seconds=seconds, sent=sent, achieved=sent / elapsed)
     result["held"] = (
