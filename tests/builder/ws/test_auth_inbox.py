@@ -85,3 +85,16 @@ async def test_a_viewer_has_no_reviews_waiting(people):
     await vic.disconnect()
     _, ok, code = await connect("/ws/inbox/", AnonymousUser())
     assert (ok, code) == (False, 4401)
+
+
+async def test_a_session_socket_from_another_site_is_refused(people, settings):
+    settings.ALLOWED_HOSTS = ["switchyard.example"]
+    thread = await db(make_thread)(people["acme"])
+    path = f"/ws/threads/{thread.pk}/"
+    _, ok, code = await connect(path, people["bob"], headers=[(b"origin", b"https://evil.example")])
+    assert (ok, code) == (False, 4403)
+    comm, ok, _ = await connect(
+        path, people["bob"], headers=[(b"origin", b"https://switchyard.example")]
+    )
+    assert ok
+    await comm.disconnect()
