@@ -116,6 +116,24 @@ class ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(m.ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["thread", "created_by", "created_at", "expires_at", "revoked_at"]
+    # ``token`` holds the SHA-256 of the link's token: useless to read, never hand-edited.
+    exclude = ["token"]
+
+
+@admin.register(m.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "role", "created_by", "expires_at", "accepted_by", "revoked_at"]
+    list_filter = ["workspace"]
+    exclude = ["token_hash"]
+
+
+@admin.register(m.ProviderCredential)
+class ProviderCredentialAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "provider", "name", "hint", "created_at"]
+    list_filter = ["workspace", "provider"]
+    # Secrets are set through the API (which encrypts them), never shown or typed here.
+    exclude = ["secret_encrypted"]
+    readonly_fields = ["hint"]
 
 
 @admin.register(m.Checkpoint)

@@ -81,6 +81,9 @@ def load_run_graph(run: Run, checkpointer: Any, store: Any = None) -> Any:
     if spec is None:
         code = load_code_graph(graph.code_ref or graph.slug)
         return bind_checkpointer(code, checkpointer, store)
+    from builder.services.credentials import run_registry
     from runtime.spec import compile_spec
 
-    return compile_spec(spec, checkpointer=checkpointer, store=store)
+    # The workspace's provider credentials (decrypted) reach llm nodes through the registry.
+    registry = run_registry(run.thread.workspace_id)
+    return compile_spec(spec, checkpointer=checkpointer, store=store, registry=registry)

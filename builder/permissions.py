@@ -8,6 +8,12 @@ Roles are ranked viewer < reviewer < editor < owner, and each action needs a min
 - ``edit``: change graphs, versions and assistants (editor);
 - ``manage``: manage members (owner).
 
+Team features map onto those: reading a thread's audit trail, its comments and exporting
+it is ``read``; commenting on a checkpoint is ``act``; creating a share link and importing
+a thread (which may create a graph) is ``edit``; invitations, provider credentials and
+the workspace-wide audit trail are ``manage``. A share link is revoked by an owner or by
+whoever created it (``may_revoke_share_link``).
+
 An API key may be limited to one workspace; it then sees only that workspace, whatever
 the key's user may see elsewhere.
 """
@@ -59,3 +65,9 @@ def can(
 ) -> bool:
     """Whether the user may perform ``action`` in the workspace."""
     return allows(role_in(user, workspace, api_key), action)
+
+
+def may_revoke_share_link(role: str | None, *, created_it: bool) -> bool:
+    """Owners revoke any share link of their workspace; a member revokes the ones they
+    created (even after losing the role to create more: revoking only reduces exposure)."""
+    return allows(role, "manage") or (created_it and allows(role, "read"))

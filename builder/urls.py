@@ -6,14 +6,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from builder import views
+from builder import views, views_share
+from builder.ratelimit import RateLimitedLoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("builder.api.review_urls")),
+    path("api/", include("builder.api.teams_urls")),
     path("api/", include("builder.api.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", RateLimitedLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("share/<str:token>/", views_share.share_page, name="share"),
+    path("invite/<str:token>/", views_share.invite_page, name="invite"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("", views.app_page, name="app"),

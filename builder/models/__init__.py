@@ -13,6 +13,7 @@ from builder.models.graphs import (
 from builder.models.reviews import InterruptResolution
 from builder.models.sharing import ShareLink
 from builder.models.store import NAMESPACE_SEPARATOR, StoreItem
+from builder.models.teams import CheckpointComment, Invitation, ProviderCredential
 from builder.models.threads import (
     ACTIVE_RUN_STATUSES,
     FINISHED_RUN_STATUSES,
@@ -35,14 +36,17 @@ __all__ = [
     "BlobKind",
     "Checkpoint",
     "CheckpointBlob",
+    "CheckpointComment",
     "CheckpointWrite",
     "Graph",
     "GraphSource",
     "GraphVersion",
     "ImmutableVersionError",
     "InterruptResolution",
+    "Invitation",
     "Membership",
     "MultitaskStrategy",
+    "ProviderCredential",
     "Role",
     "Run",
     "RunEvent",

@@ -404,6 +404,9 @@ class RunJoinStreamView(ApiView):
                 ),
             },
         )
+        if data["cancel_on_disconnect"]:
+            # Hanging up would cancel the run: that is acting on it, not watching.
+            self.scope.require(thread.workspace_id, "act")
         after = _last_event_id(request)
         return sse_response(
             run,

@@ -1,0 +1,146 @@
+"""LLM provider credentials, encrypted at rest with Fernet.
+
+The key is ``CREDENTIALS_KEY`` (a Fernet key, from the environment) when set, else one
+derived from ``SECRET_KEY`` with HKDF: a separate key lets SECRET_KEY rotate without
+losing the credentials, the derived one keeps the embedded set-up free of extra knobs.
+Secrets leave this module only towards the run's provider settings; every API answer
+carries the masked ``hint`` instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import logging
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from builder.models import ProviderCredential, Workspace
+from builder.services.audit import audit_record
+from builder.services.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+# Providers whose settings the spec runtime understands (runtime/spec/providers/).
+PROVIDERS = ("openai", "anthropic")
+MAX_SECRET_LENGTH = 4096
+
+
+class CredentialUnreadable(Exception):
+    """The secret cannot be decrypted (the key changed since it was stored)."""
+
+
+def _fernet() -> Fernet:
+    explicit = settings.BUILDER.get("CREDENTIALS_KEY") or ""
+    if explicit:
+        return Fernet(explicit.encode())
+    derived = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=b"switchyard provider credentials v1",
+    ).derive(settings.SECRET_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def mask(secret: str) -> str:
+    """What lists show: the secret's first and last few characters, never enough to use."""
+    if len(secret) < 12:
+        return "…" + secret[-2:] if len(secret) > 4 else "…"
+    head = secret[:3]
+    return f"{head}…{secret[-4:]}"
+
+
+def credential_create(
+    *,
+    workspace: Workspace,
+    provider: str,
+    name: str,
+    secret: str,
+    base_url: str = "",
+    user: Any = None,
+) -> ProviderCredential:
+    if provider not in PROVIDERS:
+        raise InvalidInput(f"provider must be one of {', '.join(PROVIDERS)}, not {provider!r}")
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        raise InvalidInput(f"secret must be 1 to {MAX_SECRET_LENGTH} characters")
+    try:
+        with transaction.atomic():
+            credential = ProviderCredential.objects.create(
+                workspace=workspace,
+                provider=provider,
+                name=name,
+                secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+                hint=mask(secret),
+                base_url=base_url,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            audit_record(
+                workspace=workspace,
+                actor=user,
+                action="credential.created",
+                detail={"credential_id": credential.pk, "provider": provider, "name": name},
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(f"a credential named {name!r} already exists here") from exc
+    return credential
+
+
+def credential_delete(*, credential: ProviderCredential, user: Any = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            workspace=credential.workspace_id,
+            actor=user,
+            action="credential.deleted",
+            detail={"credential_id": credential.pk, "name": credential.name},
+        )
+        credential.delete()
+
+
+def credential_secret(credential: ProviderCredential) -> str:
+    """The decrypted secret (for the run's provider settings only)."""
+    try:
+        return _fernet().decrypt(credential.secret_encrypted.encode()).decode()
+    except InvalidToken as exc:
+        raise CredentialUnreadable(
+            f"credential {credential.name!r} cannot be decrypted: SECRET_KEY or "
+            "CREDENTIALS_KEY changed since it was stored; store it again"
+        ) from exc
+
+
+def workspace_providers(workspace_id: int) -> dict[str, dict[str, Any]]:
+    """``provider -> {"api_key", "base_url"}`` for a workspace, as the spec runtime's
+    ``Registry(providers=...)`` wants it; the newest credential of a provider wins.
+
+    Read eagerly, when the graph is loaded: node code runs in worker threads where an
+    ORM query would open connections nobody closes.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    rows = ProviderCredential.objects.filter(workspace_id=workspace_id).order_by(
+        "-created_at", "-pk"
+    )
+    for credential in rows:
+        if credential.provider in found:
+            continue
+        try:
+            settings_ = {"api_key": credential_secret(credential)}
+        except CredentialUnreadable:
+            logger.warning("skipping credential %s of workspace %s", credential.pk, workspace_id)
+            continue
+        if credential.base_url:
+            settings_["base_url"] = credential.base_url
+        found[credential.provider] = settings_
+    return found
+
+
+def run_registry(workspace_id: int) -> Any:
+    """The spec runtime's default registry, with this workspace's provider credentials
+    (environment variables still apply to providers the workspace has none for)."""
+    from runtime.spec.registry import default_registry
+
+    return dataclasses.replace(default_registry(), providers=workspace_providers(workspace_id))
