@@ -203,6 +203,12 @@ describe("engine-shaped payloads (builder.services.execution.stream_part_events)
     expect(s.runStatus).toBe("waiting");
   });
 
+  it("treats a run that finished 'interrupted' without interrupts as paused", () => {
+    const s = reduceEvents(initialDebugState(), [e(1, "run.started", {}), e(2, "run.finished", { run_id: "run9", status: "interrupted" })]);
+    expect(s.runStatus).toBe("waiting");
+    expect(reduceEvent(s, e(3, "run.finished", { status: "success" })).runStatus).toBe("finished");
+  });
+
   it("falls back to the running node when an interrupt does not name one, and reads string errors", () => {
     const s = reduceEvents(initialDebugState(), [
       e(1, "task.started", { ns: [], id: "k", name: "gate" }),

@@ -286,7 +286,8 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
       s = startRun(s, event.run_id);
       break;
     case "run.finished":
-      s = { ...s, runId: event.run_id ?? s.runId, runStatus: s.interrupts.length > 0 ? "waiting" : "finished" };
+      // "interrupted" without interrupt events is a breakpoint: the run stopped with work left.
+      s = { ...s, runId: event.run_id ?? s.runId, runStatus: s.interrupts.length > 0 || d.status === "interrupted" ? "waiting" : "finished" };
       break;
     case "run.failed":
       s = { ...s, runId: event.run_id ?? s.runId, runStatus: "failed", runError: errorText(d.error) ?? "The run failed." };
