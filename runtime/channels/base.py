@@ -79,3 +79,15 @@ class BaseChannel:
     def consume(self) -> bool:
         """Called when a task triggered by this channel runs. Returns whether it changed."""
         return False
+
+
+class ClearedOnConsume(BaseChannel):
+    """A channel whose value is taken by the task it triggers (triggers, input, Sends)."""
+
+    __slots__ = ()
+
+    def consume(self) -> bool:
+        if self.value is MISSING:
+            return False
+        self.value = MISSING
+        return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runtime.channels.base import MISSING, BaseChannel
+from runtime.channels.base import BaseChannel, ClearedOnConsume
 from runtime.errors import InvalidUpdateError
 from runtime.types import Overwrite
 
@@ -33,7 +33,7 @@ class LastValue(BaseChannel):
         return True
 
 
-class Trigger(BaseChannel):
+class Trigger(ClearedOnConsume):
     """Set when an edge points at a node; cleared when the node runs."""
 
     __slots__ = ()
@@ -47,14 +47,8 @@ class Trigger(BaseChannel):
         self.value = True
         return True
 
-    def consume(self) -> bool:
-        if self.value is MISSING:
-            return False
-        self.value = MISSING
-        return True
 
-
-class Input(LastValue):
+class Input(ClearedOnConsume):
     """The ``__start__`` channel: holds the input until the start task takes it."""
 
     __slots__ = ()
@@ -66,10 +60,4 @@ class Input(LastValue):
         if not values:
             return False
         self.value = values[-1]
-        return True
-
-    def consume(self) -> bool:
-        if self.value is MISSING:
-            return False
-        self.value = MISSING
         return True

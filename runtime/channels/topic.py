@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runtime.channels.base import MISSING, BaseChannel
+from runtime.channels.base import MISSING, ClearedOnConsume
 
 
-class Topic(BaseChannel):
+class Topic(ClearedOnConsume):
     """A list of values written in one step; cleared once the next step took them."""
 
     __slots__ = ()
@@ -23,10 +23,4 @@ class Topic(BaseChannel):
             self.value = list(values)
         else:
             self.value = [*self.value, *values]
-        return True
-
-    def consume(self) -> bool:
-        if self.value is MISSING:
-            return False
-        self.value = MISSING
         return True

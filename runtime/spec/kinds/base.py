@@ -107,26 +107,9 @@ def check_expression(
     problems: list[Problem],
 ) -> None:
     """Add problems for an expression that does not parse or names unknown things."""
-    if not isinstance(source, str):
-        return
-    try:
-        sandbox.parse_expression(source)
-    except sandbox.SandboxViolation as exc:
-        problems.append(
-            Problem(where, f"Not allowed: {exc.message}{_position(exc)}.", "error", "unsafe")
-        )
-        return
-    except sandbox.ExpressionError as exc:
-        problems.append(
-            Problem(
-                where,
-                f"The expression does not parse: {exc.message}{_position(exc)}.",
-                "error",
-                "syntax",
-            )
-        )
-        return
-    _check_names(source, "expression", where, fields, item_names, problems)
+    _check_source(
+        "expression", sandbox.parse_expression, source, where, fields, item_names, problems
+    )
 
 
 def check_template(
@@ -137,10 +120,22 @@ def check_template(
     problems: list[Problem],
 ) -> None:
     """Add problems for a template that does not parse or reads unknown state fields."""
+    _check_source("template", sandbox.parse_template, source, where, fields, item_names, problems)
+
+
+def _check_source(
+    what: str,
+    parse: Any,
+    source: Any,
+    where: str,
+    fields: Mapping[str, Any],
+    item_names: frozenset[str],
+    problems: list[Problem],
+) -> None:
     if not isinstance(source, str):
         return
     try:
-        sandbox.parse_template(source)
+        parse(source)
     except sandbox.SandboxViolation as exc:
         problems.append(
             Problem(where, f"Not allowed: {exc.message}{_position(exc)}.", "error", "unsafe")
@@ -150,13 +145,13 @@ def check_template(
         problems.append(
             Problem(
                 where,
-                f"The template does not parse: {exc.message}{_position(exc)}.",
+                f"The {what} does not parse: {exc.message}{_position(exc)}.",
                 "error",
                 "syntax",
             )
         )
         return
-    _check_names(source, "template", where, fields, item_names, problems)
+    _check_names(source, what, where, fields, item_names, problems)
 
 
 @dataclass
