@@ -153,7 +153,12 @@ if BUILDER["REDIS_URL"]:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py's default 5 s socket timeout equals channels_redis's 5 s blocking
             # pop, so an idle receive would fail with a timeout: give the socket longer.
-            "CONFIG": {"hosts": [{"address": BUILDER["REDIS_URL"], "socket_timeout": 30}]},
+            "CONFIG": {
+                "hosts": [{"address": BUILDER["REDIS_URL"], "socket_timeout": 30}],
+                # A web process's one subscription per thread (builder.consumers.hub) may
+                # briefly lag in a burst; the default capacity (100) would drop events.
+                "channel_capacity": {"hub.*": 10000},
+            },
         }
     }
 else:

@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from builder.selectors.review import events_page
 from builder.services import presence
 
 logger = logging.getLogger(__name__)
@@ -84,6 +86,13 @@ class _Feed:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     flush_scheduled: bool = False
     shown: list[str] = field(default_factory=list)
+    # The highest seq handed out (thread groups); None until the first event arrives.
+    last_seq: int | None = None
+
+    @property
+    def thread_id(self) -> str | None:
+        prefix = "thread."
+        return self.group[len(prefix) :] if self.group.startswith(prefix) else None
 
 
 class Hub:
@@ -192,10 +201,34 @@ class Hub:
             for listener in list(feed.listeners):
                 await self._safe(listener.hub_message(message))
 
+    async def _in_order(self, feed: _Feed, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Drop repeats and fill gaps once here, for all the process's sockets.
+
+        A gap means the layer lost or reordered a message (channels_redis drops what
+        overflows a channel; two processes may publish in another order than they
+        committed). Filling it per socket would cost one query per viewer.
+        """
+        out: list[dict[str, Any]] = []
+        for event in events:
+            seq = event.get("seq")
+            if isinstance(seq, int) and feed.last_seq is not None:
+                if seq <= feed.last_seq:
+                    continue
+                if seq > feed.last_seq + 1 and feed.thread_id:
+                    out.extend(
+                        await database_sync_to_async(events_page)(
+                            feed.thread_id, feed.last_seq, seq
+                        )
+                    )
+            out.append(event)
+            if isinstance(seq, int):
+                feed.last_seq = seq
+        return out
+
     async def _events(self, feed: _Feed, events: list[dict[str, Any]]) -> None:
         async with feed.lock:
             ready: list[tuple[dict[str, Any], str]] = []
-            for event in events:
+            for event in await self._in_order(feed, events):
                 item = (event, json.dumps(event, separators=(",", ":")))
                 if event.get("type") == "messages":
                     feed.held.append(item)

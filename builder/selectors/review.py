@@ -22,6 +22,7 @@ from builder.models import (
     ThreadStatus,
 )
 from builder.selectors.threads import events_after
+from builder.services.events import event_as_dict
 
 # A pause at a static breakpoint (interrupt_before/after) has no interrupt id of its own;
 # answering it is recorded under this one so that races are settled the same way.
@@ -62,11 +63,12 @@ def thread_access(user: Any, api_key: ApiKey | None, thread_id: str) -> ThreadAc
 
 
 def events_page(thread_id: str, after_seq: int, before_seq: int | None = None) -> list[dict]:
-    """Events with ``after_seq < seq < before_seq`` in order (one page of a replay)."""
-    events = events_after(thread_id=thread_id, after_seq=after_seq)
-    if before_seq is not None:
-        events = [e for e in events if e["seq"] < before_seq]
-    return events
+    """Events with ``after_seq < seq < before_seq`` in order: a page of a replay, or
+    exactly the events missing from a gap (bounded in SQL: gaps are usually one or two)."""
+    if before_seq is None:
+        return events_after(thread_id=thread_id, after_seq=after_seq)
+    rows = RunEvent.objects.filter(thread_id=thread_id, seq__gt=after_seq, seq__lt=before_seq)
+    return [event_as_dict(e) for e in rows.order_by("seq")[:1000]]
 
 
 def paused_run(thread: Thread) -> Run | None:
