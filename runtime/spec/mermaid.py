@@ -9,10 +9,28 @@ from typing import Any
 from runtime.spec.routing import branch_label
 
 _SAFE = re.compile(r"[^A-Za-z0-9_]")
+# Ids the builder makes (``n_`` + hex) are already safe Mermaid ids: prefixing them again
+# gave ``n_n_...``. Other ids get the prefix so that names like ``end`` or ``graph`` (Mermaid
+# keywords) stay ids.
+_PREFIXED = re.compile(r"n_[A-Za-z0-9_]+")
 
 
-def _id(name: str) -> str:
-    return {"__start__": "START", "__end__": "END"}.get(name, "n_" + _SAFE.sub("_", name))
+def _ids(spec: Mapping[str, Any]) -> dict[str, str]:
+    """A distinct Mermaid id for every node id of ``spec`` (and START/END)."""
+    ids = {"__start__": "START", "__end__": "END"}
+    used = set(ids.values())
+    for node in spec.get("nodes") or []:
+        name = str(node["id"])
+        if name in ids:
+            continue
+        base = name if _PREFIXED.fullmatch(name) else "n_" + _SAFE.sub("_", name)
+        candidate, n = base, 1
+        while candidate in used:  # "a-b" and "a_b" must not become one node
+            n += 1
+            candidate = f"{base}_{n}"
+        ids[name] = candidate
+        used.add(candidate)
+    return ids
 
 
 def _text(label: str) -> str:
@@ -21,6 +39,11 @@ def _text(label: str) -> str:
 
 def spec_to_mermaid(spec: Mapping[str, Any]) -> str:
     """``flowchart TD`` text: solid edges, dotted labelled routes, thick fan-outs."""
+    ids = _ids(spec)
+
+    def _id(name: str) -> str:
+        return ids.get(name) or "n_" + _SAFE.sub("_", name)
+
     lines = ["flowchart TD", '    START(["__start__"])', '    END(["__end__"])']
     for node in spec.get("nodes") or []:
         label = _text(f"{node.get('label') or node['id']} ({node.get('kind')})")
