@@ -3,8 +3,12 @@
 Plain JSON types pass through unchanged (the C encoder handles them; tuples become lists). Other values are
 written as ``{"__sy__": TAG, ...}`` objects and come back as the same type: bytes,
 datetime, date, time, timedelta, UUID, Decimal, set, frozenset, dataclasses and
-pydantic models (rebuilt by importing their class, which must be a dataclass or model).
-A value of any other type raises ``TypeError`` at write time, never stored as None.
+pydantic models (rebuilt from their class, which must be a dataclass or model in a module
+that is already imported: loading never imports code). A value of any other type raises
+``TypeError`` at write time, never stored as None.
+
+Values come from users (run input, state edits), so a user's own dict that happens to have
+the tag key is escaped on write and comes back as the same dict, never as a tagged object.
 """
 
 from __future__ import annotations
@@ -13,15 +17,33 @@ import base64
 import dataclasses
 import datetime as dt
 import decimal
-import importlib
 import json
+import sys
 import uuid
 from typing import Any
 
 TAG = "__sy__"
 
 
+def _escape(obj: Any) -> Any:
+    """A copy of ``obj`` in which dicts that carry the tag key are wrapped as pairs."""
+    kind = type(obj)
+    if kind is dict:
+        items = {k: _escape(v) for k, v in obj.items()}
+        if TAG in obj:
+            return {TAG: "dict", "v": [[k, v] for k, v in items.items()]}
+        return items
+    if kind is list or kind is tuple:
+        return [_escape(x) for x in obj]
+    return obj
+
+
 def _default(obj: Any) -> Any:
+    # the payload (field values, a Send's arg) is user data: escape it, not the tag itself
+    return {k: (v if k == TAG else _escape(v)) for k, v in _tagged(obj).items()}
+
+
+def _tagged(obj: Any) -> Any:
     if isinstance(obj, bytes | bytearray):
         return {TAG: "bytes", "v": base64.b64encode(bytes(obj)).decode("ascii")}
     if isinstance(obj, dt.datetime):
@@ -60,20 +82,28 @@ def _path(cls: type) -> str:
 
 
 def _import(path: str) -> type:
-    module, _, qualname = path.partition(":")
-    obj: Any = importlib.import_module(module)
+    """The class at ``module:qualname`` from an already-imported module (never imports)."""
+    name, _, qualname = path.partition(":")
+    obj: Any = sys.modules.get(name)
+    if obj is None:
+        raise ImportError(name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
     return obj
 
 
+_TAG_KEY = f'"{TAG}"'
 _ENC = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
 def dumps(value: Any) -> str:
     """Serialise ``value``; raises TypeError naming the type that cannot be."""
     try:
-        return _ENC.encode(value)
+        text = _ENC.encode(value)
+        if _TAG_KEY in text:
+            # tags appear; make sure none of them is a user's own key (see the module doc)
+            text = _ENC.encode(_escape(value))
+        return text
     except ValueError as exc:  # circular reference, NaN handling etc.
         raise TypeError(str(exc)) from exc
 
@@ -82,7 +112,16 @@ def _object_hook(obj: dict[str, Any]) -> Any:
     tag = obj.get(TAG)
     if tag is None:
         return obj
+    try:
+        return _untag(tag, obj)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return obj  # malformed (e.g. an imported file): keep the data rather than fail
+
+
+def _untag(tag: Any, obj: dict[str, Any]) -> Any:
     v: Any = obj.get("v")
+    if tag == "dict":  # a user's dict that had the tag key
+        return {k: val for k, val in v}
     if tag == "bytes":
         return base64.b64decode(v)
     if tag == "datetime":

@@ -56,3 +56,31 @@ def test_unserialisable_value_names_its_type():
 
     with pytest.raises(TypeError, match="Opaque"):
         serde.dumps({"x": Opaque()})
+
+
+def test_a_users_dict_with_the_tag_key_comes_back_as_the_same_dict():
+    hostile = {
+        "__sy__": "dataclass",
+        "cls": "antigravity:fly",  # not imported: loading must never import it
+        "v": {"x": 1},
+        "nested": [{"__sy__": "bytes", "v": "AAAA"}],
+    }
+    value = {
+        "input": hostile,
+        "when": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "send": Send("n", hostile),
+    }
+    restored = serde.loads(serde.dumps(value))
+    assert restored == value
+    import sys
+
+    assert "antigravity" not in sys.modules
+
+
+def test_tagged_classes_are_only_rebuilt_from_modules_already_imported():
+    text = '{"__sy__": "dataclass", "cls": "antigravity:Thing", "v": {"a": 1}}'
+    assert serde.loads(text) == {"a": 1}
+    import sys
+
+    assert "antigravity" not in sys.modules
+    assert serde.loads('{"__sy__": "bytes", "v": 12}') == {"__sy__": "bytes", "v": 12}  # malformed
