@@ -33,6 +33,8 @@ migrate: venv
 
 setup: venv frontend migrate
 
+## Code-defined graphs: the demos' graphs.json unless GRAPHS_CONFIG names another file.
+run up: export GRAPHS_CONFIG ?= $(CURDIR)/runtime/spec/demos/graphs.json
 run: setup
 	$(PY) manage.py seed_demo
 	@echo ""
@@ -58,6 +60,10 @@ bench: setup
 	$(PY) -m tests.bench
 	@echo "== graph specs: validate + compile a 300-node spec =="
 	$(PY) -m tests.bench.bench_spec
+	@echo "== checkpointers on Postgres: DjangoCheckpointer vs LangGraph PostgresSaver =="
+	$(PY) -m tests.bench.bench_pg
+	@echo "== SSE: time to first event, events per second (daphne) =="
+	$(PY) -m tests.bench.bench_sse
 
 ## The production topology on one machine, configured from the environment:
 ## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
