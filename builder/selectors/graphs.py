@@ -25,3 +25,47 @@ def graph_version_list(*, graph: Graph) -> QuerySet[GraphVersion]:
 
 def graph_version_latest(*, graph: Graph) -> GraphVersion | None:
     return graph.versions.order_by("-number").first()
+
+
+def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
+    """A read-only GraphSpec picture of a code graph (its nodes and edges), so the editor
+    and debugger can draw it; conditional edges are plain edges marked in ``metadata``.
+    Empty (but well-formed) when GRAPHS_CONFIG cannot load the graph."""
+    from builder.graph_loader import GraphLoadError, load_code_graph
+    from runtime.constants import END, START
+    from runtime.spec import ensure_compiled
+
+    spec: dict[str, Any] = {
+        "spec_version": 1,
+        "name": graph.name,
+        "description": graph.description,
+        "state": {"fields": []},
+        "nodes": [],
+        "edges": [],
+        "metadata": {"source": "code", "code_ref": graph.code_ref or graph.slug},
+    }
+    try:
+        compiled = ensure_compiled(load_code_graph(graph.code_ref or graph.slug))
+    except GraphLoadError:
+        return spec
+    if not hasattr(compiled, "get_graph"):  # a graph-like object that cannot draw itself
+        return spec
+    drawn = compiled.get_graph()
+    for node in drawn.nodes.values():
+        if node.id in (START, END):
+            continue
+        meta = node.metadata or {}
+        spec["nodes"].append(
+            {
+                "id": node.id,
+                "kind": str(meta.get("kind") or "code"),
+                "label": str(meta.get("label") or node.name),
+                "config": {},
+            }
+        )
+    for index, edge in enumerate(drawn.edges):
+        item: dict[str, Any] = {"id": f"e{index}", "source": edge.source, "target": edge.target}
+        if edge.conditional:
+            item["metadata"] = {"conditional": True, "label": edge.data or ""}
+        spec["edges"].append(item)
+    return spec

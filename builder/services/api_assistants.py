@@ -6,6 +6,7 @@ LangGraph Server, so clients can name a graph where an assistant id is expected.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput
 
 SYSTEM = "system"
+logger = logging.getLogger(__name__)
 
 
 def assistant_default(*, graph: Graph) -> Assistant:
@@ -47,6 +49,26 @@ def assistants_ensure_defaults(*, workspaces: Any, user: Any = None) -> None:
         for graph in Graph.objects.filter(workspace=workspace).exclude(
             assistants__metadata__created_by=SYSTEM
         ):
+            assistant_default(graph=graph)
+
+
+def code_graphs_ensure(*, workspaces: Any, user: Any = None) -> None:
+    """Like ``assistants_ensure_defaults``, for the code graphs only; nothing (no query)
+    when GRAPHS_CONFIG is unset."""
+    from builder.graph_loader import GraphLoadError, code_graphs
+
+    try:
+        if not code_graphs():
+            return
+    except GraphLoadError:
+        # A broken GRAPHS_CONFIG must not hide the spec graphs; runs of code graphs
+        # report the error where it matters.
+        logger.exception("GRAPHS_CONFIG cannot be loaded")
+        return
+    from builder.services.graphs import code_graphs_register
+
+    for workspace in workspaces:
+        for graph in code_graphs_register(workspace=workspace, user=user):
             assistant_default(graph=graph)
 
 

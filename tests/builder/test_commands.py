@@ -111,3 +111,14 @@ def test_run_graph_runs_a_graph_and_prints_its_events(graph, workspace):
     assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
     assert '"text": "echo: hi"' in out
     assert err.strip().endswith("success")
+
+
+@pytest.mark.django_db
+def test_seed_demo_imports_specs_only_and_registers_code_graphs(builder_settings):
+    _call("seed_demo")
+    workspace = m.Workspace.objects.get(slug="demo")
+    graphs = {g.slug: g for g in workspace.graphs.all()}
+    assert "graphs" not in graphs  # graphs.json is GRAPHS_CONFIG's shape, not a spec
+    code = {g.code_ref for g in graphs.values() if g.source == m.GraphSource.CODE}
+    assert code == {"counter", "slow", "paced", "failing", "killable"}
+    assert all(g.assistants.filter(metadata__created_by="system").exists() for g in graphs.values())

@@ -15,8 +15,13 @@ from builder.api.pagination import IdCursorPagination, NumberCursorPagination, p
 from builder.api.views.base import ApiView, JSONObjectField
 from builder.api.views.me import ValidationOutput, validation_result
 from builder.models import Graph, GraphSource, GraphVersion
-from builder.selectors.graphs import graph_list, graph_version_latest, graph_version_list
-from builder.services import api_graphs
+from builder.selectors.graphs import (
+    graph_code_spec,
+    graph_list,
+    graph_version_latest,
+    graph_version_list,
+)
+from builder.services import api_assistants, api_graphs
 from builder.services.api_assistants import assistant_default
 from builder.services.graphs import graph_create, graph_import, graph_version_publish
 
@@ -76,6 +81,13 @@ class GraphListView(ApiView):
         workspace_id = None
         if filters.get("workspace"):
             workspace_id = self.scope.workspace(filters["workspace"]).pk
+        # GRAPHS_CONFIG graphs appear in every workspace without a prior assistants call.
+        api_assistants.code_graphs_ensure(
+            workspaces=self.scope.workspaces().filter(
+                **({"pk": workspace_id} if workspace_id else {})
+            ),
+            user=request.user,
+        )
         graphs = graph_list(user=request.user, workspace_id=workspace_id).filter(
             workspace__in=self.scope.workspaces()
         )
@@ -120,7 +132,11 @@ class GraphDetailView(ApiView):
 
     @extend_schema(responses=GraphDetailOutput)
     def get(self, request: Any, graph_id: str) -> Response:
-        return Response(GraphDetailOutput(self.scope.graph(graph_id)).data)
+        graph = self.scope.graph(graph_id)
+        body = GraphDetailOutput(graph).data
+        if graph.source == GraphSource.CODE:
+            body["spec"] = graph_code_spec(graph=graph)  # a picture for the read-only canvas
+        return Response(body)
 
     @extend_schema(request=Input, responses={200: GraphDetailOutput, 409: dict})
     def patch(self, request: Any, graph_id: str) -> Response:

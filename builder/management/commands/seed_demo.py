@@ -62,6 +62,8 @@ class Command(BaseCommand):
             if Graph.objects.filter(workspace=workspace, slug=slug).exists():
                 continue
             spec = json.loads(path.read_text("utf-8"))
+            if not _is_spec(spec):
+                continue  # e.g. graphs.json, the code graphs' config (GRAPHS_CONFIG)
             valid = not graph_spec_check(spec)
             if not valid:
                 self.stderr.write(f"seed_demo: {path.name} does not validate; saved as draft only")
@@ -75,3 +77,10 @@ class Command(BaseCommand):
             )
             created.append(slug)
         return created
+
+
+def _is_spec(data: Any) -> bool:
+    """A GraphSpec rather than a langgraph.json-shaped ``{"graphs": {...}}`` config."""
+    return isinstance(data, dict) and not (
+        isinstance(data.get("graphs"), dict) and "nodes" not in data
+    )

@@ -208,3 +208,32 @@ def test_workspaces_and_members(acme, client_for, django_user_model):
         ),
         403,
     )
+
+
+def test_code_graphs_are_listed_without_an_assistants_call(acme, client_for, builder_settings):
+    client = client_for(acme["victor"])
+    listed = client.get("/api/graphs/?workspace=acme").json()["results"]
+    code = {g["code_ref"]: g for g in listed if g["source"] == "code"}
+    assert set(code) == {"counter", "slow", "paced", "failing", "killable"}
+    detail = client.get(f"/api/graphs/{code['counter']['id']}/").json()
+    assert detail["source"] == "code"
+    assert m.Assistant.objects.filter(graph_id=detail["id"], metadata__created_by="system").exists()
+    # Listing again creates nothing new.
+    assert len(client.get("/api/graphs/?workspace=acme").json()["results"]) == len(listed)
+
+
+def test_a_code_graph_reads_as_a_picture_for_the_read_only_canvas(acme, client_for, settings):
+    from runtime.spec.demos import GRAPHS_CONFIG
+
+    settings.BUILDER = {**settings.BUILDER, "GRAPHS_CONFIG": str(GRAPHS_CONFIG)}
+    client = client_for(acme["erin"])
+    listed = client.get("/api/graphs/?workspace=acme").json()["results"]
+    triage = next(g for g in listed if g["source"] == "code" and g["code_ref"] == "support_triage")
+    spec = client.get(f"/api/graphs/{triage['id']}/").json()["spec"]
+    labels = {n["id"]: (n["kind"], n["label"]) for n in spec["nodes"]}
+    assert labels["review"] == ("human", "Approve reply")
+    assert {"source": "__start__", "target": "classify"} in [
+        {k: e[k] for k in ("source", "target")} for e in spec["edges"]
+    ]
+    routed = [e for e in spec["edges"] if e["source"] == "classify"]
+    assert routed and all(e["metadata"]["conditional"] for e in routed)
