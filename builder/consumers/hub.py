@@ -185,11 +185,23 @@ class Hub:
             feed.wake.clear()
             while feed.inbox:
                 try:
-                    await self._handle(feed, feed.inbox.popleft())
+                    await self._handle(feed, self._take(feed))
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     logger.exception("fan-out of %s: a message failed", feed.group)
+
+    @staticmethod
+    def _take(feed: _Feed) -> dict[str, Any]:
+        """The next message; consecutive event messages waiting together are merged, so a
+        backlog goes out as fewer, larger deliveries (one frame each to batch sockets)."""
+        message = feed.inbox.popleft()
+        if message.get("type") != "thread.events":
+            return message
+        events = list(message.get("events") or [])
+        while feed.inbox and feed.inbox[0].get("type") == "thread.events":
+            events.extend(feed.inbox.popleft().get("events") or [])
+        return {"type": "thread.events", "events": events}
 
     async def _handle(self, feed: _Feed, message: dict[str, Any]) -> None:
         kind = message.get("type")

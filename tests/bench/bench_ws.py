@@ -52,17 +52,18 @@ async def _viewer(url: str, secret: str, ready: asyncio.Event, out: dict[str, An
         async for raw in ws:
             now = time.time()
             msg = json.loads(raw)
-            seq = msg.get("seq")
-            if seq is None:
-                continue  # presence
-            data = msg["data"]
-            if last is not None and seq != last + 1:
-                out["errors"] += 1
-            last = seq
-            if data.get("stop"):
-                return
-            out["count"] += 1
-            out["lat"].append(now - data["t"])
+            for event in msg["events"] if msg.get("type") == "batch" else [msg]:
+                seq = event.get("seq")
+                if seq is None:
+                    continue  # presence
+                data = event["data"]
+                if last is not None and seq != last + 1:
+                    out["errors"] += 1
+                last = seq
+                if data.get("stop"):
+                    return
+                out["count"] += 1
+                out["lat"].append(now - data["t"])
 
 
 async def _clients(url: str, secret: str, out_path: str, viewers: int) -> None:
@@ -241,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_ws")
     parser.add_argument("--client", nargs=3, metavar=("URL", "KEY", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--batch", action="store_true", help="viewers connect with ?batch=1")
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=40.0)
@@ -287,8 +289,8 @@ def main(argv: list[str] | None = None) -> int:
                 if time.monotonic() > deadline:
                     raise RuntimeError("daphne did not start") from None
                 time.sleep(0.2)
-        url = f"ws://127.0.0.1:{port}/ws/threads/{thread_id}/"
-        print(f"{args.viewers} viewers, daphne + Redis layer ({args.redis}); "
+        url = f"ws://127.0.0.1:{port}/ws/threads/{thread_id}/" + ("?batch=1" if args.batch else "")
+        print(f"{args.viewers} viewers{' (?batch=1)' if args.batch else ''}, daphne + Redis layer ({args.redis}); "
               f"{args.rate:g} events/s for {args.seconds:g} s, then x2 steps of "
               f"{args.step_seconds:g} s until p99 > {args.target_ms:g} ms or a loss",
               flush=True)  # fmt: skip
