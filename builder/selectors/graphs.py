@@ -51,16 +51,28 @@ def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
     if not hasattr(compiled, "get_graph"):  # a graph-like object that cannot draw itself
         return spec
     drawn = compiled.get_graph()
+    # Columns by distance from START (breadth first), so the picture reads left to right.
+    depth = {START: 0}
+    queue = [START]
+    for current in queue:
+        for edge in drawn.edges:
+            if edge.source == current and edge.target not in depth:
+                depth[edge.target] = depth[current] + 1
+                queue.append(edge.target)
+    rows: dict[int, int] = {}
     for node in drawn.nodes.values():
         if node.id in (START, END):
             continue
         meta = node.metadata or {}
+        column = depth.get(node.id, 1)
+        row = rows[column] = rows.get(column, -1) + 1
         spec["nodes"].append(
             {
                 "id": node.id,
                 "kind": str(meta.get("kind") or "code"),
                 "label": str(meta.get("label") or node.name),
                 "config": {},
+                "position": {"x": column * 260, "y": row * 110},
             }
         )
     for index, edge in enumerate(drawn.edges):

@@ -120,7 +120,7 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
           {message.text}
         </Banner>
       )}
-      <div className="editor-body">
+      <div className={readOnly ? "editor-body no-palette" : "editor-body"}>
         {!readOnly && <Palette />}
         <EditorCanvas />
         <SidePanel onPublish={() => setPublishing(true)} versionsKey={versionsKey} />

@@ -237,3 +237,5 @@ def test_a_code_graph_reads_as_a_picture_for_the_read_only_canvas(acme, client_f
     ]
     routed = [e for e in spec["edges"] if e["source"] == "classify"]
     assert routed and all(e["metadata"]["conditional"] for e in routed)
+    answer = client.post(f"/api/graphs/{triage['id']}/validate/", {"spec": spec}, format="json")
+    assert answer.json() == {"valid": True, "problems": []}  # a picture, nothing to fix
