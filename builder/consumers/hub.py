@@ -17,20 +17,24 @@ Presence rides on the same subscription (see ``builder.services.presence``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.db import database_sync_to_async
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 
 from builder.selectors.review import events_page
 from builder.services import presence
@@ -86,6 +90,7 @@ class _Feed:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     flush_scheduled: bool = False
     shown: list[str] = field(default_factory=list)
+    remote: concurrent.futures.Future[None] | None = None
     # The highest seq handed out (thread groups); None until the first event arrives.
     last_seq: int | None = None
 
@@ -93,6 +98,36 @@ class _Feed:
     def thread_id(self) -> str | None:
         prefix = "thread."
         return self.group[len(prefix) :] if self.group.startswith(prefix) else None
+
+
+class _RemoteReader:
+    """Receives from a Redis layer in a thread of its own.
+
+    channels_redis takes two round trips per message; on the server's loop each waits
+    behind whatever delivery is running (200 frames take milliseconds), which capped the
+    intake near 50 messages/s and let latency grow. Here the intake never waits for
+    delivery. It has its own layer instance: redis connections belong to one loop.
+    """
+
+    def __init__(self) -> None:
+        self.layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="hub-reader", daemon=True).start()
+
+    def follow(
+        self, channel: str, arrive: Callable[[dict[str, Any]], None]
+    ) -> concurrent.futures.Future[None]:
+        return asyncio.run_coroutine_threadsafe(self._receive(channel, arrive), self.loop)
+
+    async def _receive(self, channel: str, arrive: Callable[[dict[str, Any]], None]) -> None:
+        while True:
+            try:
+                arrive(await self.layer.receive(channel))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("fan-out: receiving on %s failed", channel)
+                await asyncio.sleep(0.1)
 
 
 class Hub:
@@ -104,6 +139,7 @@ class Hub:
         self.feeds: dict[str, _Feed] = {}
         self._lock = asyncio.Lock()
         self._ticker: asyncio.Task[None] | None = None
+        self._remote: _RemoteReader | None = None
 
     # --- joining and leaving ----------------------------------------------------------
 
@@ -136,11 +172,15 @@ class Hub:
             await self._close(feed)
 
     async def _open(self, group: str, presence_on: bool) -> _Feed:
-        channel = await self.layer.new_channel(prefix="hub.")
+        remote = self._remote_reader()
+        channel = await (remote or self).layer.new_channel(prefix="hub.")
         await self.layer.group_add(group, channel)
         book = presence.PresenceBook(self.process_id) if presence_on else None
         feed = _Feed(group=group, channel=channel, book=book)
-        feed.tasks.append(asyncio.create_task(self._read(feed)))
+        if remote is not None:
+            feed.remote = remote.follow(feed.channel, self._arrival(feed))
+        else:
+            feed.tasks.append(asyncio.create_task(self._read(feed)))
         feed.tasks.append(asyncio.create_task(self._dispatch(feed)))
         feed.tasks.append(asyncio.create_task(self._upkeep(feed)))
         self.feeds[group] = feed
@@ -151,6 +191,8 @@ class Hub:
     async def _close(self, feed: _Feed) -> None:
         for task in feed.tasks:
             task.cancel()
+        if feed.remote is not None:
+            feed.remote.cancel()
         try:
             if feed.book is not None:
                 await self._announce(feed, [], hello=False)
@@ -159,6 +201,26 @@ class Hub:
             logger.warning("leaving %s failed", feed.group, exc_info=True)
 
     # --- reading the group ------------------------------------------------------------
+
+    def _remote_reader(self) -> _RemoteReader | None:
+        if isinstance(self.layer, InMemoryChannelLayer):
+            return None  # its queues belong to this loop
+        if self._remote is None:
+            self._remote = _RemoteReader()
+        return self._remote
+
+    def _arrival(self, feed: _Feed) -> Callable[[dict[str, Any]], None]:
+        loop = asyncio.get_running_loop()
+
+        def arrive(message: dict[str, Any]) -> None:  # in the reader thread
+            loop.call_soon_threadsafe(self._arrive, feed, message)
+
+        return arrive
+
+    @staticmethod
+    def _arrive(feed: _Feed, message: dict[str, Any]) -> None:
+        feed.inbox.append(message)
+        feed.wake.set()
 
     async def _read(self, feed: _Feed) -> None:
         """Take messages off the layer as fast as they come, into a local queue.

@@ -11,7 +11,8 @@
    latency (the event carries the publish time; all processes share one clock).
 4. Then the rate is stepped up (x2 each step, 10 s each, events published in batches of
    rate/50 per transaction as the run driver does) until a step is not held: some viewer
-   missed an event, or p99 latency went over ``--target-ms`` (100).
+   missed an event, or p99 latency went over ``--target-ms`` (100). When the base rate is
+   not held, it is stepped down (/2) instead until a rate is.
 
 The viewers run in a separate process (``--client``), so their JSON decoding does not
 share an interpreter with the publisher; on a 2-core machine they still share the CPUs
@@ -248,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--step-seconds", type=float, default=10.0)
     parser.add_argument("--max-rate", type=float, default=3200.0)
+    parser.add_argument("--min-rate", type=float, default=3.0)
     parser.add_argument("--target-ms", type=float, default=100.0)
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -296,11 +298,16 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)  # fmt: skip
         rows.append(_phase(args, env, url, secret, thread_id, args.rate, args.seconds))
         print(_table(rows[-1:], args.viewers).splitlines()[-1], flush=True)
-        rate = args.rate * 2
-        while rows[-1]["held"] and rate <= args.max_rate:
+        # Step up while the rate is held; if the base rate is not, step down to find
+        # the highest rate that is.
+        factor = 2.0 if rows[-1]["held"] else 0.5
+        rate = args.rate * factor
+        while args.min_rate <= rate <= args.max_rate:
             rows.append(_phase(args, env, url, secret, thread_id, rate, args.step_seconds))
             print(_table(rows[-1:], args.viewers).splitlines()[-1], flush=True)
-            rate *= 2
+            if rows[-1]["held"] != (factor > 1):
+                break
+            rate *= factor
     finally:
         daphne.send_signal(signal.SIGTERM)
         try:
