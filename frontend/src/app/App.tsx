@@ -14,8 +14,29 @@ import { Link } from "./router";
 // The canvas pages carry React Flow and the form library; load them on demand.
 const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
 const DebuggerPage = lazy(() => import("../debugger/DebuggerPage").then((m) => ({ default: m.DebuggerPage })));
+const SharePage = lazy(() => import("../debugger/SharePage").then((m) => ({ default: m.SharePage })));
 
 export function App({ props }: { props: PageProps }) {
+  // A share link's page has no session: no account, navigation or workspace.
+  if (props.page === "share" && props.token) return <SharedApp token={props.token} />;
+  return <WorkspaceApp props={props} />;
+}
+
+function SharedApp({ token }: { token: string }) {
+  return (
+    <div className="app">
+      <main className="app-main" id="main">
+        <ErrorBoundary>
+          <Suspense fallback={<Loading />}>
+            <SharePage token={token} />
+          </Suspense>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}
+
+function WorkspaceApp({ props }: { props: PageProps }) {
   const [store] = useState(() => createSessionStore(props.user));
   useEffect(() => {
     void store.getState().load();

@@ -5,6 +5,9 @@ export interface PageProps {
   user: User | null;
   csrfToken?: string;
   page?: string;
+  /** On a share link's page (`page: "share"`): the link's token and the thread it shows. */
+  token?: string;
+  threadId?: string;
 }
 
 export function readPageProps(el: HTMLElement): PageProps {
@@ -12,7 +15,7 @@ export function readPageProps(el: HTMLElement): PageProps {
   if (!raw) return { user: null };
   try {
     const p = JSON.parse(raw) as Partial<PageProps>;
-    return { user: p.user ?? null, csrfToken: p.csrfToken, page: p.page };
+    return { user: p.user ?? null, csrfToken: p.csrfToken, page: p.page, token: p.token, threadId: p.threadId };
   } catch {
     return { user: null };
   }

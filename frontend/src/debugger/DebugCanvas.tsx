@@ -10,8 +10,11 @@ import { selectedSnapshots } from "./store";
 
 const STATUS_COLORS = { idle: "#cbd5e1", running: "#2563eb", finished: "#16a34a", failed: "#dc2626", waiting: "#d97706" } as const;
 
-/** The graph, read-only, coloured by live node status; clicking a node toggles a breakpoint. */
-export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: Record<string, string> }) {
+/**
+ * The graph, read-only, coloured by live node status; clicking a node toggles a breakpoint
+ * (unless `readOnly`, as on a share link, where nothing is set for a next run).
+ */
+export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: CanvasDoc; kindTitles: Record<string, string>; readOnly?: boolean }) {
   const api = useDebuggerApi();
   const status = useDebugger((s) => s.debug.nodes);
   const before = useDebugger((s) => s.breakpointsBefore);
@@ -45,16 +48,18 @@ export function DebugCanvas({ doc, kindTitles }: { doc: CanvasDoc; kindTitles: R
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={false}
-          onNodeClick={(_, n) => isStepNode(n) && api.getState().toggleBreakpoint(n.id, "before")}
+          onNodeClick={readOnly ? undefined : (_, n) => isStepNode(n) && api.getState().toggleBreakpoint(n.id, "before")}
           fitView
           fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
           defaultEdgeOptions={{ markerEnd: { type: "arrowclosed" as never, width: 16, height: 16 } }}
           proOptions={{ hideAttribution: true }}
-          aria-label="Graph canvas (click a node to toggle a breakpoint)"
+          aria-label={readOnly ? "Graph canvas" : "Graph canvas (click a node to toggle a breakpoint)"}
         >
-          <Panel position="top-left" className="canvas-hint">
-            Click a node to pause before it on the next run
-          </Panel>
+          {!readOnly && (
+            <Panel position="top-left" className="canvas-hint">
+              Click a node to pause before it on the next run
+            </Panel>
+          )}
           <Background gap={20} size={1} />
           <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => STATUS_COLORS[status[n.id]?.status ?? "idle"]} />
           <Controls showInteractive={false} aria-label="Zoom controls" />

@@ -10,15 +10,15 @@ function short(v: unknown): string {
   return s === undefined ? "undefined" : s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
-/** State at the selected checkpoint, with its diff against the step before. */
+/** State at the selected checkpoint, with its diff against the step before. Without the callbacks it is read-only. */
 export function StateInspector({
   onEditState,
   onRerun,
-  busy,
+  busy = false,
 }: {
-  onEditState: (values: Record<string, unknown>, checkpointId: string, andRun: boolean) => void;
-  onRerun: (checkpointId: string) => void;
-  busy: boolean;
+  onEditState?: (values: Record<string, unknown>, checkpointId: string, andRun: boolean) => void;
+  onRerun?: (checkpointId: string) => void;
+  busy?: boolean;
 }) {
   const history = useDebugger((s) => s.history);
   const selected = useDebugger((s) => s.selected);
@@ -56,18 +56,22 @@ export function StateInspector({
         </p>
       )}
       <div className="btn-group wrap">
-        <button type="button" className="btn btn-sm" onClick={() => setEditing(structuredClone(current.values))} disabled={busy}>
-          Edit state here
-        </button>
-        <button type="button" className="btn btn-sm" onClick={() => onRerun(id)} disabled={busy}>
-          Re-run from here
-        </button>
+        {onEditState && (
+          <button type="button" className="btn btn-sm" onClick={() => setEditing(structuredClone(current.values))} disabled={busy}>
+            Edit state here
+          </button>
+        )}
+        {onRerun && (
+          <button type="button" className="btn btn-sm" onClick={() => onRerun(id)} disabled={busy}>
+            Re-run from here
+          </button>
+        )}
         <label className="check inline">
           <input type="checkbox" checked={showDiff} onChange={(e) => setShowDiff(e.target.checked)} />
           Diff against the previous step
         </label>
       </div>
-      {editing && (
+      {editing && onEditState && (
         <div className="edit-state">
           <JsonField label="New state values (a fork is created when this is not the latest step)" value={editing} onChange={(v) => v && typeof v === "object" && setEditing(v as Record<string, unknown>)} rows={10} />
           <div className="btn-group">

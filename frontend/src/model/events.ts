@@ -4,6 +4,8 @@
  * events that arrive early wait until the gap before them is filled.
  */
 
+import { commentFromEvent, type CheckpointComment } from "./comments";
+
 export type ThreadEventType =
   | "run.created"
   | "run.started"
@@ -19,7 +21,8 @@ export type ThreadEventType =
   | "messages"
   | "checkpoint.created"
   | "interrupt"
-  | "review.resolved";
+  | "review.resolved"
+  | "comment.created";
 
 export interface ThreadEvent {
   type: ThreadEventType | (string & {});
@@ -85,6 +88,8 @@ export interface DebugState {
   checkpoints: CheckpointInfo[];
   values: Record<string, unknown> | null;
   reviews: { by: string; decision: string; seq: number; interruptId?: string }[];
+  /** Comments that arrived as `comment.created` events (the panel merges them with fetched ones). */
+  comments: CheckpointComment[];
 }
 
 export const LOG_LIMIT = 5000;
@@ -103,6 +108,7 @@ export function initialDebugState(afterSeq = 0): DebugState {
     checkpoints: [],
     values: null,
     reviews: [],
+    comments: [],
   };
 }
 
@@ -363,6 +369,11 @@ export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
       };
       break;
     }
+    case "comment.created": {
+      const c = commentFromEvent(event.data);
+      if (c && !s.comments.some((x) => x.id === c.id)) s = { ...s, comments: [...s.comments, c] };
+      break;
+    }
     default:
       break;
   }
@@ -395,6 +406,10 @@ export function describeEvent(e: ThreadEvent): string {
     case "review.resolved": {
       const d = asRecord(e.data);
       return `review ${str(d.decision) ?? "resolved"} by ${str(d.by) ?? "someone"}`;
+    }
+    case "comment.created": {
+      const c = commentFromEvent(e.data);
+      return c ? `comment by ${c.author ?? "someone"} on checkpoint …${c.checkpoint_id.slice(-8)}` : "comment";
     }
     case "run.failed":
       return `run failed: ${errorText(asRecord(e.data).error) ?? ""}`;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { auditActors, auditFilter, auditVerb, describeAudit, filterAudit, type AuditRecord } from "./audit";
+
+let id = 0;
+const entry = (action: string, actor: string | null, detail: Record<string, unknown> = {}): AuditRecord => ({
+  id: ++id,
+  action,
+  actor,
+  detail,
+  created_at: "2026-01-01T00:00:00Z",
+});
+
+const trail = [
+  entry("run.started", "ann", { run_id: "r1" }),
+  entry("review.resume", "bob", { decision: "approve" }),
+  entry("review.resume", "cy", { decision: "reject" }),
+  entry("review.update_state", "bob", { checkpoint_id: "1ef-aaaa-12345678" }),
+  entry("review.fork", "ann", { checkpoint_id: "1ef-bbbb-87654321" }),
+  entry("run.cancel_requested", "ann"),
+  entry("review.cancel", "cy"),
+  entry("comment.created", "bob", { checkpoint_id: "x" }),
+  entry("thread.created", null),
+];
+
+describe("audit trail", () => {
+  it("names each action in the product's words", () => {
+    expect(trail.map(auditVerb)).toEqual(["started", "approved", "rejected", "edited", "rewound", "cancelled", "cancelled", "commented", "other"]);
+    expect(describeAudit(trail[1]!)).toBe("approved the review");
+    expect(describeAudit(trail[2]!)).toBe("rejected the review");
+    expect(describeAudit(trail[3]!)).toBe("edited the state at checkpoint …12345678");
+    expect(describeAudit(trail[4]!)).toBe("rewound to checkpoint …87654321");
+    expect(describeAudit(trail[8]!)).toBe("thread.created");
+    expect(describeAudit(entry("review.resume", "x", { decision: "maybe" }))).toBe("answered the review");
+  });
+
+  it("filters by action and actor", () => {
+    expect(filterAudit(trail, "").length).toBe(trail.length);
+    expect(filterAudit(trail, "approved").map((e) => e.actor)).toEqual(["bob"]);
+    expect(filterAudit(trail, "rejected").map((e) => e.actor)).toEqual(["cy"]);
+    expect(filterAudit(trail, "cancelled").map((e) => e.actor)).toEqual(["ann", "cy"]);
+    expect(filterAudit(trail, "", "bob").map((e) => e.action)).toEqual(["review.resume", "review.update_state", "comment.created"]);
+    expect(filterAudit(trail, "cancelled", "ann")).toHaveLength(1);
+    expect(filterAudit(trail, "no-such-filter")).toHaveLength(trail.length);
+  });
+
+  it("sends a server filter only when one action covers it", () => {
+    expect(auditFilter("approved").serverAction).toBe("review.resume");
+    expect(auditFilter("cancelled").serverAction).toBeUndefined();
+    expect(auditActors(trail)).toEqual(["ann", "bob", "cy"]);
+  });
+});
