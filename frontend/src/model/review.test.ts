@@ -26,6 +26,12 @@ describe("reviewRequest", () => {
     expect(r.raw).toBeUndefined();
   });
 
+  it("starts the node's own input for an editable field from the value under review", () => {
+    const own = { ...HUMAN, form_schema: { ...HUMAN.form_schema, properties: { ...HUMAN.form_schema.properties, draft: { type: "string", title: "Reply" } } } };
+    const props = (reviewRequest(own, "review").form as { properties: Record<string, unknown> }).properties;
+    expect(props.draft).toEqual({ type: "string", title: "Reply", default: "Hello" });
+  });
+
   it("accepts a {form} payload, a re-ask with an error, and plain values", () => {
     expect(reviewRequest({ title: "T", form: { type: "object", properties: { ok: { type: "boolean" } } } }, "n").hasDecision).toBe(false);
     expect(reviewRequest({ ...HUMAN, error: "decision is required" }, "review").error).toBe("decision is required");

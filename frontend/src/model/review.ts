@@ -43,7 +43,12 @@ export function reviewRequest(value: unknown, node: string): ReviewRequest {
   let form: JsonSchema | null = base;
   if (editableFields.length) {
     const props = { ...(isRecord(base?.properties) ? base.properties : {}) } as Record<string, unknown>;
-    for (const name of editableFields) if (!(name in props)) props[name] = schemaForValue(name, fields[name]);
+    for (const name of editableFields) {
+      const own = props[name];
+      if (!isRecord(own)) props[name] = schemaForValue(name, fields[name]);
+      // The node's own input for the field starts from the value under review.
+      else if (!("default" in own) && fields[name] !== undefined) props[name] = { ...own, default: fields[name] };
+    }
     form = { type: "object", ...(base ?? {}), properties: props };
   }
   const props = isRecord(form?.properties) ? form.properties : {};
