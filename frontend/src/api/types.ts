@@ -95,6 +95,8 @@ export interface Thread {
   status: ThreadStatus;
   values?: Record<string, unknown> | null;
   graph_id?: string;
+  /** The workspace's slug (the Django API); decides the caller's role on the thread. */
+  workspace?: string;
 }
 
 export interface CheckpointRef {

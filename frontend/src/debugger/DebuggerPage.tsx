@@ -6,6 +6,10 @@ import { getThread } from "../api/threads";
 import { ApiError, errorMessage } from "../api/http";
 import type { GraphDetail, Thread } from "../api/types";
 import { Link, useRouter } from "../app/router";
+import { useSession } from "../app/SessionContext";
+import { exportThread } from "../api/teams";
+import { roleAllows } from "../model/roles";
+import { downloadJson } from "../ui/download";
 import { specToCanvas } from "../model/convert";
 import { Banner } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
@@ -13,14 +17,17 @@ import { Loading } from "../ui/Spinner";
 import { StatusBadge } from "../ui/StatusBadge";
 import { useAsync } from "../ui/useAsync";
 import { cancelCurrentRun, continueFromBreakpoint, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
-import { CheckpointTimeline } from "./CheckpointTimeline";
+import { AuditPanel } from "./AuditPanel";
+import { CommentsPanel } from "./CommentsPanel";
 import { DebugCanvas } from "./DebugCanvas";
 import { DebuggerContext, useDebugger } from "./DebuggerContext";
 import { EventLog } from "./EventLog";
 import { InterruptPanel } from "./InterruptPanel";
 import { RunPanel } from "./RunPanel";
+import { ShareDialog } from "./ShareDialog";
 import { StateInspector } from "./StateInspector";
 import { createDebuggerStore, type DebuggerStoreApi, type DebugTab } from "./store";
+import { TimelineArea } from "./TimelineArea";
 import { TokenStream } from "./TokenStream";
 import { useThreadSocket } from "./useThreadSocket";
 
@@ -121,6 +128,13 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
       : null;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
+  const [sharing, setSharing] = useState(false);
+  // The thread's workspace decides the role; the selected one stands in when the API does not say.
+  const role = useSession((s) => s.workspaces.find((w) => w.slug === (loaded.thread.workspace ?? s.workspace))?.role);
+  const runId = useDebugger((s) => s.debug.runId);
+  const reviewCount = useDebugger((s) => s.debug.reviews.length);
+  const commentCount = useDebugger((s) => s.debug.comments.length);
+  const auditKey = `${runId}:${runStatus}:${reviewCount}:${commentCount}:${checkpointCount}`;
   // A graph id works wherever LangGraph expects an assistant id (its default assistant).
   const assistantId = String(loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? loaded.thread.metadata?.assistant_id ?? "");
 
@@ -177,6 +191,29 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           </span>
         )}
         <div className="toolbar-spacer" />
+        {roleAllows(role ?? "editor", "edit") && (
+          <button type="button" className="btn btn-sm" aria-haspopup="dialog" onClick={() => setSharing(true)}>
+            Share…
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn-sm"
+          disabled={busy}
+          onClick={() =>
+            void act("Could not export the thread", async () => {
+              try {
+                downloadJson(`thread-${loaded.thread.thread_id}.json`, await exportThread(loaded.thread.thread_id));
+                return { ok: true };
+              } catch (e) {
+                return { ok: false, error: errorMessage(e) };
+              }
+            })
+          }
+          title="Download the thread (graph, checkpoints, events, comments) as JSON"
+        >
+          Export thread
+        </button>
         <button type="button" className="btn btn-sm" onClick={() => api.getState().setTab("run")}>
           ▶ Run…
         </button>
@@ -241,17 +278,20 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           </div>
           <div role="tabpanel" className="tab-panel" id={`dbg-${tab}-panel`} aria-labelledby={`dbg-${tab}`}>
             {tab === "state" && (
-              <StateInspector
-                busy={busy}
-                onEditState={(values, cp, andRun) =>
-                  void act(
-                    "Could not update the state",
-                    () => (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp)),
-                    andRun ? "State saved; running from it." : "State saved as a new checkpoint.",
-                  )
-                }
-                onRerun={(cp) => void act("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
-              />
+              <>
+                <StateInspector
+                  busy={busy}
+                  onEditState={(values, cp, andRun) =>
+                    void act(
+                      "Could not update the state",
+                      () => (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp)),
+                      andRun ? "State saved; running from it." : "State saved as a new checkpoint.",
+                    )
+                  }
+                  onRerun={(cp) => void act("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
+                />
+                <CommentsPanel threadId={loaded.thread.thread_id} canPost={roleAllows(role ?? "reviewer", "act")} />
+              </>
             )}
             {tab === "events" && <EventLog />}
             {tab === "tokens" && <TokenStream />}
@@ -268,10 +308,8 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           </div>
         </aside>
       </div>
-      <div className="debugger-timeline">
-        <h3>Checkpoints</h3>
-        <CheckpointTimeline />
-      </div>
+      <TimelineArea audit={<AuditPanel threadId={loaded.thread.thread_id} refreshKey={auditKey} />} />
+      <ShareDialog threadId={loaded.thread.thread_id} open={sharing} onClose={() => setSharing(false)} />
     </div>
   );
 }
