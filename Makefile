@@ -64,6 +64,8 @@ bench: setup
 	$(PY) -m tests.bench.bench_pg
 	@echo "== SSE: time to first event, events per second (daphne) =="
 	$(PY) -m tests.bench.bench_sse
+	@echo "== editor: open a 300-node graph, drag a node (Chromium, live server) =="
+	$(PY) -m tests.bench.bench_frontend
 
 ## The production topology on one machine, configured from the environment:
 ## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
