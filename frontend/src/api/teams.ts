@@ -131,6 +131,11 @@ export async function listMembers(workspace: string, signal?: AbortSignal): Prom
   return results(await request<Page<Member>>(`/api/workspaces/${enc(workspace)}/members/`, { query: PAGE, signal }));
 }
 
+/** Add an existing account to the workspace (or change its role). */
+export function addMember(workspace: string, username: string, role: Role): Promise<Member> {
+  return request<Member>(`/api/workspaces/${enc(workspace)}/members/`, { method: "POST", body: { username, role } });
+}
+
 export function setMemberRole(workspace: string, username: string, role: Role): Promise<Member> {
   return request<Member>(`/api/workspaces/${enc(workspace)}/members/${enc(username)}/`, { method: "PATCH", body: { role } });
 }

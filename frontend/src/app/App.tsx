@@ -14,6 +14,7 @@ import { Link } from "./router";
 // The canvas pages carry React Flow and the form library; load them on demand.
 const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
 const DebuggerPage = lazy(() => import("../debugger/DebuggerPage").then((m) => ({ default: m.DebuggerPage })));
+const SettingsPage = lazy(() => import("../pages/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 const SharePage = lazy(() => import("../debugger/SharePage").then((m) => ({ default: m.SharePage })));
 
 export function App({ props }: { props: PageProps }) {
@@ -72,6 +73,8 @@ function Pages() {
       return <DebuggerPage key={route.threadId} threadId={route.threadId} />;
     case "inbox":
       return <InboxPage />;
+    case "settings":
+      return <SettingsPage />;
     case "not-found":
       return (
         <EmptyState title="Page not found" action={<Link href="/app/graphs" className="btn btn-primary">Go to graphs</Link>}>

@@ -6,6 +6,7 @@ const NAV = [
   { href: "/app/graphs", label: "Graphs", pages: ["graphs", "graph"] },
   { href: "/app/threads", label: "Threads", pages: ["threads", "thread"] },
   { href: "/app/inbox", label: "Inbox", pages: ["inbox"] },
+  { href: "/app/settings", label: "Settings", pages: ["settings"] },
 ] as const;
 
 export function TopBar() {

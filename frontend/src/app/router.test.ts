@@ -12,11 +12,13 @@ describe("matchRoute", () => {
     expect(matchRoute("/app/graphs/abc-1")).toEqual({ page: "graph", graphId: "abc-1" });
     expect(matchRoute("/app/threads/t%201")).toEqual({ page: "thread", threadId: "t 1" });
     expect(matchRoute("/app/inbox")).toEqual({ page: "inbox" });
+    expect(matchRoute("/app/settings/")).toEqual({ page: "settings" });
   });
 
   it("reports unknown paths", () => {
     expect(matchRoute("/app/nope")).toEqual({ page: "not-found", path: "/app/nope" });
     expect(matchRoute("/app/inbox/3")).toEqual({ page: "not-found", path: "/app/inbox/3" });
+    expect(matchRoute("/app/settings/x")).toEqual({ page: "not-found", path: "/app/settings/x" });
   });
 
   it("round-trips through routePath", () => {
@@ -26,6 +28,7 @@ describe("matchRoute", () => {
       { page: "threads" },
       { page: "thread", threadId: "t1" },
       { page: "inbox" },
+      { page: "settings" },
     ];
     for (const r of routes) expect(matchRoute(routePath(r))).toEqual(r);
   });

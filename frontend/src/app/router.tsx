@@ -7,16 +7,18 @@ export type Route =
   | { page: "threads" }
   | { page: "thread"; threadId: string }
   | { page: "inbox" }
+  | { page: "settings" }
   | { page: "not-found"; path: string };
 
 /** Map a pathname to a route; "/" and "/app/" land on the graph list. */
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/" || path === "/app") return { page: "graphs" };
-  const m = path.match(/^\/app\/(graphs|threads|inbox)(?:\/([^/]+))?$/);
+  const m = path.match(/^\/app\/(graphs|threads|inbox|settings)(?:\/([^/]+))?$/);
   if (!m) return { page: "not-found", path };
   const [, section, id] = m;
   if (section === "inbox") return id ? { page: "not-found", path } : { page: "inbox" };
+  if (section === "settings") return id ? { page: "not-found", path } : { page: "settings" };
   if (section === "graphs") return id ? { page: "graph", graphId: decodeURIComponent(id) } : { page: "graphs" };
   return id ? { page: "thread", threadId: decodeURIComponent(id) } : { page: "threads" };
 }
@@ -33,6 +35,8 @@ export function routePath(route: Route): string {
       return `/app/threads/${encodeURIComponent(route.threadId)}`;
     case "inbox":
       return "/app/inbox";
+    case "settings":
+      return "/app/settings";
     case "not-found":
       return route.path;
   }
