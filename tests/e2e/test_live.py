@@ -1,0 +1,271 @@
+"""The builder and debugger end to end: real Chromium against the real server.
+
+daphne serves a fresh, seeded database (``tests/e2e/live.py``) with websockets, the
+in-memory channel layer and the inline executor. The tests use the app the way a person
+does (roles and accessible names): build a graph by dragging nodes from the palette and
+connecting handles, configure a node in its form, fix a problem, publish, run; then run
+the support triage demo, watch nodes light up live, answer the review, rewind, edit the
+state and fork. Screenshots of the key screens land in ``tests/e2e/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.live import ROOT, SCREENSHOTS, LiveServer, chromium, live_app, login
+
+__all__ = ["chromium", "live_app"]  # fixtures, imported for pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(180)]
+
+DOCS_SCREENSHOT = ROOT / "docs" / "screenshot.png"
+
+# Every status class a debugger node takes, in order, per node label: the canvas must
+# change while the run goes on, not only after a reload.
+WATCH_STATUSES_JS = """
+() => {
+  window.__statuses = {};
+  const record = () => document.querySelectorAll('.flow-node').forEach((el) => {
+    const name = (el.getAttribute('aria-label') || '').split(',')[0];
+    const status = [...el.classList].filter((c) => c.startsWith('is-') && c !== 'is-selected');
+    const seen = (window.__statuses[name] = window.__statuses[name] || []);
+    for (const s of status) if (seen[seen.length - 1] !== s) seen.push(s);
+  });
+  new MutationObserver(record).observe(document.body,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+  record();
+}
+"""
+
+
+@pytest.fixture
+def page(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
+    """A logged-in page (1280x800); uncaught page errors fail the test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    login(pg, live_app.url)
+    yield pg
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def shot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"live-{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def drag(page: Any, source: Any, target: Any) -> None:
+    """Press on ``source``, move in steps (React Flow needs pointer moves), release on
+    ``target``: how a person connects two handles."""
+    a, b = source.bounding_box(), target.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=10)
+    page.mouse.up()
+
+
+def node(page: Any, label: str) -> Any:
+    """A step node on the canvas by its label (its accessible name is "label, kind")."""
+    return page.locator(f'.flow-node[aria-label^="{label}, "]')
+
+
+def test_login_page_styles_stay_on_the_login_page(page: Any, live_app: LiveServer) -> None:
+    # base.html styled bare button/label/input elements; inside the app none may apply.
+    bare = page.evaluate(
+        """() => [...document.styleSheets].flatMap((s) => {
+             try { return [...s.cssRules]; } catch { return []; } })
+           .map((r) => r.selectorText || '')
+           .filter((t) => /(^|,)\\s*(label|button|input\\[type=(text|password)\\]|\\.page)\\s*(,|$)/.test(t))"""
+    )
+    assert bare == []
+    assert page.get_by_role("link", name="Graphs").is_visible()
+
+
+def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer) -> None:
+    url = live_app.url
+    page.goto(url + "/app/graphs")
+    # The demos' graphs.json is GRAPHS_CONFIG, not a graph; its code graphs are listed.
+    expect(page.get_by_role("link", name="Support triage")).to_be_visible()
+    expect(page.get_by_role("link", name="joke")).to_be_visible()
+    expect(page.get_by_role("link", name="graphs", exact=True)).to_have_count(0)
+
+    page.get_by_role("button", name=re.compile("New graph")).click()
+    page.get_by_label("Name").fill("Greeter")
+    page.get_by_role("button", name="Create graph").click()
+    page.wait_for_url(re.compile(r"/app/graphs/\d+$"))
+    graph_id = int(page.url.rsplit("/", 1)[1])
+    canvas = page.get_by_role("application", name="Graph canvas")
+    expect(page.locator(".react-flow__node")).to_have_count(2)  # START and END
+
+    # A state field for the node to write.
+    page.get_by_role("tab", name="State").click()
+    page.get_by_role("button", name="Add state field").click()
+    field = page.get_by_role("group", name=re.compile("State field")).last
+    field.get_by_role("textbox", name="Name").fill("greeting")
+    field.get_by_role("combobox", name="Type").select_option("string")
+
+    # Drag a Transform node from the palette onto the canvas, then wire it up.
+    box = canvas.bounding_box()
+    page.get_by_role("button", name="Add Transform node").drag_to(
+        canvas, target_position={"x": box["width"] * 0.5, "y": box["height"] * 0.45}
+    )
+    page.get_by_role("heading", name="Transform node").wait_for()
+    page.get_by_label("Label").fill("Greet")
+    drag(page, page.get_by_label("Connect from Start"), page.get_by_label("Connect into Greet"))
+    drag(page, page.get_by_label("Connect from Greet"), page.get_by_label("Connect into End"))
+    expect(page.locator(".react-flow__edge")).to_have_count(2)
+
+    # The empty assignment is a problem; clicking it focuses the node's form.
+    page.get_by_role("tab", name=re.compile("Problems")).click()
+    problem = page.get_by_role("button", name=re.compile("needs 'field'"))
+    expect(problem).to_have_count(1)
+    shot(page, "editor-problem")
+    problem.click()
+    page.get_by_role("heading", name="Transform node").wait_for()
+    page.get_by_role("textbox", name="field*").fill("greeting")
+    page.get_by_role("textbox", name="expression").fill("'hello from ' + 'the browser'")
+    page.get_by_role("tab", name=re.compile("Problems")).click()
+    expect(page.get_by_role("tab", name=re.compile("Problems"))).to_have_accessible_name(
+        re.compile(r"Problems \(0\)"), timeout=15_000
+    )
+    page.get_by_text("All changes saved").wait_for()
+    shot(page, "editor-built")
+
+    page.get_by_role("button", name="Publish…").click()
+    dialog = page.get_by_role("dialog", name="Publish a version")
+    dialog.get_by_label("What changed?").fill("First version, built in the browser")
+    dialog.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_text("Published version 1.").wait_for()
+    saved = live_app.api("GET", f"/api/graphs/{graph_id}/")
+    assert saved["latest_version"] == 1
+    (greet,) = saved["spec"]["nodes"]
+    assert greet["label"] == "Greet" and greet["config"]["set"][0]["field"] == "greeting"
+    assert {(e["source"], e["target"]) for e in saved["spec"]["edges"]} == {
+        ("__start__", greet["id"]),
+        (greet["id"], "__end__"),
+    }
+
+    page.get_by_role("button", name="Mermaid").click()
+    mermaid = page.get_by_label("Mermaid source")
+    expect(mermaid).to_contain_text(f"START --> {greet['id']}")
+    assert "n_n_" not in mermaid.inner_text()
+    page.keyboard.press("Escape")
+
+    page.get_by_role("button", name="▶ Run").click()
+    page.wait_for_url(re.compile(r"/app/threads/"))
+    page.get_by_text("● Live").wait_for()
+    page.get_by_role("tab", name="Run").click()
+    page.get_by_role("button", name="▶ Start run").click()
+    expect(node(page, "Greet")).to_have_class(re.compile(r"\bis-finished\b"))
+    page.get_by_role("tab", name="State").click()
+    expect(page.get_by_role("region", name="State inspector")).to_contain_text(
+        "hello from the browser"
+    )
+    shot(page, "run-finished")
+
+
+def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
+    graph_id = live_app.graph_id("Support triage")
+    page.goto(f"{live_app.url}/app/graphs/{graph_id}")
+    page.get_by_role("button", name="▶ Run").click()
+    page.wait_for_url(re.compile(r"/app/threads/"))
+    thread_id = page.url.split("/app/threads/")[1].split("?")[0]
+    page.get_by_text("● Live").wait_for()
+    page.evaluate(WATCH_STATUSES_JS)
+
+    # A breakpoint before "Draft reply" (click the node), then start with a billing ticket.
+    node(page, "Draft reply").click()
+    page.get_by_role("tab", name="Run").click()
+    page.get_by_role("textbox", name="ticket", exact=True).fill("Please send my invoice again")
+    page.get_by_role("button", name="▶ Start run").click()
+    paused = page.get_by_role("region", name="Paused at a breakpoint")
+    expect(paused).to_contain_text("Draft reply")
+    expect(node(page, "Classify ticket")).to_have_class(re.compile(r"\bis-finished\b"))
+    paused.get_by_role("button", name="Continue").click()
+    node(page, "Draft reply").click()  # and the breakpoint off again
+
+    # The run stops at the human review step.
+    review = page.get_by_role("region", name="Waiting for review")
+    expect(review).to_contain_text("Approve the reply to a billing ticket")
+    expect(node(page, "Approve reply")).to_have_class(re.compile(r"\bis-waiting\b"))
+    expect(node(page, "Draft reply")).to_have_class(re.compile(r"\bis-finished\b"))
+    statuses = page.evaluate("window.__statuses")
+    assert "is-finished" in statuses["Classify ticket"], statuses
+    assert "is-waiting" in statuses["Approve reply"], statuses
+    shot(page, "debugger-review")
+
+    review.get_by_role("textbox", name="Comment").fill("Looks right")
+    review.get_by_role("button", name="Approve").click()
+    expect(node(page, "Send reply")).to_have_class(re.compile(r"\bis-finished\b"))
+    expect(review).to_have_count(0)
+    state = live_app.api("GET", f"/api/threads/{thread_id}/state")
+    assert state["values"]["status"] == "sent" and state["values"]["decision"] == "approve"
+
+    # Rewind to the step before classification and give it another ticket: a fork.
+    timeline = page.get_by_role("group", name="Checkpoint timeline")
+    timeline.get_by_role("button", name="Checkpoint at step 0 (loop)").first.click()
+    page.get_by_role("tab", name="State").click()
+    page.get_by_role("button", name="Edit state here").click()
+    editor = page.get_by_label(re.compile("New state values"))
+    values = state["values"] | {"ticket": "How do I change my password?"}
+    for key in ("draft", "decision", "status"):
+        values.pop(key, None)
+    editor.fill(json.dumps(values))
+    page.get_by_role("button", name="Save and continue from here").click()
+    expect(timeline.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(1)
+    expect(page.locator(".timeline-fork")).to_have_count(1)
+
+    # The fork pauses at the review again: edit the reply and continue.
+    expect(review).to_contain_text("Approve the reply to a question ticket")
+    expect(node(page, "Draft reply")).to_have_class(re.compile(r"\bis-finished\b"))
+    page.wait_for_timeout(500)  # let the token panel and the layout settle
+    best = shot(page, "debugger-fork-review")
+    DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+    shutil.copyfile(best, DOCS_SCREENSHOT)
+    reply = review.get_by_role("textbox", name="Reply (edit if needed)")
+    expect(reply).to_have_value(re.compile("change my password"))  # the draft under review
+    reply.click()
+    reply.fill("Settings → Billing.")
+    review.get_by_role("button", name="Edit and continue").click()
+    expect(node(page, "Send reply")).to_have_class(re.compile(r"\bis-finished\b"))
+    state = live_app.api("GET", f"/api/threads/{thread_id}/state")
+    assert state["values"]["draft"] == "Settings → Billing."
+    assert state["values"]["status"] == "sent"
+    assert state["values"]["messages"][-1]["content"] == "Settings → Billing."
+
+    # Re-run from the input checkpoint: a second branch; the old ones stay.
+    timeline.get_by_role("button", name="Checkpoint at step -1 (input)").first.click()
+    page.get_by_role("button", name="Re-run from here").click()
+    expect(timeline.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(2)
+    expect(review).to_contain_text("Approve the reply to a billing ticket")
+    shot(page, "debugger-forks")
+    history = live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})
+    assert sum(1 for s in history if s["metadata"].get("source") == "fork") >= 1
+
+
+def test_code_graph_opens_read_only(page: Any, live_app: LiveServer) -> None:
+    page.goto(f"{live_app.url}/app/graphs/{live_app.graph_id('support_triage')}")
+    page.get_by_text("defined in Python code").wait_for()
+    expect(node(page, "Approve reply")).to_have_count(1)
+    assert page.get_by_role("complementary", name="Node kinds").count() == 0
+    expect(page.get_by_role("tab", name=re.compile("Problems"))).to_have_accessible_name(
+        "Problems (0)"
+    )
+    page.get_by_role("button", name="Mermaid").click()
+    source = page.get_by_label("Mermaid source")
+    expect(source).to_contain_text("review")
+    shot(page, "code-graph")
