@@ -8,6 +8,7 @@ import { Loading } from "../ui/Spinner";
 import { StatusBadge, toStatus } from "../ui/StatusBadge";
 import { relativeTime } from "../ui/time";
 import { useAsync } from "../ui/useAsync";
+import { ImportThread } from "./ImportThread";
 
 export function ThreadsPage() {
   const workspace = useSession((s) => s.workspace);
@@ -16,9 +17,12 @@ export function ThreadsPage() {
     <div className="app-page">
       <div className="app-page-header">
         <h1>Threads</h1>
-        <button type="button" className="btn" onClick={threads.reload}>
-          Refresh
-        </button>
+        <div className="btn-group">
+          <ImportThread />
+          <button type="button" className="btn" onClick={threads.reload}>
+            Refresh
+          </button>
+        </div>
       </div>
       {threads.status === "loading" && <Loading label="Loading threads…" />}
       {threads.status === "error" && (
