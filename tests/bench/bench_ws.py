@@ -162,8 +162,12 @@ def _phase(
     args: argparse.Namespace, env: dict[str, str], url: str, secret: str, thread_id: str,
     rate: float, seconds: float,
 ) -> dict[str, Any]:  # fmt: skip
+    from builder.models import Thread
     from builder.services.events import event_record
 
+    # Viewers start after the events of earlier phases (as a reconnecting browser does).
+    last = Thread.objects.filter(pk=thread_id).values_list("next_event_seq", flat=True).get() - 1
+    url += ("&" if "?" in url else "?") + f"after_seq={last}"
     # The viewers are spread over processes so that their websocket parsing can use
     # more than one core (it would otherwise be what is measured).
     clients, files = [], []
