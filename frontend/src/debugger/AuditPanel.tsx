@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { listThreadAudit, type AuditEntry } from "../api/teams";
 import { ApiError } from "../api/http";
 import { AUDIT_FILTERS, auditActors, auditFilter, describeAudit, filterAudit } from "../model/audit";
-import { useAsync } from "../ui/useAsync";
+import { useKeptAsync } from "../ui/useKeptAsync";
 
 /**
  * Who did what on the thread, newest first, filterable by action and actor. Given
@@ -13,7 +13,7 @@ export function AuditPanel({ threadId, entries, refreshKey }: { threadId: string
   const [filterId, setFilterId] = useState("");
   const [actor, setActor] = useState("");
   const serverAction = auditFilter(filterId).serverAction;
-  const fetched = useAsync(
+  const fetched = useKeptAsync(
     (signal) => (entries ? Promise.resolve([]) : listThreadAudit(threadId, { action: serverAction, actor }, signal)),
     [threadId, entries, serverAction, actor, refreshKey],
   );
