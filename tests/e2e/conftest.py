@@ -82,7 +82,9 @@ def mock_backend() -> Iterator[MockBackend]:
     proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Module scope: a sync Playwright instance stays alive as long as its fixture, and other
+# modules (test_live, test_xss, ...) start their own, which cannot run inside another.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = (
