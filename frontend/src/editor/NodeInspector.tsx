@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, memo, Suspense, useState } from "react";
 import type { StepNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
 import type { RetryPolicy } from "../model/graphspec";
@@ -13,7 +13,11 @@ function hasFormSchema(schema: Record<string, unknown> | undefined): boolean {
   return !!schema && typeof schema.properties === "object" && Object.keys(schema.properties as object).length > 0;
 }
 
-export function NodeInspector({ node }: { node: StepNode }) {
+/** The inspector reads only the node's id and data: dragging the node (a new position on
+ *  every pointer move) must not re-render its config form. */
+export const NodeInspector = memo(NodeInspectorBody, (a, b) => a.node.id === b.node.id && a.node.data === b.node.data);
+
+function NodeInspectorBody({ node }: { node: StepNode }) {
   const api = useEditorApi();
   const readOnly = useEditor((s) => s.readOnly);
   const bp = useEditor((s) => s.history.present.meta.breakpoints);
