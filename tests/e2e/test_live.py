@@ -5,7 +5,8 @@ in-memory channel layer and the inline executor. The tests use the app the way a
 does (roles and accessible names): build a graph by dragging nodes from the palette and
 connecting handles, configure a node in its form, fix a problem, publish, run; then run
 the support triage demo, watch nodes light up live, answer the review, rewind, edit the
-state and fork. Screenshots of the key screens land in ``tests/e2e/screenshots/``.
+state and fork. Screenshots of the key screens land in ``tests/e2e/screenshots/``;
+``UPDATE_DOCS_SCREENSHOT=1`` also copies the one paused for review to docs/screenshot.png.
 """
 
 from __future__ import annotations
