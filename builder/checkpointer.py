@@ -1,10 +1,25 @@
 """``DjangoCheckpointer``: the engine's checkpointer on the project database.
 
-Works on PostgreSQL and SQLite through the ORM. The layout follows the interface in
-``runtime.checkpoint.base``: one row per checkpoint, one per channel version (full, delta
-or empty) and one per pending write. Reading a page of checkpoints costs a fixed number of
-queries whatever the number of channels: one for the rows, one for the blobs they name,
-one more only when append-only channels need their older deltas, and one for the writes.
+Works on PostgreSQL and SQLite. The layout follows the interface in
+``runtime.checkpoint.base``, made compact for the engine, which names a channel's version
+by the id of the checkpoint that changed it:
+
+- one row per checkpoint. ``versions`` holds only the channel versions that changed since
+  the parent (a full snapshot every ``SNAPSHOT_EVERY`` checkpoints, and whenever the
+  parent's versions are not at hand); reads rebuild them by walking parents up to the
+  snapshot in one recursive query. ``blobs`` holds the checkpoint's new channel values
+  (full, delta or empty) whose version is its own id: ``[[channel, kind, base, length],
+  ...]`` as JSON, a newline, then the serialised values concatenated (``length`` -1 for
+  none), so values are stored as ``serde`` wrote them, never escaped into a JSON string;
+- ``CheckpointBlob`` rows only for versions that are not the storing checkpoint's id
+  (the interface allows any string);
+- pending writes appended to their checkpoint's row (``writes``) as each task finishes;
+  ``CheckpointWrite`` rows only for writes against a checkpoint not stored yet.
+
+Reading a page of checkpoints costs a fixed number of queries whatever the number of
+channels: the rows (with the ancestors their versions need), the rows and blobs their
+versions name, one more only when append-only channels need older deltas, and the writes
+table.
 
 Safe to call from several threads: Django gives each thread its own connection. Closing
 stale connections (``close_old_connections``) is the caller's job, as for any ORM code
@@ -17,9 +32,11 @@ import asyncio
 import functools
 import json
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
@@ -47,9 +64,17 @@ logger = logging.getLogger(__name__)
 # by the same task replaces the first (an interrupt resumed, an error retried) while
 # ordinary writes keep their position and are written once.
 SPECIAL_WRITE_IDX = {ERROR: -1, SCHEDULED: -2, INTERRUPT: -3, RESUME: -4}
+_SPECIAL_IDXS = frozenset(SPECIAL_WRITE_IDX.values())
+# The index of a writes-table row holding packed writes (see _WRITES_APPEND_ROW).
+PACKED_IDX = -100
 
 PAGE_SIZE = 100
 BULK_BATCH = 500
+# A checkpoint stores all its channel versions at least this often along a branch, which
+# bounds the parents a read walks.
+SNAPSHOT_EVERY = 32
+# Versions of recently stored checkpoints, to store their children's as deltas.
+RECENT_VERSIONS = 256
 
 # The hot path of ``put`` and ``put_writes`` (see there). Table and column names are the
 # models' (``builder.models.checkpoints``).
@@ -60,28 +85,89 @@ _BLOB_INSERT = (
 )
 _BLOBS_CTE_PG = f"WITH new_blobs AS ({_BLOB_INSERT}) "
 _CHECKPOINT_UPSERT = (
-    "INSERT INTO builder_checkpoint "
-    "(thread_id, checkpoint_ns, checkpoint_id, parent_id, ts, metadata, channel_versions) "
-    "VALUES (%s, %s, %s, %s, %s, {json}, {json}) "
+    "INSERT INTO builder_checkpoint (thread_id, checkpoint_ns, checkpoint_id, parent_id, ts, "
+    "metadata, depth, versions, blobs) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
     "parent_id = excluded.parent_id, ts = excluded.ts, metadata = excluded.metadata, "
-    "channel_versions = excluded.channel_versions"
+    "depth = excluded.depth, versions = excluded.versions, blobs = excluded.blobs"
 )
-_CHECKPOINT_UPSERT_PG = _CHECKPOINT_UPSERT.format(json="%s::jsonb")
-_CHECKPOINT_UPSERT = _CHECKPOINT_UPSERT.format(json="%s")
 _WRITE_COLUMNS = "(thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, data)"
 _WRITE_KEY = "(thread_id, checkpoint_ns, checkpoint_id, task_id, idx)"
-_WRITE_INSERT = (
-    f"INSERT INTO builder_checkpointwrite {_WRITE_COLUMNS} VALUES {{values}} "
-    f"ON CONFLICT {_WRITE_KEY} DO NOTHING"
+# Pending writes are appended to their checkpoint's row (``writes``: groups framed by
+# _pack_writes), or, when that row is not stored (yet), to one writes-table row per
+# checkpoint. A read keeps, per (task, index), the first stored ordinary write and the
+# last stored special one (at the position of its first): a task's writes are stored
+# once, an interrupt, resume or error replaces the previous one.
+_WRITES_APPEND_ROW = (
+    "UPDATE builder_checkpoint SET writes = coalesce(writes, '') || %s "
+    "WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id = %s"
 )
-_WRITE_UPSERT = (
-    f"INSERT INTO builder_checkpointwrite {_WRITE_COLUMNS} VALUES {{values}} "
-    f"ON CONFLICT {_WRITE_KEY} DO UPDATE SET channel = excluded.channel, data = excluded.data"
+_WRITES_APPEND_TABLE = (
+    f"INSERT INTO builder_checkpointwrite {_WRITE_COLUMNS} {{values}} "
+    f"ON CONFLICT {_WRITE_KEY} DO UPDATE SET data = builder_checkpointwrite.data || excluded.data"
 )
+_WRITES_APPEND_PG = (
+    "WITH {prefix}appended AS ({update} RETURNING 1) "
+    + _WRITES_APPEND_TABLE.format(
+        values="SELECT %s, %s, %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM appended)"
+    )
+)
+# The same, committed without waiting for its WAL flush (see put_writes): the setting is
+# local to the statement's own transaction, i.e. to this statement.
+_WRITES_APPEND_PG_NO_WAIT = _WRITES_APPEND_PG.format(
+    prefix="no_wait AS (SELECT set_config('synchronous_commit', 'off', true) AS v), ",
+    update=_WRITES_APPEND_ROW + " AND (SELECT v FROM no_wait) IS NOT NULL",
+)
+_WRITES_APPEND_PG = _WRITES_APPEND_PG.format(prefix="", update=_WRITES_APPEND_ROW)
+_ROW_COLUMNS = "checkpoint_id, parent_id, ts, metadata, depth, versions, blobs, writes"
+# The rows ``{start}`` selects and the ancestors their versions need, up to the snapshot.
+# ``p.depth < c.depth`` keeps a malformed history from looping.
+_CHAIN = (
+    f"WITH RECURSIVE chain({_ROW_COLUMNS}) AS ("
+    f"SELECT {_ROW_COLUMNS} FROM builder_checkpoint "
+    "WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id {start} "
+    "UNION ALL SELECT p.checkpoint_id, p.parent_id, p.ts, p.metadata, p.depth, p.versions, "
+    "p.blobs, p.writes FROM chain c JOIN builder_checkpoint p ON p.thread_id = %s "
+    "AND p.checkpoint_ns = %s AND p.checkpoint_id = c.parent_id "
+    f"WHERE c.depth > 0 AND p.depth < c.depth) SELECT {_ROW_COLUMNS} FROM chain"
+)
+_LATEST = (
+    "= (SELECT max(checkpoint_id) FROM builder_checkpoint "
+    "WHERE thread_id = %s AND checkpoint_ns = %s)"
+)
+# Where named versions are found: checkpoint rows (their inline blobs) and blob rows.
+_NAMED_ROWS = (
+    "SELECT checkpoint_id, NULL, parent_id, blobs, NULL FROM builder_checkpoint "
+    "WHERE thread_id = %s AND checkpoint_ns = %s AND {rows}"
+)
+_NAMED_BLOBS = (
+    "SELECT version, channel, kind, data, base FROM builder_checkpointblob "
+    "WHERE thread_id = %s AND checkpoint_ns = %s AND {blobs}"
+)
+
+# serde's form of a dict that carries its tag key: keys no longer appear as ``"key":``.
+_ESCAPED = '"__sy__":"dict"'
+_KIND_CODES = {"full": "f", "delta": "d", "empty": "e"}
+_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
 
 BlobKey = tuple[str, str]  # (channel, version)
 RawBlob = tuple[str, str | None, str | None]  # (kind, serialised data, base)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A checkpoint row as read (raw columns)."""
+
+    thread_id: str
+    checkpoint_ns: str
+    checkpoint_id: str
+    parent_id: str | None
+    ts: str
+    metadata: Any
+    depth: int
+    versions: str
+    blobs: str | None
+    writes: str | None
 
 
 class DjangoCheckpointer(BaseCheckpointer):
@@ -93,6 +179,9 @@ class DjangoCheckpointer(BaseCheckpointer):
         at the end; without one, ``asyncio.to_thread`` is used."""
         self.using = using
         self._executor = executor
+        # (thread, ns, checkpoint id) -> (channel versions, depth) of recent puts and reads
+        self._recent: dict[tuple[str, str, str], tuple[dict[str, str], int]] = {}
+        self._recent_lock = threading.Lock()
 
     # --- async: the engine calls these from its event loop -------------------------------
 
@@ -137,13 +226,16 @@ class DjangoCheckpointer(BaseCheckpointer):
         metadata: dict[str, Any],
         blobs: dict[str, Blob],
     ) -> dict[str, Any]:
-        """Store the checkpoint row and its new blobs atomically.
+        """Store the checkpoint row, with its own new blobs inside, atomically.
 
         The hot path of every run (a call per step), so it is raw SQL: on PostgreSQL one
-        statement (the blob insert as a data-modifying CTE), i.e. one round trip and one
-        commit; elsewhere two statements in one transaction.
+        statement (any blobs stored apart as a data-modifying CTE), i.e. one round trip and
+        one commit; elsewhere one statement, or two in a transaction.
         """
         thread_id, ns, parent_id = config_ids(config)
+        cid = checkpoint.id
+        versions = {c: str(v) for c, v in checkpoint.channel_versions.items()}
+        own = {c: b for c, b in blobs.items() if str(b.version) == cid}
         blob_rows = [
             (
                 thread_id,
@@ -155,22 +247,32 @@ class DjangoCheckpointer(BaseCheckpointer):
                 self._dump_blob(blob),
             )
             for channel, blob in blobs.items()
+            if channel not in own
         ]
+        parent = self._recent_get((thread_id, ns, parent_id)) if parent_id else None
+        if parent is not None and parent[1] + 1 < SNAPSHOT_EVERY:
+            depth = parent[1] + 1
+            changed: dict[str, str | None] = {
+                c: v for c, v in versions.items() if parent[0].get(c) != v
+            }
+            changed.update({c: None for c in parent[0] if c not in versions})
+        else:
+            depth, changed = 0, dict(versions)
         row = (
             thread_id,
             ns,
-            checkpoint.id,
+            cid,
             parent_id,
             checkpoint.ts,
-            # Metadata in serde's tagged form (non-JSON values survive the round trip) in a
-            # JSON column, so history can be filtered in SQL.
             self.serde.dumps(metadata),
-            json.dumps(checkpoint.channel_versions, separators=(",", ":")),
+            depth,
+            _encode_versions(changed, cid, versions, own),
+            self._pack_blobs(own, parent_id),
         )
         connection = connections[self.using]
         postgres = connection.vendor == "postgresql"
-        upsert = _CHECKPOINT_UPSERT_PG if postgres else _CHECKPOINT_UPSERT
-        if postgres and len(blob_rows) <= BULK_BATCH:
+        upsert = _CHECKPOINT_UPSERT
+        if not blob_rows or (postgres and len(blob_rows) <= BULK_BATCH):
             # One statement is atomic without an explicit transaction.
             sql, params = upsert, list(row)
             if blob_rows:
@@ -180,10 +282,25 @@ class DjangoCheckpointer(BaseCheckpointer):
                 cursor.execute(sql, params)
         else:
             with transaction.atomic(using=self.using), connection.cursor() as cursor:
-                if blob_rows:
-                    cursor.executemany(_BLOB_INSERT.format(values=_placeholders(1)), blob_rows)
+                cursor.executemany(_BLOB_INSERT.format(values=_placeholders(1)), blob_rows)
                 cursor.execute(upsert, row)
-        return make_config(thread_id, ns, checkpoint.id)
+        self._recent_set((thread_id, ns, cid), versions, depth)
+        return make_config(thread_id, ns, cid)
+
+    def _recent_get(self, key: tuple[str, str, str]) -> tuple[dict[str, str], int] | None:
+        with self._recent_lock:
+            return self._recent.get(key)
+
+    def _recent_set(self, key: tuple[str, str, str], versions: dict[str, str], depth: int) -> None:
+        with self._recent_lock:
+            if len(self._recent) >= RECENT_VERSIONS:
+                self._recent.clear()
+            self._recent[key] = (versions, depth)
+
+    def _recent_forget(self) -> None:
+        """Stored versions may have changed under these keys (deletes, prune)."""
+        with self._recent_lock:
+            self._recent.clear()
 
     def put_writes(
         self,
@@ -195,31 +312,25 @@ class DjangoCheckpointer(BaseCheckpointer):
         thread_id, ns, checkpoint_id = config_ids(config)
         if checkpoint_id is None:
             raise ValueError("put_writes needs a config naming a checkpoint_id")
-        ordinary: list[tuple[Any, ...]] = []
-        special: list[tuple[Any, ...]] = []
-        for position, (channel, value) in enumerate(writes):
-            idx = SPECIAL_WRITE_IDX.get(channel, position)
-            row = (
-                thread_id,
-                ns,
-                checkpoint_id,
-                str(task_id),
-                idx,
-                channel,
-                self.serde.dumps(value),
-            )
-            (special if channel in SPECIAL_WRITE_IDX else ordinary).append(row)
         if not writes:
             return
+        # Ordinary writes first: a task's save is stored in that order.
+        ordered = sorted(
+            ((SPECIAL_WRITE_IDX.get(ch, i), ch, v) for i, (ch, v) in enumerate(writes)),
+            key=lambda w: w[1] in SPECIAL_WRITE_IDX,
+        )
+        group = _pack_writes(str(task_id), [(i, ch, self.serde.dumps(v)) for i, ch, v in ordered])
+        key = [thread_id, ns, checkpoint_id]
         connection = connections[self.using]
-        # Ordinary writes are stored before special ones (ids give the order on read).
-        statements = [
-            (sql, rows)
-            for sql, rows in ((_WRITE_INSERT, ordinary), (_WRITE_UPSERT, special))
-            if rows
-        ]
-        postgres = connection.vendor == "postgresql"
-        if postgres and not special and not connection.in_atomic_block:
+        special = any(ch in SPECIAL_WRITE_IDX for ch, _v in writes)
+        if connection.vendor == "postgresql":
+            # One statement: append to the checkpoint's row, or (no such row) to the
+            # writes table's row for that checkpoint.
+            params = [group, *key, *key, "", PACKED_IDX, "", group]
+            if special or connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    cursor.execute(_WRITES_APPEND_PG, params)
+                return
             # A task's ordinary writes are always followed by the checkpoint that ends its
             # step, whose synchronous commit flushes the WAL, and so these writes, to disk.
             # Not waiting for their own flush halves the disk syncs of a step. A killed
@@ -227,39 +338,44 @@ class DjangoCheckpointer(BaseCheckpointer):
             # in between can lose them, and then only the writes of the latest checkpoint,
             # whose tasks re-run: as after a crash a moment earlier. (SQLite's WAL mode
             # with synchronous=NORMAL, the project's setting, never waits for a flush.)
-            with transaction.atomic(using=self.using), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                for start in range(0, len(ordinary), BULK_BATCH):
-                    rows = ordinary[start : start + BULK_BATCH]
-                    cursor.execute(
-                        _WRITE_INSERT.format(values=_placeholders(len(rows))),
-                        [v for r in rows for v in r],
-                    )
-            return
-        if len(statements) == 1 and len(writes) <= (BULK_BATCH if postgres else 1):
-            # One statement: atomic on its own, no transaction round trips.
-            sql, rows = statements[0]
+            # The setting is made inside the one statement: one round trip. (Writes of a
+            # checkpoint not stored yet take the table's path and wait for their flush.)
             with connection.cursor() as cursor:
-                cursor.execute(
-                    sql.format(values=_placeholders(len(rows))), [v for r in rows for v in r]
-                )
+                cursor.execute(_WRITES_APPEND_PG_NO_WAIT, params)
             return
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
-            for sql, rows in statements:
-                cursor.executemany(sql.format(values=_placeholders(1)), rows)
+            cursor.execute(_WRITES_APPEND_ROW, [group, *key])
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    _WRITES_APPEND_TABLE.format(values="VALUES " + _placeholders(1)),
+                    [*key, "", PACKED_IDX, "", group],
+                )
 
     # --- reading -----------------------------------------------------------------------
 
     def get_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
-        """The named checkpoint, or the latest of the thread in the namespace."""
+        """The named checkpoint, or the latest of the thread in the namespace: one query
+        for the row and the ancestors its versions need."""
         thread_id, ns, checkpoint_id = config_ids(config)
-        rows = CheckpointRow.objects.using(self.using).filter(thread_id=thread_id, checkpoint_ns=ns)
         if checkpoint_id:
-            rows = rows.filter(checkpoint_id=checkpoint_id)
-        row = rows.order_by("-checkpoint_id").first()
-        if row is None:
+            found = self._chain(thread_id, ns, "= %s", [checkpoint_id])
+        else:
+            found = self._chain(thread_id, ns, _LATEST, [thread_id, ns])
+        wanted = str(checkpoint_id) if checkpoint_id else None
+        if wanted is None and found:
+            # The first row of the recursive query is its start: the latest.
+            wanted = found[0].checkpoint_id
+        rows = [r for r in found if r.checkpoint_id == wanted][:1]
+        if not rows:
             return None
-        return self._tuples([row])[0]
+        tup = self._tuples(rows, {(thread_id, ns): found})[0]
+        # The engine's next put is usually this checkpoint's child.
+        self._recent_set(
+            (thread_id, ns, tup.checkpoint.id),
+            tup.checkpoint.channel_versions.copy(),
+            rows[0].depth,
+        )
+        return tup
 
     def list(
         self,
@@ -282,39 +398,57 @@ class DjangoCheckpointer(BaseCheckpointer):
             before_id = ((before.get("configurable") or {}).get("checkpoint_id")) or ""
             if before_id:
                 rows = rows.filter(checkpoint_id__lt=before_id)
-        sql_filter, python_filter = _split_metadata_filter(filter or {})
-        if sql_filter:
-            rows = rows.filter(**{f"metadata__{k}": v for k, v in sql_filter.items()})
+        python_filter = dict(filter or {})
+        for needle in self._metadata_needles(python_filter):
+            rows = rows.filter(Q(metadata__contains=needle) | Q(metadata__contains=_ESCAPED))
         rows = rows.order_by("-checkpoint_id", "thread_id", "checkpoint_ns")
         if limit is not None and not python_filter:
             rows = rows[: max(limit, 0)]
-        return self._iter_tuples(rows, python_filter, limit)
+        return self._iter_tuples(rows.values_list(*_Row.__slots__), python_filter, limit)
 
     def _iter_tuples(
         self, rows: Any, python_filter: dict[str, Any], limit: int | None
     ) -> Iterator[CheckpointTuple]:
         yielded = 0
         for page in _pages(rows.iterator(chunk_size=PAGE_SIZE), PAGE_SIZE):
+            found = [_Row(*r) for r in page]
             if python_filter:
-                page = [r for r in page if _matches(self._load_json(r.metadata), python_filter)]
-            for item in self._tuples(page):
+                found = [r for r in found if _matches(self._metadata(r.metadata), python_filter)]
+            for item in self._tuples(found):
                 if limit is not None and yielded >= limit:
                     return
                 yielded += 1
                 yield item
 
-    def _tuples(self, rows: Sequence[CheckpointRow]) -> list[CheckpointTuple]:
-        """Build tuples for rows of any threads with a fixed number of queries."""
-        by_stream: dict[tuple[str, str], list[CheckpointRow]] = defaultdict(list)
+    def _chain(self, thread_id: str, ns: str, start: str, params: list[Any]) -> list[_Row]:
+        """Rows ``checkpoint_id {start}`` selects, then the ancestors their versions need."""
+        sql = _CHAIN.format(start=start)
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [thread_id, ns, *params, thread_id, ns])
+            return [_Row(thread_id, ns, *r) for r in cursor.fetchall()]
+
+    def _tuples(
+        self, rows: Sequence[_Row], known: dict[tuple[str, str], list[_Row]] | None = None
+    ) -> list[CheckpointTuple]:
+        """Build tuples for rows of any threads with a fixed number of queries.
+        ``known``: rows already read per stream (ancestors included)."""
+        by_stream: dict[tuple[str, str], list[_Row]] = defaultdict(list)
         for row in rows:
             by_stream[(row.thread_id, row.checkpoint_ns)].append(row)
+        versions: dict[int, dict[str, str]] = {}
         values: dict[int, dict[str, Any]] = {}
         writes: dict[int, list[tuple[str, str, Any]]] = {}
         for (thread_id, ns), stream_rows in by_stream.items():
-            raw = self._fetch_blobs(thread_id, ns, [r.channel_versions for r in stream_rows])
-            pending = self._fetch_writes(thread_id, ns, [r.checkpoint_id for r in stream_rows])
+            stream = {r.checkpoint_id: r for r in (known or {}).get((thread_id, ns), [])}
+            stream.update({r.checkpoint_id: r for r in stream_rows})
+            full = self._full_versions(thread_id, ns, stream_rows, stream)
+            raw = self._fetch_blobs(
+                thread_id, ns, [full[r.checkpoint_id] for r in stream_rows], stream
+            )
+            pending = self._fetch_writes(thread_id, ns, stream_rows)
             for row in stream_rows:
-                values[id(row)] = self._materialise(row.channel_versions, raw)
+                versions[id(row)] = full[row.checkpoint_id]
+                values[id(row)] = self._materialise(full[row.checkpoint_id], raw)
                 writes[id(row)] = pending.get(row.checkpoint_id, [])
         return [
             CheckpointTuple(
@@ -322,10 +456,10 @@ class DjangoCheckpointer(BaseCheckpointer):
                 checkpoint=Checkpoint(
                     id=row.checkpoint_id,
                     ts=row.ts,
-                    channel_versions=dict(row.channel_versions),
+                    channel_versions=dict(versions[id(row)]),
                     channel_values=values[id(row)],
                 ),
-                metadata=self._load_json(row.metadata),
+                metadata=self._metadata(row.metadata),
                 parent_config=(
                     make_config(row.thread_id, row.checkpoint_ns, row.parent_id)
                     if row.parent_id
@@ -336,52 +470,185 @@ class DjangoCheckpointer(BaseCheckpointer):
             for row in rows
         ]
 
+    def _full_versions(
+        self, thread_id: str, ns: str, rows: Sequence[_Row], stream: dict[str, _Row]
+    ) -> dict[str, dict[str, str]]:
+        """checkpoint id -> all its channel versions, for ``rows`` and the ancestors
+        walked; ancestors not in ``stream`` are fetched in one query."""
+        missing = {
+            r.parent_id
+            for r in stream.values()
+            if r.depth > 0 and r.parent_id and r.parent_id not in stream
+        }
+        if missing:
+            ids = sorted(missing)
+            for r in self._chain(thread_id, ns, f"IN ({', '.join(['%s'] * len(ids))})", ids):
+                stream.setdefault(r.checkpoint_id, r)
+        full: dict[str, dict[str, str]] = {}
+        for row in rows:
+            path: list[_Row] = []
+            r: _Row | None = row
+            while r is not None and r.checkpoint_id not in full:
+                path.append(r)
+                if r.depth == 0 or not r.parent_id:
+                    break
+                r = stream.get(r.parent_id)
+                if r is None:
+                    logger.warning("checkpoint %s: parent is missing", path[-1].checkpoint_id)
+            if not path:
+                continue
+            last = path[-1]
+            base = full.get(last.parent_id or "", {}) if last.depth > 0 else {}
+            for r in reversed(path):
+                current = dict(base) if r.depth > 0 else {}
+                current.update((c, r.checkpoint_id) for c in _blob_channels(r.blobs))
+                for c, v in json.loads(r.versions or "{}").items():
+                    if v is None:
+                        current.pop(c, None)
+                    else:
+                        current[c] = r.checkpoint_id if v == 0 else v
+                full[r.checkpoint_id] = base = current
+        return full
+
     def _fetch_blobs(
-        self, thread_id: str, ns: str, version_maps: Iterable[dict[str, str]]
+        self,
+        thread_id: str,
+        ns: str,
+        version_maps: Iterable[dict[str, str]],
+        stream: dict[str, _Row],
     ) -> dict[BlobKey, RawBlob]:
-        """The blobs the checkpoints name, plus the delta chains behind them."""
-        wanted: set[BlobKey] = {(c, str(v)) for vm in version_maps for c, v in vm.items()}
-        if not wanted:
-            return {}
-        manager = CheckpointBlob.objects.using(self.using)
-        fields = ("channel", "version", "kind", "data", "base")
-        channels = {c for c, _ in wanted}
-        versions = {v for _, v in wanted}
-        # Over-fetches at most the few rows whose channel and version both appear in the
-        # page under other pairings; far cheaper than one OR clause per channel.
-        raw: dict[BlobKey, RawBlob] = {
-            (c, v): (k, d, b)
-            for c, v, k, d, b in manager.filter(
-                thread_id=thread_id,
-                checkpoint_ns=ns,
-                channel__in=channels,
-                version__in=versions,
-            ).values_list(*fields)
-        }
-        missing_bases = {
-            c for (c, _v), (k, _d, b) in raw.items() if k == "delta" and b and (c, b) not in raw
-        }
-        if missing_bases:
-            # Append-only channels: their chain goes back to the last full blob, which is
-            # most of the channel's history, so fetch the channel's blobs in one go.
-            for c, v, k, d, b in manager.filter(
-                thread_id=thread_id, checkpoint_ns=ns, channel__in=missing_bases
-            ).values_list(*fields):
-                raw.setdefault((c, v), (k, d, b))
+        """The blobs the checkpoints name, plus the delta chains behind them: from the
+        rows at hand, then the rows and blob rows named, then (append-only channels) the
+        older rows of the stream and the channels' blob rows."""
+        wanted: set[BlobKey] = {(c, v) for vm in version_maps for c, v in vm.items()}
+        raw: dict[BlobKey, RawBlob] = {}
+        unpacked: set[str] = set()
+
+        def take(cid: str, text: str | None, parent_id: str | None) -> None:
+            if cid in unpacked:
+                return
+            unpacked.add(cid)
+            for channel, blob in _unpack_blobs(text, parent_id).items():
+                raw.setdefault((channel, cid), blob)
+
+        def look_up(keys: set[BlobKey]) -> set[BlobKey]:
+            for _c, v in keys:
+                if v in stream:
+                    take(v, stream[v].blobs, stream[v].parent_id)
+            return {k for k in keys if k not in raw}
+
+        missing = look_up(wanted)
+        if missing:
+            ids = sorted({v for _c, v in missing if v not in unpacked})
+            self._fetch_named(thread_id, ns, ids, missing, raw, take, older_than=None)
+            missing = {k for k in missing if k not in raw}
+        fetched, lost = False, set()
+        while True:
+            bases = {
+                (c, b)
+                for (c, _v), (k, _d, b) in list(raw.items())
+                if k == "delta" and b and (c, b) not in raw
+            } - lost
+            if not bases:
+                break
+            bases = look_up(bases)
+            if bases and fetched:
+                lost |= bases  # logged by _materialise
+            elif bases:
+                # Append-only channels: their chain goes back to the last full blob, which
+                # is most of the stream's history, so fetch the older rows in one go.
+                newest = max(b for _c, b in bases)
+                self._fetch_named(thread_id, ns, [], bases, raw, take, older_than=newest)
+                fetched = True
         return raw
 
+    def _fetch_named(
+        self,
+        thread_id: str,
+        ns: str,
+        ids: Sequence[str],
+        keys: set[BlobKey],
+        raw: dict[BlobKey, RawBlob],
+        take: Callable[[str, str | None, str | None], None],
+        older_than: str | None,
+    ) -> None:
+        """One query: rows ``ids`` (or every row up to ``older_than``) and the blob rows
+        of ``keys``' channels and versions."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if older_than is not None:
+            parts.append(_NAMED_ROWS.format(rows="checkpoint_id <= %s"))
+            params += [thread_id, ns, older_than]
+        elif ids:
+            parts.append(_NAMED_ROWS.format(rows=f"checkpoint_id IN ({_marks(len(ids))})"))
+            params += [thread_id, ns, *ids]
+        channels = sorted({c for c, _v in keys})
+        where = f"channel IN ({_marks(len(channels))})"
+        blob_params: list[Any] = [thread_id, ns, *channels]
+        if older_than is None:
+            versions = sorted({v for _c, v in keys})
+            where += f" AND version IN ({_marks(len(versions))})"
+            blob_params += versions
+        parts.append(_NAMED_BLOBS.format(blobs=where))
+        params += blob_params
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            found = cursor.fetchall()
+        for version, channel, parent_id, data, _base in found:
+            if channel is None:
+                take(version, data, parent_id)
+        for version, channel, kind, data, base in found:
+            if channel is not None:
+                # A blob row counts only where the row of that id has none (see put).
+                raw.setdefault((channel, version), (kind, data, base))
+
     def _fetch_writes(
-        self, thread_id: str, ns: str, checkpoint_ids: Sequence[str]
+        self, thread_id: str, ns: str, rows: Sequence[_Row]
     ) -> dict[str, list[tuple[str, str, Any]]]:
-        out: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)
-        rows = (
+        """checkpoint id -> its pending writes (task, channel, value), in stored order."""
+        stored = self._stored_writes(thread_id, ns, rows)
+        return {
+            cid: [(task, ch, self.serde.loads(data)) for task, _idx, ch, data in found]
+            for cid, found in stored.items()
+        }
+
+    def _stored_writes(
+        self, thread_id: str, ns: str, rows: Sequence[_Row]
+    ) -> dict[str, list[tuple[str, int, str, str]]]:
+        """checkpoint id -> (task, idx, channel, serialised value) as read (see
+        _WRITES_APPEND_ROW): the writes table's, then the row's."""
+        groups: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
+        table = (
             CheckpointWrite.objects.using(self.using)
-            .filter(thread_id=thread_id, checkpoint_ns=ns, checkpoint_id__in=checkpoint_ids)
+            .filter(
+                thread_id=thread_id,
+                checkpoint_ns=ns,
+                checkpoint_id__in=[r.checkpoint_id for r in rows],
+            )
             .order_by("id")
-            .values_list("checkpoint_id", "task_id", "channel", "data")
+            .values_list("checkpoint_id", "task_id", "idx", "channel", "data")
         )
-        for checkpoint_id, task_id, channel, data in rows:
-            out[checkpoint_id].append((task_id, channel, self.serde.loads(data)))
+        for cid, task, idx, channel, data in table:
+            if idx == PACKED_IDX:
+                groups[cid].extend(_unpack_writes(data))
+            else:
+                groups[cid].append((task, idx, channel, data))
+        for r in rows:
+            if r.writes:
+                groups[r.checkpoint_id].extend(_unpack_writes(r.writes))
+        out: dict[str, list[tuple[str, int, str, str]]] = {}
+        for cid, found in groups.items():
+            latest = {(t, i): w for t, i, *w in found if i in _SPECIAL_IDXS}
+            seen: set[tuple[str, int]] = set()
+            kept = []
+            for task, idx, channel, data in found:
+                if (task, idx) in seen:
+                    continue
+                seen.add((task, idx))
+                if idx in _SPECIAL_IDXS:
+                    channel, data = latest[(task, idx)]
+                kept.append((task, idx, channel, data))
+            out[cid] = kept
         return out
 
     def _materialise(self, versions: dict[str, str], raw: dict[BlobKey, RawBlob]) -> dict[str, Any]:
@@ -396,6 +663,15 @@ class DjangoCheckpointer(BaseCheckpointer):
         # Deserialised per checkpoint on purpose: two checkpoints never share mutable values.
         return materialise({c: str(v) for c, v in versions.items()}, load_blob)
 
+    def _stream_rows(self, thread_id: str) -> list[_Row]:
+        return [
+            _Row(*r)
+            for r in CheckpointRow.objects.using(self.using)
+            .filter(thread_id=thread_id)
+            .order_by("checkpoint_ns", "checkpoint_id")
+            .values_list(*_Row.__slots__)
+        ]
+
     # --- maintenance -------------------------------------------------------------------
 
     def delete_thread(self, thread_id: str) -> None:
@@ -404,6 +680,7 @@ class DjangoCheckpointer(BaseCheckpointer):
         with transaction.atomic(using=self.using):
             for model in (CheckpointWrite, CheckpointBlob, CheckpointRow):
                 model.objects.using(self.using).filter(thread_id=thread_id).delete()
+        self._recent_forget()
 
     def delete_after(self, thread_id: str, checkpoint_id: str) -> None:
         """Delete the thread's checkpoints newer than ``checkpoint_id`` (all namespaces;
@@ -411,12 +688,12 @@ class DjangoCheckpointer(BaseCheckpointer):
         names. Used to roll a cancelled run back; not part of the engine's interface.
         """
         thread_id = str(thread_id)
+        self._recent_forget()
         with transaction.atomic(using=self.using):
             newer = CheckpointRow.objects.using(self.using).filter(thread_id=thread_id)
             if checkpoint_id:
                 newer = newer.filter(checkpoint_id__gt=checkpoint_id)
-            doomed = list(newer.values_list("checkpoint_ns", "checkpoint_id"))
-            if not doomed:
+            if not newer.exists():
                 return
             writes = CheckpointWrite.objects.using(self.using).filter(thread_id=thread_id)
             if checkpoint_id:
@@ -424,14 +701,19 @@ class DjangoCheckpointer(BaseCheckpointer):
             writes.delete()
             newer.delete()
             # A later run may reuse a version string with another value: orphan blobs must
-            # go, or the ignore-conflicts insert would keep the stale value.
+            # go, or the ignore-conflicts insert would keep the stale value. Every version a
+            # remaining checkpoint has is named by it or by an (older, so remaining) ancestor.
             kept: set[tuple[str, str, str]] = set()
-            for ns, versions in (
+            for ns, cid, versions in (
                 CheckpointRow.objects.using(self.using)
                 .filter(thread_id=thread_id)
-                .values_list("checkpoint_ns", "channel_versions")
+                .values_list("checkpoint_ns", "checkpoint_id", "versions")
             ):
-                kept.update((ns, c, str(v)) for c, v in versions.items())
+                kept.update(
+                    (ns, c, cid if v == 0 else str(v))
+                    for c, v in json.loads(versions or "{}").items()
+                    if v is not None
+                )
             orphans = [
                 pk
                 for pk, ns, c, v in CheckpointBlob.objects.using(self.using)
@@ -473,6 +755,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             raise ValueError(f"unknown prune strategy {strategy!r}: use keep_latest or delete")
         for thread_id in thread_ids:
             self._keep_latest(str(thread_id))
+        self._recent_forget()
 
     def _keep_latest(self, thread_id: str) -> None:
         rows = CheckpointRow.objects.using(self.using)
@@ -481,34 +764,162 @@ class DjangoCheckpointer(BaseCheckpointer):
                 rows.filter(thread_id=thread_id).values_list("checkpoint_ns", flat=True)
             )
             for ns in namespaces:
-                latest = (
-                    rows.filter(thread_id=thread_id, checkpoint_ns=ns)
-                    .order_by("-checkpoint_id")
-                    .first()
+                latest = self.get_tuple(
+                    {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns}}
                 )
                 assert latest is not None
-                raw = self._fetch_blobs(thread_id, ns, [latest.channel_versions])
-                values = self._materialise(latest.channel_versions, raw)
+                cid = latest.checkpoint.id
+                versions = latest.checkpoint.channel_versions
+                values = latest.checkpoint.channel_values
+                kept = {
+                    channel: Blob(
+                        version,
+                        "full" if channel in values else "empty",
+                        values.get(channel),
+                    )
+                    for channel, version in versions.items()
+                }
                 stream = Q(thread_id=thread_id, checkpoint_ns=ns)
-                rows.filter(stream).exclude(pk=latest.pk).delete()
+                rows.filter(stream).exclude(checkpoint_id=cid).delete()
                 CheckpointWrite.objects.using(self.using).filter(stream).exclude(
-                    checkpoint_id=latest.checkpoint_id
+                    checkpoint_id=cid
                 ).delete()
                 CheckpointBlob.objects.using(self.using).filter(stream).delete()
+                own = {c: b for c, b in kept.items() if b.version == cid}
+                rows.filter(stream, checkpoint_id=cid).update(
+                    depth=0,
+                    versions=_encode_versions(versions, cid, versions, own),
+                    blobs=self._pack_blobs(own, None),
+                )
                 CheckpointBlob.objects.using(self.using).bulk_create(
                     [
                         CheckpointBlob(
                             thread_id=thread_id,
                             checkpoint_ns=ns,
                             channel=channel,
-                            version=str(version),
-                            kind="full" if channel in values else "empty",
-                            data=self.serde.dumps(values[channel]) if channel in values else None,
+                            version=blob.version,
+                            kind=blob.kind,
+                            data=self._dump_blob(blob),
                         )
-                        for channel, version in latest.channel_versions.items()
+                        for channel, blob in kept.items()
+                        if channel not in own
                     ],
                     batch_size=BULK_BATCH,
                 )
+
+    # --- export and import (``builder.services.thread_transfer``) ------------------------
+
+    def export_history(self, thread_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A thread's checkpoints (stored fields, all their versions) and blobs (stored
+        values, serialised), as the thread export carries them."""
+        found = self._stream_rows(str(thread_id))
+        checkpoints: list[dict[str, Any]] = []
+        blobs: list[dict[str, Any]] = []
+        by_stream: dict[str, list[_Row]] = defaultdict(list)
+        for r in found:
+            by_stream[r.checkpoint_ns].append(r)
+        for ns, stream_rows in by_stream.items():
+            stream = {r.checkpoint_id: r for r in stream_rows}
+            full = self._full_versions(str(thread_id), ns, stream_rows, stream)
+            for r in stream_rows:
+                checkpoints.append(
+                    {
+                        "checkpoint_ns": ns,
+                        "checkpoint_id": r.checkpoint_id,
+                        "parent_id": r.parent_id,
+                        "ts": r.ts,
+                        "metadata": _json(r.metadata),
+                        "versions": full[r.checkpoint_id],
+                    }
+                )
+                for channel, (kind, data, base) in _unpack_blobs(r.blobs, r.parent_id).items():
+                    blobs.append(
+                        {
+                            "checkpoint_ns": ns,
+                            "channel": channel,
+                            "version": r.checkpoint_id,
+                            "kind": kind,
+                            "base": base,
+                            "data": data,
+                        }
+                    )
+        checkpoints.sort(key=lambda c: c["checkpoint_id"])
+        for b in (
+            CheckpointBlob.objects.using(self.using).filter(thread_id=str(thread_id)).order_by("id")
+        ):
+            blobs.append(
+                {
+                    f: getattr(b, f)
+                    for f in ("checkpoint_ns", "channel", "version", "kind", "base", "data")
+                }
+            )
+        return checkpoints, blobs
+
+    def export_writes(self, thread_id: str) -> list[dict[str, Any]]:
+        """A thread's pending writes, one dict per write (the writes table's fields), as
+        the thread export carries them; stored back as they are, they read the same."""
+        out: list[dict[str, Any]] = []
+        by_stream: dict[str, list[_Row]] = defaultdict(list)
+        for r in self._stream_rows(str(thread_id)):
+            by_stream[r.checkpoint_ns].append(r)
+        orphans = (
+            CheckpointWrite.objects.using(self.using)
+            .filter(thread_id=str(thread_id))
+            .values_list("checkpoint_ns", "checkpoint_id")
+            .distinct()
+        )
+        for ns, cid in orphans:  # writes of checkpoints not stored
+            if not any(r.checkpoint_id == cid for r in by_stream.get(ns, [])):
+                by_stream[ns].append(_Row(str(thread_id), ns, cid, None, "", "", 0, "", None, None))
+        for ns, stream_rows in by_stream.items():
+            for cid, found in self._stored_writes(str(thread_id), ns, stream_rows).items():
+                out.extend(
+                    {"checkpoint_ns": ns, "checkpoint_id": cid, "task_id": task, "idx": idx,
+                     "channel": channel, "data": data}
+                    for task, idx, channel, data in found
+                )  # fmt: skip
+        return out
+
+    def import_history(
+        self, thread_id: str, checkpoints: list[dict[str, Any]], blobs: list[dict[str, Any]]
+    ) -> None:
+        """Store what ``export_history`` gave under ``thread_id``: every checkpoint as a
+        snapshot of its versions, every blob as a blob row (found the same way on read).
+        Raises ``KeyError`` / ``TypeError`` on malformed items."""
+        CheckpointRow.objects.using(self.using).bulk_create(
+            (
+                CheckpointRow(
+                    thread_id=thread_id,
+                    checkpoint_ns=c["checkpoint_ns"],
+                    checkpoint_id=c["checkpoint_id"],
+                    parent_id=c["parent_id"],
+                    ts=c["ts"],
+                    metadata=json.dumps(c["metadata"], separators=(",", ":"), ensure_ascii=False),
+                    depth=0,
+                    versions=_encode_versions(
+                        {str(k): str(v) for k, v in (c.get("versions") or {}).items()},
+                        c["checkpoint_id"],
+                        {},
+                        (),
+                    ),
+                )
+                for c in checkpoints
+            ),
+            batch_size=BULK_BATCH,
+        )
+        CheckpointBlob.objects.using(self.using).bulk_create(
+            (
+                CheckpointBlob(
+                    thread_id=thread_id,
+                    **{
+                        f: b[f]
+                        for f in ("checkpoint_ns", "channel", "version", "kind", "base", "data")
+                    },
+                )
+                for b in blobs
+            ),
+            batch_size=BULK_BATCH,
+        )
 
     # --- serialisation -----------------------------------------------------------------
 
@@ -519,8 +930,106 @@ class DjangoCheckpointer(BaseCheckpointer):
             return self.serde.dumps(list(blob.value or []))
         return self.serde.dumps(blob.value)
 
-    def _load_json(self, value: dict[str, Any]) -> dict[str, Any]:
+    def _pack_blobs(self, blobs: dict[str, Blob], parent_id: str | None) -> str | None:
+        """A checkpoint's own blobs as one text (the layout in the module docstring)."""
+        if not blobs:
+            return None
+        header: list[list[Any]] = []
+        parts: list[str] = []
+        for channel, blob in blobs.items():
+            data = self._dump_blob(blob)
+            entry: list[Any] = [channel, _KIND_CODES[blob.kind], -1 if data is None else len(data)]
+            if blob.kind == "delta":
+                entry.append(0 if blob.base == parent_id and parent_id else blob.base)
+            header.append(entry)
+            if data is not None:
+                parts.append(data)
+        return json.dumps(header, separators=(",", ":")) + "\n" + "".join(parts)
+
+    def _metadata_needles(self, flt: dict[str, Any]) -> list[str]:
+        """Text that metadata matching ``flt`` contains (``"key":value`` as serde writes
+        it), to narrow the rows in SQL; the match itself is checked after loading. Not
+        for metadata whose dicts had to be escaped (see _ESCAPED)."""
+        return [
+            self.serde.dumps({k: v})[1:-1]
+            for k, v in flt.items()
+            if isinstance(k, str) and isinstance(v, str | int) and not isinstance(v, bool)
+        ]
+
+    def _metadata(self, value: Any) -> dict[str, Any]:
+        if isinstance(value, str | bytes):
+            return self.serde.loads(value)
         return self.serde.loads(json.dumps(value))
+
+
+def _unpack_blobs(text: str | None, parent_id: str | None) -> dict[str, RawBlob]:
+    """channel -> (kind, serialised data, base) from a row's ``blobs``."""
+    if not text:
+        return {}
+    head, _, body = text.partition("\n")
+    out: dict[str, RawBlob] = {}
+    at = 0
+    for channel, code, length, *base in json.loads(head):
+        data = None
+        if length >= 0:
+            data = body[at : at + length]
+            at += length
+        kind = _KINDS[code]
+        out[channel] = (kind, data, (parent_id if base[0] == 0 else base[0]) if base else None)
+    return out
+
+
+def _blob_channels(text: str | None) -> list[str]:
+    """The channels of a row's ``blobs``: their version is the row's id."""
+    if not text:
+        return []
+    return [entry[0] for entry in json.loads(text.partition("\n")[0])]
+
+
+def _encode_versions(
+    changed: dict[str, str | None],
+    checkpoint_id: str,
+    versions: dict[str, str],
+    own: Iterable[str],
+) -> str:
+    """A row's ``versions``: ``changed`` less the channels its own blobs imply (version =
+    the row's id); its own id as 0, a removed channel as null."""
+    out: dict[str, Any] = {
+        c: (0 if v == checkpoint_id else v) for c, v in changed.items() if c not in own
+    }
+    for c in own:
+        if versions.get(c) != checkpoint_id:  # a blob the versions do not name: say so
+            out[c] = versions.get(c)
+    return json.dumps(out, separators=(",", ":"))
+
+
+def _pack_writes(task_id: str, writes: list[tuple[int, str, str]]) -> str:
+    """One task's save, framed so that saves concatenate: ``[task, [[idx, channel,
+    length], ...]]``, a newline, the serialised values."""
+    head = [task_id, [[idx, channel, len(data)] for idx, channel, data in writes]]
+    return json.dumps(head, separators=(",", ":")) + "\n" + "".join(d for _i, _c, d in writes)
+
+
+def _unpack_writes(text: str) -> list[tuple[str, int, str, str]]:
+    """(task, idx, channel, serialised value) of concatenated saves."""
+    out: list[tuple[str, int, str, str]] = []
+    at = 0
+    while at < len(text):
+        newline = text.index("\n", at)
+        task_id, entries = json.loads(text[at:newline])
+        at = newline + 1
+        for idx, channel, length in entries:
+            out.append((task_id, idx, channel, text[at : at + length]))
+            at += length
+    return out
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _marks(n: int) -> str:
+    return ", ".join(["%s"] * n)
 
 
 def _placeholders(rows: int, columns: int = 7) -> str:
@@ -536,17 +1045,6 @@ def _closing_connections(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> A
         return fn(*args, **kwargs)
     finally:
         connections.close_all()
-
-
-def _split_metadata_filter(flt: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Strings and numbers compare the same way in SQL on both databases; anything else
-    (None, booleans, lists, dicts) is compared in Python after loading."""
-    sql: dict[str, Any] = {}
-    python: dict[str, Any] = {}
-    for key, value in flt.items():
-        simple = isinstance(value, str | int | float) and not isinstance(value, bool)
-        (sql if simple and key.isidentifier() else python)[key] = value
-    return sql, python
 
 
 def _matches(metadata: dict[str, Any], flt: dict[str, Any]) -> bool:

@@ -11,29 +11,38 @@ from django.db import models
 
 
 class Checkpoint(models.Model):
-    """A checkpoint row: the channel versions, not the values (those are blobs)."""
+    """A checkpoint row: its channel versions (compactly) and the blobs it created.
+
+    ``versions`` is JSON text mapping channel -> version, holding only what changed since
+    the parent (``null``: the channel was removed) unless ``depth`` is 0 (a snapshot of
+    every channel); ``0`` stands for this row's own ``checkpoint_id``. ``blobs`` holds the
+    new channel values whose version is this checkpoint's id (the engine's case), in the
+    layout ``builder.checkpointer`` documents; other versions are ``CheckpointBlob`` rows.
+    """
 
     thread_id = models.CharField(max_length=255)
     checkpoint_ns = models.CharField(max_length=1000, blank=True, default="")
     checkpoint_id = models.CharField(max_length=64)
     parent_id = models.CharField(max_length=64, null=True, blank=True)
     ts = models.CharField(max_length=64)
-    metadata = models.JSONField(default=dict, blank=True)
-    channel_versions = models.JSONField(default=dict, blank=True)
+    # serde's text (non-JSON values survive the round trip), compact; history filters
+    # match it as text first, then exactly (``builder.checkpointer``).
+    metadata = models.TextField(default="{}", blank=True)
+    # Checkpoints since the last snapshot of the versions (0: this row is one).
+    depth = models.SmallIntegerField(default=0)
+    versions = models.TextField(default="{}", blank=True)
+    blobs = models.TextField(null=True, blank=True)
+    # Pending writes against this checkpoint, appended as each task finishes (the layout
+    # in ``builder.checkpointer``); ``CheckpointWrite`` holds those of checkpoints not
+    # stored when they were written.
+    writes = models.TextField(null=True, blank=True)
 
     class Meta:
+        # The unique index also serves a thread's latest checkpoint and pages of history
+        # (scanned backwards).
         constraints = [
             models.UniqueConstraint(
                 fields=["thread_id", "checkpoint_ns", "checkpoint_id"], name="checkpoint_unique"
-            ),
-        ]
-        # A thread's latest checkpoint and a page of history: newest first by id.
-        indexes = [
-            models.Index(
-                "thread_id",
-                "checkpoint_ns",
-                models.F("checkpoint_id").desc(),
-                name="checkpoint_latest",
             ),
         ]
 
@@ -48,7 +57,8 @@ class BlobKind(models.TextChoices):
 
 
 class CheckpointBlob(models.Model):
-    """One version of one channel; ``delta`` holds only the items appended since ``base``."""
+    """One version of one channel whose version string is not the id of the checkpoint that
+    stored it; ``delta`` holds only the items appended since ``base``."""
 
     thread_id = models.CharField(max_length=255)
     checkpoint_ns = models.CharField(max_length=1000, blank=True, default="")
@@ -73,7 +83,9 @@ class CheckpointBlob(models.Model):
 
 
 class CheckpointWrite(models.Model):
-    """A pending write of one task against a checkpoint, saved when the task finishes."""
+    """Pending writes against a checkpoint whose row was not stored when they were written
+    (usually they are in ``Checkpoint.writes``): one write, or with ``idx`` -100 the
+    appended saves of its tasks."""
 
     thread_id = models.CharField(max_length=255)
     checkpoint_ns = models.CharField(max_length=1000, blank=True, default="")

@@ -1,6 +1,6 @@
 """Thread export and import: one JSON document that replays exactly elsewhere.
 
-The export carries the checkpoint rows as stored (serialised blob text included), so an
+The export carries the checkpoints and blobs as stored (serialised blob text included), so an
 import reproduces state and history byte for byte without re-serialising anything; the
 events keep their seq and timestamps; runs get new ids (run ids are global) and the
 events are re-pointed at them. The graph comes along as its version's spec, and the
@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from builder.checkpointer import DjangoCheckpointer
 from builder.models import (
     AuditEntry,
-    Checkpoint,
-    CheckpointBlob,
     CheckpointComment,
     CheckpointWrite,
     Graph,
@@ -60,8 +59,6 @@ _RUN_FIELDS = (
     "attempt",
 )
 _RUN_TIMES = ("created_at", "started_at", "finished_at")
-_CHECKPOINT_FIELDS = ("checkpoint_ns", "checkpoint_id", "parent_id", "ts", "metadata")
-_BLOB_FIELDS = ("checkpoint_ns", "channel", "version", "kind", "base", "data")
 _WRITE_FIELDS = ("checkpoint_ns", "checkpoint_id", "task_id", "idx", "channel", "data")
 
 
@@ -94,6 +91,7 @@ def graph_snapshot(thread: Thread) -> dict[str, Any] | None:
 def thread_export(*, thread: Thread) -> dict[str, Any]:
     """Everything needed to replay ``thread`` in the debugger, as one JSON object."""
     tid = str(thread.pk)
+    checkpoints, blobs = DjangoCheckpointer().export_history(tid)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -115,18 +113,9 @@ def thread_export(*, thread: Thread) -> dict[str, Any]:
             }
             for run in thread.runs.order_by("created_at")
         ],
-        "checkpoints": [
-            {**{f: getattr(c, f) for f in _CHECKPOINT_FIELDS}, "versions": c.channel_versions}
-            for c in Checkpoint.objects.filter(thread_id=tid).order_by("checkpoint_id")
-        ],
-        "blobs": [
-            {f: getattr(b, f) for f in _BLOB_FIELDS}
-            for b in CheckpointBlob.objects.filter(thread_id=tid).order_by("id")
-        ],
-        "writes": [
-            {f: getattr(w, f) for f in _WRITE_FIELDS}
-            for w in CheckpointWrite.objects.filter(thread_id=tid).order_by("id")
-        ],
+        "checkpoints": checkpoints,
+        "blobs": blobs,
+        "writes": DjangoCheckpointer().export_writes(tid),
         "events": [
             {
                 "seq": e.seq,
@@ -321,17 +310,7 @@ def _import(
     Run.objects.bulk_create(new_runs)
     _keep_times(new_runs, runs, _RUN_TIMES)
 
-    Checkpoint.objects.bulk_create(
-        Checkpoint(
-            thread_id=tid,
-            channel_versions=c.get("versions") or {},
-            **{f: c[f] for f in _CHECKPOINT_FIELDS},
-        )
-        for c in checkpoints
-    )
-    CheckpointBlob.objects.bulk_create(
-        CheckpointBlob(thread_id=tid, **{f: b[f] for f in _BLOB_FIELDS}) for b in blobs
-    )
+    DjangoCheckpointer().import_history(tid, checkpoints, blobs)
     CheckpointWrite.objects.bulk_create(
         CheckpointWrite(thread_id=tid, **{f: w[f] for f in _WRITE_FIELDS}) for w in writes
     )

@@ -131,3 +131,73 @@ def test_copy_delete_and_prune_keep_latest():
     saver.delete_thread("src")
     assert saver.get_tuple({"configurable": {"thread_id": "src"}}) is None
     assert saver.get_tuple({"configurable": {"thread_id": "dst"}}) is not None
+
+
+def test_versions_are_stored_as_changes_and_rebuilt_across_snapshots_and_forks():
+    from builder.checkpointer import SNAPSHOT_EVERY
+    from builder.models import Checkpoint as CheckpointRow
+
+    saver = DjangoCheckpointer()
+    config = {"configurable": {"thread_id": "v1", "checkpoint_ns": ""}}
+    expected: dict[str, dict[str, str]] = {}
+    versions: dict[str, str] = {}
+    ids: list[str] = []
+    for step in range(SNAPSHOT_EVERY * 2 + 5):
+        cid = f"cp{step:04d}"
+        blobs = {"counter": Blob(cid, "full", step)}
+        if step % 3 == 0:
+            blobs[f"k{step}"] = Blob(cid, "full", step)
+        versions = {**versions, **{c: b.version for c, b in blobs.items()}}
+        if step == 10:
+            versions.pop("k0")  # a channel removed
+            versions["named"] = "not-an-id"
+            blobs["named"] = Blob("not-an-id", "full", "elsewhere")
+        checkpoint = Checkpoint(id=cid, ts=cid, channel_versions=dict(versions))
+        config = saver.put(config, checkpoint, {"step": step}, blobs)
+        expected[cid] = dict(versions)
+        ids.append(cid)
+    # A fork from an old checkpoint: its parent is not the branch's latest.
+    fork = Checkpoint(
+        id="cp9999", ts="x", channel_versions={**expected[ids[3]], "counter": "cp9999"}
+    )
+    saver.put(
+        make_config("v1", "", ids[3]), fork, {"step": 4}, {"counter": Blob("cp9999", "full", -1)}
+    )
+    expected["cp9999"] = dict(fork.channel_versions)
+
+    rows = {r.checkpoint_id: r for r in CheckpointRow.objects.filter(thread_id="v1")}
+    assert sorted(cid for cid, r in rows.items() if r.depth == 0) == ["cp0000", "cp0032", "cp0064"]
+    assert len(rows["cp0040"].versions) < 10  # only what changed (here: its own blobs)
+    fresh = DjangoCheckpointer()  # nothing cached: versions come from the rows
+    for cid, want in expected.items():
+        tup = fresh.get_tuple(make_config("v1", "", cid))
+        assert tup is not None and tup.checkpoint.channel_versions == want, cid
+        assert tup.checkpoint.channel_values["counter"] == (-1 if cid == "cp9999" else int(cid[2:]))
+    assert fresh.get_tuple(make_config("v1", "", ids[20])).checkpoint.channel_values["named"] == (
+        "elsewhere"
+    )
+    history = list(fresh.list({"configurable": {"thread_id": "v1"}}, limit=7))
+    assert [h.checkpoint.channel_versions for h in history] == [
+        expected[h.checkpoint.id] for h in history
+    ]
+
+
+def test_writes_before_their_checkpoint_is_stored_are_kept():
+    saver = DjangoCheckpointer()
+    conf = make_config("w1", "", "cp0001")
+    saver.put_writes(conf, [("x", 1), (INTERRUPT, {"value": "first"})], "task-a")
+    saver.put(
+        {"configurable": {"thread_id": "w1", "checkpoint_ns": ""}},
+        Checkpoint(id="cp0001", ts="t", channel_versions={"x": "cp0001"}),
+        {},
+        {"x": Blob("cp0001", "full", 0)},
+    )
+    saver.put_writes(conf, [("y", 2)], "task-b")
+    saver.put_writes(conf, [("x", 99), (INTERRUPT, {"value": "second"})], "task-a")
+    tup = saver.get_tuple(conf)
+    assert tup is not None
+    assert tup.pending_writes == [
+        ("task-a", "x", 1),
+        ("task-a", INTERRUPT, {"value": "second"}),
+        ("task-b", "y", 2),
+    ]
