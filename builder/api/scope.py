@@ -75,7 +75,7 @@ class Scope:
     def graph(self, graph_id: Any) -> Graph:
         """A graph by numeric id (or slug, when unique among visible workspaces)."""
         graphs = Graph.objects.filter(workspace__in=self.workspaces()).select_related("workspace")
-        if str(graph_id).isdigit():
+        if str(graph_id).isascii() and str(graph_id).isdigit():
             found = graphs.filter(pk=int(graph_id)).first()
         else:
             found = graphs.filter(slug=str(graph_id)).order_by("workspace__slug").first()
@@ -118,7 +118,7 @@ class Scope:
                 return found
         graphs = Graph.objects.filter(workspace__in=self.workspaces())
         match = Q(slug=str(assistant_id)) | Q(code_ref=str(assistant_id), source="code")
-        if str(assistant_id).isdigit():
+        if str(assistant_id).isascii() and str(assistant_id).isdigit():
             match |= Q(pk=int(assistant_id))
         candidates = list(graphs.filter(match).select_related("workspace"))
         if not candidates:

@@ -203,7 +203,11 @@ class VersionListView(ApiView):
 
 
 def _version(graph: Graph, number: Any) -> GraphVersion:
-    found = graph.versions.filter(number=number).first() if str(number).isdigit() else None
+    found = (
+        graph.versions.filter(number=number).first()
+        if str(number).isascii() and str(number).isdigit()
+        else None
+    )
     if found is None:
         raise not_found(f"version {number} of graph {graph.pk}")
     return found

@@ -221,7 +221,7 @@ def _delete_thread_later(thread_id: Any) -> Any:
 
 def _last_event_id(request: Any) -> int:
     raw = request.headers.get("Last-Event-ID") or ""
-    return int(raw) if raw.strip().isdigit() else 0
+    return int(raw) if raw.strip().isascii() and raw.strip().isdigit() else 0
 
 
 # --- views ------------------------------------------------------------------------------

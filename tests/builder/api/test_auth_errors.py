@@ -110,3 +110,14 @@ def test_nul_characters_are_bad_input_not_a_500(acme, client_for):
     client = client_for(acme["alice"])
     assert_error(client.post("/api/graphs/", {"name": "a\x00b"}, format="json"), 400)
     assert_error(client.get("/api/graphs/?workspace=a%00b"), 400)
+
+
+def test_unicode_digits_in_ids_are_not_found_not_a_server_error(db):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    user = get_user_model().objects.create_user("digits", password="x")
+    client = APIClient()
+    client.force_authenticate(user)
+    for path in ("/api/graphs/³/", "/api/graphs/³/export/", "/api/graphs/١٢/versions/"):
+        assert client.get(path).status_code == 404, path
