@@ -56,6 +56,7 @@ vitest: frontend/node_modules/.stamp
 test: setup lint pytest $(if $(wildcard frontend/package.json),vitest,)
 
 bench: setup
+	bash .ci/services
 	@echo "== engine: runtime vs LangGraph 1.2 =="
 	$(PY) -m tests.bench
 	@echo "== graph specs: validate + compile a 300-node spec =="
@@ -64,6 +65,8 @@ bench: setup
 	$(PY) -m tests.bench.bench_pg
 	@echo "== SSE: time to first event, events per second (daphne) =="
 	$(PY) -m tests.bench.bench_sse
+	@echo "== websockets: 200 viewers of one thread (daphne + Redis layer) =="
+	$(PY) -m tests.bench.bench_ws
 	@echo "== editor: open a 300-node graph, drag a node (Chromium, live server) =="
 	$(PY) -m tests.bench.bench_frontend
 
