@@ -12,8 +12,9 @@ import { useEditor, useEditorApi } from "./EditorContext";
 export function ConflictDialog() {
   const api = useEditorApi();
   const conflict = useEditor((s) => s.conflict);
-  const doc = useEditor((s) => s.history.present);
-  const summary = useMemo(() => (conflict ? summarizeSpecChanges(canvasToSpec(doc), conflict.spec) : null), [conflict, doc]);
+  // Only while a conflict is shown: otherwise every edit (each drag tick) would re-render this.
+  const doc = useEditor((s) => (s.conflict ? s.history.present : null));
+  const summary = useMemo(() => (conflict && doc ? summarizeSpecChanges(canvasToSpec(doc), conflict.spec) : null), [conflict, doc]);
   return (
     <Dialog
       title="Someone else changed this graph"

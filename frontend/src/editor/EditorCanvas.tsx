@@ -1,5 +1,17 @@
-import { useEffect, useMemo } from "react";
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection } from "@xyflow/react";
+import { useCallback, useEffect, useMemo } from "react";
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type DefaultEdgeOptions,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+  type ProOptions,
+} from "@xyflow/react";
 import { useEditor, useEditorApi, useCatalog } from "./EditorContext";
 import { useDragAndDrop } from "./hooks/useDragAndDrop";
 import { nodeTypes } from "../canvas/nodes";
@@ -12,6 +24,12 @@ import type { CanvasEdge, CanvasNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
 
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+// Props React Flow compares by identity: new objects on every render would make it
+// re-sync its store (and re-register key listeners) on every drag tick.
+const MULTI_SELECT_KEYS = ["Meta", "Control"];
+const DEFAULT_EDGE_OPTIONS: DefaultEdgeOptions = { markerEnd: { type: "arrowclosed" as never, width: 16, height: 16 } };
+const PRO_OPTIONS: ProOptions = { hideAttribution: true };
+const minimapColor = (n: Node) => (n.type === "step" ? kindStyle(specKindOf((n as CanvasNode).data)).color : "#94a3b8");
 
 export function EditorCanvas() {
   const api = useEditorApi();
@@ -23,6 +41,10 @@ export function EditorCanvas() {
   const { kinds } = useCatalog();
   const { onDragOver, onDrop } = useDragAndDrop();
   const flow = useReactFlow();
+  const onNodesChange = useCallback((c: NodeChange<CanvasNode>[]) => api.getState().onNodesChange(c), [api]);
+  const onEdgesChange = useCallback((c: EdgeChange<CanvasEdge>[]) => api.getState().onEdgesChange(c), [api]);
+  const onConnect = useCallback((c: Connection) => api.getState().connect(c.source, c.target), [api]);
+  const onNodeDoubleClick = useCallback(() => api.getState().setTab("properties"), [api]);
 
   const decor = useMemo<CanvasDecor>(() => {
     const bad: Record<string, Severity> = {};
@@ -63,21 +85,21 @@ export function EditorCanvas() {
           edges={doc.edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
-          onNodesChange={(c) => api.getState().onNodesChange(c)}
-          onEdgesChange={(c) => api.getState().onEdgesChange(c)}
-          onConnect={(c: Connection) => api.getState().connect(c.source, c.target)}
-          onNodeDoubleClick={() => api.getState().setTab("properties")}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onNodeDoubleClick={onNodeDoubleClick}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           edgesReconnectable={false}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
-          multiSelectionKeyCode={["Meta", "Control"]}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
           fitView
           fitViewOptions={FIT_OPTIONS}
           minZoom={0.2}
-          defaultEdgeOptions={{ markerEnd: { type: "arrowclosed" as never, width: 16, height: 16 } }}
-          proOptions={{ hideAttribution: true }}
+          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+          proOptions={PRO_OPTIONS}
           aria-label="Graph canvas"
         >
           <Background gap={20} size={1} />
@@ -85,7 +107,7 @@ export function EditorCanvas() {
             pannable
             zoomable
             ariaLabel="Minimap"
-            nodeColor={(n) => (n.type === "step" ? kindStyle(specKindOf((n as CanvasNode).data)).color : "#94a3b8")}
+            nodeColor={minimapColor}
           />
           <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} aria-label="Zoom controls" />
         </ReactFlow>

@@ -1,4 +1,5 @@
 import { lazy, memo, Suspense, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { StepNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
 import type { RetryPolicy } from "../model/graphspec";
@@ -147,10 +148,13 @@ function RetryEditor({ retry, disabled, onChange }: { retry?: RetryPolicy; disab
 /** Outgoing edges of a node, and a keyboard-friendly way to add one. */
 function Connections({ nodeId, readOnly }: { nodeId: string; readOnly: boolean }) {
   const api = useEditorApi();
-  const nodes = useEditor((s) => s.history.present.nodes);
+  // Ids and labels only (node data keeps its identity while a node is dragged).
+  const ids = useEditor(useShallow((s) => s.history.present.nodes.map((n) => n.id)));
+  const datas = useEditor(useShallow((s) => s.history.present.nodes.map((n) => n.data)));
   const edges = useEditor((s) => s.history.present.edges);
   const [target, setTarget] = useState("");
   const outgoing = edges.filter((e) => e.source === nodeId);
+  const nodes = ids.map((id, i) => ({ id, data: datas[i]! }));
   const label = (id: string) => nodes.find((n) => n.id === id)?.data.label ?? id;
   const candidates = nodes.filter((n) => n.id !== nodeId && n.id !== "__start__");
   const describe = (e: (typeof edges)[number]) =>

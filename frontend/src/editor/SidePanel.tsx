@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { useDeferredValue, useId, type ReactNode } from "react";
 import { isStepNode } from "../model/canvas";
 import { useEditor, useEditorApi } from "./EditorContext";
 import { EdgeInspector } from "./EdgeInspector";
@@ -6,7 +6,7 @@ import { NodeInspector } from "./NodeInspector";
 import { ProblemsPanel } from "./ProblemsPanel";
 import { StateSchemaEditor } from "./StateSchemaEditor";
 import { VersionsPanel } from "./VersionsPanel";
-import type { PanelTab } from "./store";
+import type { EditorStore, PanelTab } from "./store";
 import { SHORTCUTS } from "./hooks/useKeyboardShortcuts";
 
 export function SidePanel({ onPublish, versionsKey }: { onPublish: () => void; versionsKey: number }) {
@@ -59,28 +59,48 @@ export function SidePanel({ onPublish, versionsKey }: { onPublish: () => void; v
   );
 }
 
+/** "node ids|edge ids" of the selection: a string, so a drag (new positions) or a click
+ *  elsewhere that keeps the selection does not re-render the inspector. */
+function selectionKey(s: EditorStore): string {
+  const d = s.history.present;
+  let nodes = "";
+  for (const n of d.nodes) if (n.selected) nodes += (nodes ? "\n" : "") + n.id;
+  let edges = "";
+  for (const e of d.edges) if (e.selected) edges += (edges ? "\n" : "") + e.id;
+  return `${nodes}|${edges}`;
+}
+
 function Properties() {
-  const nodes = useEditor((s) => s.history.present.nodes);
-  const edges = useEditor((s) => s.history.present.edges);
-  const selNodes = nodes.filter((n) => n.selected);
-  const selEdges = edges.filter((e) => e.selected);
-  if (selNodes.length === 1 && selEdges.length === 0) {
-    const n = selNodes[0]!;
-    if (isStepNode(n)) return <NodeInspector node={n} />;
-    return (
-      <section className="inspector">
-        <h2>{n.data.label}</h2>
-        <p className="muted">
-          {n.id === "__start__"
-            ? "Where every run begins. Connect it to the first node(s) to run."
-            : "Where a run finishes. Connect the last node(s) here."}
-        </p>
-      </section>
-    );
-  }
-  if (selEdges.length === 1 && selNodes.length === 0) return <EdgeInspector edge={selEdges[0]!} />;
+  // Deferred: a click paints the selection on the canvas first, the inspector follows.
+  const key = useDeferredValue(useEditor(selectionKey));
+  const [n, e] = key.split("|") as [string, string];
+  const selNodes = n ? n.split("\n") : [];
+  const selEdges = e ? e.split("\n") : [];
+  if (selNodes.length === 1 && selEdges.length === 0) return <SelectedNode id={selNodes[0]!} />;
+  if (selEdges.length === 1 && selNodes.length === 0) return <SelectedEdge id={selEdges[0]!} />;
   if (selNodes.length + selEdges.length > 1) return <MultiSelection count={selNodes.length + selEdges.length} />;
   return <GraphSettings />;
+}
+
+function SelectedNode({ id }: { id: string }) {
+  const n = useEditor((s) => s.history.present.nodes.find((x) => x.id === id));
+  if (!n) return <GraphSettings />;
+  if (isStepNode(n)) return <NodeInspector node={n} />;
+  return (
+    <section className="inspector">
+      <h2>{n.data.label}</h2>
+      <p className="muted">
+        {n.id === "__start__"
+          ? "Where every run begins. Connect it to the first node(s) to run."
+          : "Where a run finishes. Connect the last node(s) here."}
+      </p>
+    </section>
+  );
+}
+
+function SelectedEdge({ id }: { id: string }) {
+  const edge = useEditor((s) => s.history.present.edges.find((x) => x.id === id));
+  return edge ? <EdgeInspector edge={edge} /> : <GraphSettings />;
 }
 
 function MultiSelection({ count }: { count: number }) {

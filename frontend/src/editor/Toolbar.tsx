@@ -43,7 +43,8 @@ export function Toolbar({
   const { navigate } = useRouter();
   const name = useEditor((s) => s.history.present.meta.name);
   const readOnly = useEditor((s) => s.readOnly);
-  const history = useEditor((s) => s.history);
+  const undoable = useEditor((s) => canUndo(s.history));
+  const redoable = useEditor((s) => canRedo(s.history));
   const saveStatus = useEditor((s) => s.saveStatus);
   const saveError = useEditor((s) => s.saveError);
   const graphId = useEditor((s) => s.graphId);
@@ -102,10 +103,10 @@ export function Toolbar({
       <div className="toolbar-spacer" />
       {!readOnly && (
         <div className="btn-group">
-          <button type="button" className="btn btn-sm" onClick={() => s.undo()} disabled={!canUndo(history)} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
+          <button type="button" className="btn btn-sm" onClick={() => s.undo()} disabled={!undoable} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
             ↶ Undo
           </button>
-          <button type="button" className="btn btn-sm" onClick={() => s.redo()} disabled={!canRedo(history)} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
+          <button type="button" className="btn btn-sm" onClick={() => s.redo()} disabled={!redoable} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
             ↷ Redo
           </button>
           <span className="toolbar-sep" aria-hidden="true" />

@@ -55,6 +55,8 @@ export interface EditorState {
   tab: PanelTab;
   focus: FocusRequest | null;
   highlightedField: number | null;
+  /** A node drag is in progress: autosave and validation wait for it to end. */
+  dragging: boolean;
 }
 
 export interface EditorActions {
@@ -154,6 +156,7 @@ export function createEditorStore(init: EditorInit) {
       tab: "properties",
       focus: null,
       highlightedField: null,
+      dragging: false,
 
       onNodesChange: (changes) => {
         const removed = changes.filter((c) => c.type === "remove").map((c) => c.id);
@@ -169,9 +172,12 @@ export function createEditorStore(init: EditorInit) {
               dragging ||= Boolean(c.dragging);
             }
           }
-          // One drag gesture is one undo step.
-          edit((d) => moveNodes(d, positions), "drag");
-          if (!dragging) set({ history: seal(get().history) });
+          // One drag gesture is one undo step (one store update per pointer move).
+          const s = get();
+          const next = moveNodes(s.history.present, positions);
+          let history = next === s.history.present ? s.history : push(s.history, next, "drag");
+          if (!dragging) history = seal(history);
+          if (history !== s.history || dragging !== s.dragging) set({ history, dragging });
         }
         if (rest.length) quiet((d) => ({ ...d, nodes: applyNodeChanges(rest, d.nodes) }));
       },

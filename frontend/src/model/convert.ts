@@ -244,3 +244,30 @@ export function canvasToSpec(doc: CanvasDoc): GraphSpec {
     metadata,
   };
 }
+
+/** Whether two documents may give different specs: false means `canvasToSpec` of both is
+ *  equal (only selection, measured sizes or other view state differ). A cheap O(n)
+ *  reference check, so store subscribers can skip re-serialising the spec on a click. */
+export function specMayDiffer(a: CanvasDoc, b: CanvasDoc): boolean {
+  if (a === b) return false;
+  if (a.meta !== b.meta || a.state !== b.state) return true;
+  if (a.nodes !== b.nodes) {
+    if (a.nodes.length !== b.nodes.length) return true;
+    for (let i = 0; i < a.nodes.length; i++) {
+      const x = a.nodes[i]!;
+      const y = b.nodes[i]!;
+      if (x === y) continue;
+      if (x.id !== y.id || x.type !== y.type || x.data !== y.data || x.position.x !== y.position.x || x.position.y !== y.position.y) return true;
+    }
+  }
+  if (a.edges !== b.edges) {
+    if (a.edges.length !== b.edges.length) return true;
+    for (let i = 0; i < a.edges.length; i++) {
+      const x = a.edges[i]!;
+      const y = b.edges[i]!;
+      if (x === y) continue;
+      if (x.id !== y.id || x.type !== y.type || x.data !== y.data || x.source !== y.source || x.target !== y.target) return true;
+    }
+  }
+  return false;
+}

@@ -2,7 +2,7 @@
 import { useCallback, useEffect } from "react";
 import { saveDraft } from "../../api/graphs";
 import { errorMessage } from "../../api/http";
-import { canvasToSpec } from "../../model/convert";
+import { canvasToSpec, specMayDiffer } from "../../model/convert";
 import type { EditorStoreApi } from "../store";
 
 export const AUTOSAVE_DELAY_MS = 1200;
@@ -58,8 +58,11 @@ export function createAutosaver(api: EditorStoreApi, delayMs = AUTOSAVE_DELAY_MS
   };
 
   const unsub = api.subscribe((s, prev) => {
-    if (s.readOnly || s.conflict) return;
-    const edited = s.history.present !== prev.history.present;
+    if (s.readOnly || s.conflict || s.dragging) return;
+    // A drag is checked once, when it ends (the moves during it were skipped).
+    const dragEnded = prev.dragging;
+    // Selecting or measuring nodes changes the document but not the spec.
+    const edited = dragEnded || specMayDiffer(prev.history.present, s.history.present);
     // keepMine() leaves the store dirty against their revision: save it.
     const resolved = s.saveStatus === "dirty" && prev.saveStatus === "conflict";
     if (!edited && !resolved) return;

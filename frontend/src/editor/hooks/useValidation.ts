@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { validateGraph } from "../../api/graphs";
 import { ApiError } from "../../api/http";
-import { canvasToSpec } from "../../model/convert";
+import { canvasToSpec, specMayDiffer } from "../../model/convert";
 import type { EditorStoreApi } from "../store";
 
 export function useValidation(api: EditorStoreApi, delayMs = 800): { validateNow: () => void } {
@@ -33,7 +33,9 @@ export function useValidation(api: EditorStoreApi, delayMs = 800): { validateNow
     run();
     const unsub = api.subscribe((s, prev) => {
       const retry = s.validation === "idle" && prev.validation !== "idle";
-      if (s.history.present === prev.history.present && !retry) return;
+      if (s.dragging) return;
+      const edited = prev.dragging || specMayDiffer(prev.history.present, s.history.present);
+      if (!edited && !retry) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => run(retry), delayMs);
     });
