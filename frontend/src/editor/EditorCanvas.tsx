@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useState } from "react";
 import {
   Background,
   Controls,
@@ -23,6 +23,7 @@ import type { Severity } from "../api/types";
 import type { CanvasEdge, CanvasNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
 
+const MINIMAP_DELAY_MS = 900;
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
 // Props React Flow compares by identity: new objects on every render would make it
 // re-sync its store (and re-register key listeners) on every drag tick.
@@ -46,7 +47,9 @@ export function EditorCanvas() {
   const onConnect = useCallback((c: Connection) => api.getState().connect(c.source, c.target), [api]);
   const onNodeDoubleClick = useCallback(() => api.getState().setTab("properties"), [api]);
 
-  const decor = useMemo<CanvasDecor>(() => {
+  // As a string, so a validation that finds the same problems (a new array, a new spec)
+  // does not re-render every node.
+  const problemsKey = useMemo(() => {
     const bad: Record<string, Severity> = {};
     if (problemsSpec) {
       for (const p of problems) {
@@ -54,15 +57,35 @@ export function EditorCanvas() {
         if (t.type === "node" && bad[t.id] !== "error") bad[t.id] = p.severity;
       }
     }
-    return {
+    return JSON.stringify(bad);
+  }, [problems, problemsSpec]);
+  const decor = useMemo<CanvasDecor>(
+    () => ({
       status: {},
-      problems: bad,
+      problems: JSON.parse(problemsKey) as Record<string, Severity>,
       breakpointsBefore: new Set(doc.meta.breakpoints.before),
       breakpointsAfter: new Set(doc.meta.breakpoints.after),
       kindTitles: Object.fromEntries(kinds.map((k) => [k.kind, k.title])),
       highlighted: new Set(),
+    }),
+    [problemsKey, doc.meta.breakpoints, kinds],
+  );
+
+  // The minimap (one shape per node) is not needed to start working: mount it once the
+  // canvas has painted and the first click can be handled, at low priority.
+  const [showMiniMap, setShowMiniMap] = useState(false);
+  useEffect(() => {
+    let idle: number | null = null;
+    const show = () => startTransition(() => setShowMiniMap(true));
+    const t = setTimeout(() => {
+      if (typeof requestIdleCallback === "function") idle = requestIdleCallback(show, { timeout: 1000 });
+      else show();
+    }, MINIMAP_DELAY_MS);
+    return () => {
+      clearTimeout(t);
+      if (idle !== null) cancelIdleCallback(idle);
     };
-  }, [problems, problemsSpec, doc.meta.breakpoints, kinds]);
+  }, []);
 
   // A problem was clicked (or something asked for focus): bring it into view.
   useEffect(() => {
@@ -103,12 +126,7 @@ export function EditorCanvas() {
           aria-label="Graph canvas"
         >
           <Background gap={20} size={1} />
-          <MiniMap
-            pannable
-            zoomable
-            ariaLabel="Minimap"
-            nodeColor={minimapColor}
-          />
+          {showMiniMap && <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} />}
           <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} aria-label="Zoom controls" />
         </ReactFlow>
       </div>
