@@ -30,7 +30,8 @@ export function useValidation(api: EditorStoreApi, delayMs = 800): { validateNow
         },
       );
     };
-    run();
+    // Not at once: opening a big graph has enough to do before it is interactive.
+    timer = setTimeout(() => run(), delayMs);
     const unsub = api.subscribe((s, prev) => {
       const retry = s.validation === "idle" && prev.validation !== "idle";
       if (s.dragging) return;
