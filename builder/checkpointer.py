@@ -34,7 +34,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -190,32 +190,6 @@ class DjangoCheckpointer(BaseCheckpointer):
             return await asyncio.to_thread(_closing_connections, fn, *args, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
-
-    async def aput(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
-        return await self._call(self.put, config, checkpoint, metadata, blobs)
-
-    async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
-        return await self._call(self.put_writes, config, writes, task_id)
-
-    async def aget_tuple(self, config):  # noqa: ANN001
-        return await self._call(self.get_tuple, config)
-
-    async def alist(  # noqa: ANN201
-        self,
-        config,
-        *,
-        filter=None,
-        before=None,
-        limit=None,  # noqa: ANN001
-    ) -> AsyncIterator[CheckpointTuple]:
-        items = await self._call(
-            lambda: list(self.list(config, filter=filter, before=before, limit=limit))
-        )
-        for item in items:
-            yield item
-
-    async def adelete_thread(self, thread_id):  # noqa: ANN001
-        return await self._call(self.delete_thread, thread_id)
 
     # --- writing -----------------------------------------------------------------------
 

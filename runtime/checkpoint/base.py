@@ -175,24 +175,32 @@ class BaseCheckpointer:
 
     # --- async wrappers ---------------------------------------------------------------
 
+    async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """How the async methods run a synchronous one. Default: a worker thread.
+
+        Backends override this one hook (not each ``a*`` method): an in-memory backend runs
+        inline, a database backend on the executor that owns its connection.
+        """
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
     async def aput(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
-        return await asyncio.to_thread(self.put, config, checkpoint, metadata, blobs)
+        return await self._call(self.put, config, checkpoint, metadata, blobs)
 
     async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
-        return await asyncio.to_thread(self.put_writes, config, writes, task_id)
+        return await self._call(self.put_writes, config, writes, task_id)
 
     async def aget_tuple(self, config):  # noqa: ANN001
-        return await asyncio.to_thread(self.get_tuple, config)
+        return await self._call(self.get_tuple, config)
 
     async def alist(self, config, *, filter=None, before=None, limit=None):  # noqa: ANN001
-        items = await asyncio.to_thread(
+        items = await self._call(
             lambda: list(self.list(config, filter=filter, before=before, limit=limit))
         )
         for item in items:
             yield item
 
     async def adelete_thread(self, thread_id):  # noqa: ANN001
-        return await asyncio.to_thread(self.delete_thread, thread_id)
+        return await self._call(self.delete_thread, thread_id)
 
 
 def materialise(

@@ -218,20 +218,9 @@ class InMemoryCheckpointer(BaseCheckpointer):
                     }
                     self.checkpoints[key] = {latest: (ts, versions, meta, None)}
 
-    # --- async: the lock is short, so run inline instead of hopping threads ----------
-
-    async def aput(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
-        return self.put(config, checkpoint, metadata, blobs)
-
-    async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
-        return self.put_writes(config, writes, task_id)
-
-    async def aget_tuple(self, config):  # noqa: ANN001
-        return self.get_tuple(config)
-
-    async def alist(self, config, *, filter=None, before=None, limit=None):  # noqa: ANN001
-        for item in self.list(config, filter=filter, before=before, limit=limit):
-            yield item
+    async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        # the lock is held briefly: run inline instead of hopping to a thread
+        return fn(*args, **kwargs)
 
 
 InMemorySaver = InMemoryCheckpointer
