@@ -42,6 +42,16 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Q
 
+from builder.checkpoint_format import (
+    KIND_CODES,
+    BlobKey,
+    RawBlob,
+    blob_channels,
+    encode_versions,
+    pack_writes,
+    unpack_blobs,
+    unpack_writes,
+)
 from builder.models import Checkpoint as CheckpointRow
 from builder.models import CheckpointBlob, CheckpointWrite
 from runtime.checkpoint.base import (
@@ -94,7 +104,7 @@ _CHECKPOINT_UPSERT = (
 _WRITE_COLUMNS = "(thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, data)"
 _WRITE_KEY = "(thread_id, checkpoint_ns, checkpoint_id, task_id, idx)"
 # Pending writes are appended to their checkpoint's row (``writes``: groups framed by
-# _pack_writes), or, when that row is not stored (yet), to one writes-table row per
+# pack_writes), or, when that row is not stored (yet), to one writes-table row per
 # checkpoint. A read keeps, per (task, index), the first stored ordinary write and the
 # last stored special one (at the position of its first): a task's writes are stored
 # once, an interrupt, resume or error replaces the previous one.
@@ -147,11 +157,6 @@ _NAMED_BLOBS = (
 
 # serde's form of a dict that carries its tag key: keys no longer appear as ``"key":``.
 _ESCAPED = '"__sy__":"dict"'
-_KIND_CODES = {"full": "f", "delta": "d", "empty": "e"}
-_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
-
-BlobKey = tuple[str, str]  # (channel, version)
-RawBlob = tuple[str, str | None, str | None]  # (kind, serialised data, base)
 
 
 @dataclass(slots=True)
@@ -240,7 +245,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             checkpoint.ts,
             self.serde.dumps(metadata),
             depth,
-            _encode_versions(changed, cid, versions, own),
+            encode_versions(changed, cid, versions, own),
             self._pack_blobs(own, parent_id),
         )
         connection = connections[self.using]
@@ -293,7 +298,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             ((SPECIAL_WRITE_IDX.get(ch, i), ch, v) for i, (ch, v) in enumerate(writes)),
             key=lambda w: w[1] in SPECIAL_WRITE_IDX,
         )
-        group = _pack_writes(str(task_id), [(i, ch, self.serde.dumps(v)) for i, ch, v in ordered])
+        group = pack_writes(str(task_id), [(i, ch, self.serde.dumps(v)) for i, ch, v in ordered])
         key = [thread_id, ns, checkpoint_id]
         connection = connections[self.using]
         special = any(ch in SPECIAL_WRITE_IDX for ch, _v in writes)
@@ -475,7 +480,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             base = full.get(last.parent_id or "", {}) if last.depth > 0 else {}
             for r in reversed(path):
                 current = dict(base) if r.depth > 0 else {}
-                current.update((c, r.checkpoint_id) for c in _blob_channels(r.blobs))
+                current.update((c, r.checkpoint_id) for c in blob_channels(r.blobs))
                 for c, v in json.loads(r.versions or "{}").items():
                     if v is None:
                         current.pop(c, None)
@@ -502,7 +507,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             if cid in unpacked:
                 return
             unpacked.add(cid)
-            for channel, blob in _unpack_blobs(text, parent_id).items():
+            for channel, blob in unpack_blobs(text, parent_id).items():
                 raw.setdefault((channel, cid), blob)
 
         def look_up(keys: set[BlobKey]) -> set[BlobKey]:
@@ -604,12 +609,12 @@ class DjangoCheckpointer(BaseCheckpointer):
         )
         for cid, task, idx, channel, data in table:
             if idx == PACKED_IDX:
-                groups[cid].extend(_unpack_writes(data))
+                groups[cid].extend(unpack_writes(data))
             else:
                 groups[cid].append((task, idx, channel, data))
         for r in rows:
             if r.writes:
-                groups[r.checkpoint_id].extend(_unpack_writes(r.writes))
+                groups[r.checkpoint_id].extend(unpack_writes(r.writes))
         out: dict[str, list[tuple[str, int, str, str]]] = {}
         for cid, found in groups.items():
             latest = {(t, i): w for t, i, *w in found if i in _SPECIAL_IDXS}
@@ -762,7 +767,7 @@ class DjangoCheckpointer(BaseCheckpointer):
                 own = {c: b for c, b in kept.items() if b.version == cid}
                 rows.filter(stream, checkpoint_id=cid).update(
                     depth=0,
-                    versions=_encode_versions(versions, cid, versions, own),
+                    versions=encode_versions(versions, cid, versions, own),
                     blobs=self._pack_blobs(own, None),
                 )
                 CheckpointBlob.objects.using(self.using).bulk_create(
@@ -806,7 +811,7 @@ class DjangoCheckpointer(BaseCheckpointer):
                         "versions": full[r.checkpoint_id],
                     }
                 )
-                for channel, (kind, data, base) in _unpack_blobs(r.blobs, r.parent_id).items():
+                for channel, (kind, data, base) in unpack_blobs(r.blobs, r.parent_id).items():
                     blobs.append(
                         {
                             "checkpoint_ns": ns,
@@ -870,7 +875,7 @@ class DjangoCheckpointer(BaseCheckpointer):
                     ts=c["ts"],
                     metadata=json.dumps(c["metadata"], separators=(",", ":"), ensure_ascii=False),
                     depth=0,
-                    versions=_encode_versions(
+                    versions=encode_versions(
                         {str(k): str(v) for k, v in (c.get("versions") or {}).items()},
                         c["checkpoint_id"],
                         {},
@@ -912,7 +917,7 @@ class DjangoCheckpointer(BaseCheckpointer):
         parts: list[str] = []
         for channel, blob in blobs.items():
             data = self._dump_blob(blob)
-            entry: list[Any] = [channel, _KIND_CODES[blob.kind], -1 if data is None else len(data)]
+            entry: list[Any] = [channel, KIND_CODES[blob.kind], -1 if data is None else len(data)]
             if blob.kind == "delta":
                 entry.append(0 if blob.base == parent_id and parent_id else blob.base)
             header.append(entry)
@@ -934,68 +939,6 @@ class DjangoCheckpointer(BaseCheckpointer):
         if isinstance(value, str | bytes):
             return self.serde.loads(value)
         return self.serde.loads(json.dumps(value))
-
-
-def _unpack_blobs(text: str | None, parent_id: str | None) -> dict[str, RawBlob]:
-    """channel -> (kind, serialised data, base) from a row's ``blobs``."""
-    if not text:
-        return {}
-    head, _, body = text.partition("\n")
-    out: dict[str, RawBlob] = {}
-    at = 0
-    for channel, code, length, *base in json.loads(head):
-        data = None
-        if length >= 0:
-            data = body[at : at + length]
-            at += length
-        kind = _KINDS[code]
-        out[channel] = (kind, data, (parent_id if base[0] == 0 else base[0]) if base else None)
-    return out
-
-
-def _blob_channels(text: str | None) -> list[str]:
-    """The channels of a row's ``blobs``: their version is the row's id."""
-    if not text:
-        return []
-    return [entry[0] for entry in json.loads(text.partition("\n")[0])]
-
-
-def _encode_versions(
-    changed: dict[str, str | None],
-    checkpoint_id: str,
-    versions: dict[str, str],
-    own: Iterable[str],
-) -> str:
-    """A row's ``versions``: ``changed`` less the channels its own blobs imply (version =
-    the row's id); its own id as 0, a removed channel as null."""
-    out: dict[str, Any] = {
-        c: (0 if v == checkpoint_id else v) for c, v in changed.items() if c not in own
-    }
-    for c in own:
-        if versions.get(c) != checkpoint_id:  # a blob the versions do not name: say so
-            out[c] = versions.get(c)
-    return json.dumps(out, separators=(",", ":"))
-
-
-def _pack_writes(task_id: str, writes: list[tuple[int, str, str]]) -> str:
-    """One task's save, framed so that saves concatenate: ``[task, [[idx, channel,
-    length], ...]]``, a newline, the serialised values."""
-    head = [task_id, [[idx, channel, len(data)] for idx, channel, data in writes]]
-    return json.dumps(head, separators=(",", ":")) + "\n" + "".join(d for _i, _c, d in writes)
-
-
-def _unpack_writes(text: str) -> list[tuple[str, int, str, str]]:
-    """(task, idx, channel, serialised value) of concatenated saves."""
-    out: list[tuple[str, int, str, str]] = []
-    at = 0
-    while at < len(text):
-        newline = text.index("\n", at)
-        task_id, entries = json.loads(text[at:newline])
-        at = newline + 1
-        for idx, channel, length in entries:
-            out.append((task_id, idx, channel, text[at : at + length]))
-            at += length
-    return out
 
 
 def _json(value: Any) -> Any:
