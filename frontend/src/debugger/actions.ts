@@ -31,9 +31,29 @@ export async function viaSocketOr(socket: ThreadSocket | null, action: ClientAct
   return viaRest(rest);
 }
 
-function breakpoints(api: DebuggerStoreApi) {
+export interface Breakpoints {
+  interrupt_before: string[];
+  interrupt_after: string[];
+}
+
+function breakpoints(api: DebuggerStoreApi): Breakpoints {
   const s = api.getState();
   return { interrupt_before: s.breakpointsBefore, interrupt_after: s.breakpointsAfter };
+}
+
+function hasBreakpoints(bp: Breakpoints): boolean {
+  return bp.interrupt_before.length > 0 || bp.interrupt_after.length > 0;
+}
+
+/**
+ * The socket message for "run on from this checkpoint". The server's `fork` action
+ * takes no breakpoints, so with breakpoints on the canvas this is a `start_run` from the
+ * checkpoint (the run the HTTP fallback starts); without any it stays a `fork`, which the
+ * audit trail records as a rewind.
+ */
+export function runFromAction(checkpointId: string, bp: Breakpoints): ClientAction {
+  if (!hasBreakpoints(bp)) return { action: "fork", checkpoint_id: checkpointId };
+  return { action: "start_run", input: null, checkpoint_id: checkpointId, interrupt_before: [...bp.interrupt_before], interrupt_after: [...bp.interrupt_after] };
 }
 
 export function runGraph(
@@ -51,8 +71,9 @@ export function runGraph(
 /** Continue from an earlier checkpoint with no new input ("re-run from here"). */
 export function rerunFrom(api: DebuggerStoreApi, socket: ThreadSocket | null, assistantId: string, checkpointId: string): Promise<ActionResult> {
   const threadId = api.getState().threadId;
-  return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId }, () =>
-    startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: checkpointId, ...breakpoints(api), stream_mode: STREAM_MODES }),
+  const bp = breakpoints(api);
+  return viaSocketOr(socket, runFromAction(checkpointId, bp), () =>
+    startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: checkpointId, ...bp, stream_mode: STREAM_MODES }),
   );
 }
 
@@ -108,10 +129,22 @@ export function forkWithState(
   checkpointId: string,
 ): Promise<ActionResult> {
   const threadId = api.getState().threadId;
-  return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId, values }, async () => {
+  const bp = breakpoints(api);
+  const writeThenRun = async () => {
     const r = await updateState(threadId, values, { checkpointId });
     const forked = r?.checkpoint?.checkpoint_id ?? checkpointId;
-    await startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...breakpoints(api), stream_mode: STREAM_MODES });
+    await startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...bp, stream_mode: STREAM_MODES });
+  };
+  if (!hasBreakpoints(bp)) return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId, values }, writeThenRun);
+  // The socket's fork would run on without the breakpoints: write the state, then start
+  // from the new checkpoint with them (over the socket when it is open).
+  return viaRest(async () => {
+    const r = await updateState(threadId, values, { checkpointId });
+    const forked = r?.checkpoint?.checkpoint_id ?? checkpointId;
+    const run = await viaSocketOr(socket, runFromAction(forked, bp), () =>
+      startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...bp, stream_mode: STREAM_MODES }),
+    );
+    if (!run.ok) throw new Error(run.error);
   });
 }
 
