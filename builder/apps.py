@@ -14,6 +14,9 @@ class BuilderConfig(AppConfig):
     def ready(self) -> None:
         import runtime
         from builder import checks  # noqa: F401  (registers the system checks)
+        from builder.services.access import connect_signals
+
+        connect_signals()
 
         # Node code (python nodes, code-defined graphs, the Django store) may use the ORM,
         # which refuses to run on a thread with a running event loop: keep sync nodes off it.

@@ -3,8 +3,9 @@
 Sends ``{"type": "inbox", "items": [...]}`` (the whole list, see
 ``builder.selectors.review.inbox_items``) on connect and whenever it changes. It follows
 ``workspace.<id>.inbox`` for each workspace where the user may review; the event service
-publishes there when a thread's status may have changed. Workspaces the user joins after
-connecting appear on the next connection.
+publishes there when a thread's status may have changed. When the user's memberships
+change, the socket follows the new set of workspaces and sends the list again; it closes
+with 4403 only when the caller itself is gone (key revoked, user deactivated).
 """
 
 from __future__ import annotations
@@ -32,29 +33,50 @@ class InboxConsumer(SocketConsumer):
         if not self.authenticated:
             await self.refuse()
             return
-        self.workspace_ids = await database_sync_to_async(review_workspace_ids)(
-            self.user, self.api_key
-        )
+        await self.follow_access()
         await self.accept()
-        hub = get_hub()
-        for workspace_id in self.workspace_ids:
-            await hub.join(inbox_group(workspace_id), self)
+        await self._follow(
+            await database_sync_to_async(review_workspace_ids)(self.user, self.api_key)
+        )
         await self._send_items()
+        await self.access_ready()
 
     async def disconnect(self, code: int) -> None:
+        await self.stop_following()
+
+    async def stop_following(self) -> None:
         if self._refresh is not None:
             self._refresh.cancel()
-        hub = get_hub()
-        for workspace_id in self.workspace_ids or ():
-            await hub.leave(inbox_group(workspace_id), self)
+        await self._follow([])
+
+    async def recheck_access(self) -> bool:
+        await self._follow(
+            await database_sync_to_async(review_workspace_ids)(self.user, self.api_key)
+        )
+        await self._send_items()
+        return True
 
     async def hub_message(self, message: dict[str, Any]) -> None:
-        if message.get("type") == "inbox.changed" and self._refresh is None:
-            self._refresh = asyncio.ensure_future(self._refresh_soon())
+        if message.get("type") == "inbox.changed":
+            if self._refresh is None:
+                self._refresh = asyncio.ensure_future(self._refresh_soon())
+            return
+        await super().hub_message(message)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         request_id = content.get("request_id") if isinstance(content, dict) else None
         await self.send_json({"type": "pong", "request_id": request_id})
+
+    async def _follow(self, workspace_ids: list[int]) -> None:
+        """Follow exactly these workspaces' inbox groups."""
+        hub = get_hub()
+        before = set(self.workspace_ids or ())
+        self.workspace_ids = workspace_ids
+        for workspace_id in before - set(workspace_ids):
+            await hub.leave(inbox_group(workspace_id), self)
+        for workspace_id in workspace_ids:
+            if workspace_id not in before:
+                await hub.join(inbox_group(workspace_id), self)
 
     async def _refresh_soon(self) -> None:
         await asyncio.sleep(DEBOUNCE_SECONDS)

@@ -37,6 +37,7 @@ class ThreadConsumer(SocketConsumer):
         if not self.authenticated:
             await self.refuse()
             return
+        await self.follow_access()
         thread_id = self.scope["url_route"]["kwargs"]["thread_id"]
         self.access = await database_sync_to_async(thread_access)(
             self.user, self.api_key, thread_id
@@ -59,10 +60,24 @@ class ThreadConsumer(SocketConsumer):
         # Subscribe first, replay second: see builder.consumers.ordering.
         await get_hub().join(self.group, self, self.access.username, presence=True)
         await self.stream.start()
+        await self.access_ready()
 
     async def disconnect(self, code: int) -> None:
-        if self.stream is not None:
-            self.stream.close()
+        await self.stop_following()
+
+    async def recheck_access(self) -> bool:
+        assert self.access is not None
+        access = await database_sync_to_async(thread_access)(
+            self.user, self.api_key, self.access.thread_id
+        )
+        if access is not None:
+            self.access = access  # a changed role (actions are re-checked anyway)
+        return access is not None
+
+    async def stop_following(self) -> None:
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            stream.close()
             await get_hub().leave(self.group, self)
 
     @property

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from builder import permissions
 from builder.models import (
     ApiKey,
@@ -60,6 +62,23 @@ def thread_access(user: Any, api_key: ApiKey | None, thread_id: str) -> ThreadAc
         return None
     assert role is not None
     return ThreadAccess(str(pk), workspace_id, role, user.get_username())
+
+
+def caller_reload(user: Any, api_key: ApiKey | None) -> tuple[Any, ApiKey | None] | None:
+    """The caller as the database has it now, or None when it no longer authenticates
+    (user deleted or deactivated, key revoked or deleted).
+
+    A socket authenticates once, at its handshake; it calls this when told that access
+    changed, so it also drops a superuser flag or a key that are gone.
+    """
+    fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    if fresh is None or api_key is None:
+        return (fresh, None) if fresh is not None else None
+    key = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).first()
+    if key is None:
+        return None
+    key.user = fresh
+    return fresh, key
 
 
 def events_page(thread_id: str, after_seq: int, before_seq: int | None = None) -> list[dict]:

@@ -114,6 +114,20 @@ def _publish(thread_id: UUID | str, workspace_id: int, events: list[dict[str, An
         logger.exception("publishing events of thread %s failed", thread_id)
 
 
+def group_publish(group: str, message: dict[str, Any]) -> None:
+    """Send ``message`` to a channel-layer group from sync code (call it after commit).
+
+    A failure is logged, not raised: what is published is a hint to re-read the database.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        _group_sender(layer)(group, message)
+    except Exception:
+        logger.exception("publishing to %s failed", group)
+
+
 _sender_loop: tuple[int, asyncio.AbstractEventLoop] | None = None
 _sender_lock = threading.Lock()
 
