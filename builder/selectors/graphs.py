@@ -6,13 +6,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from builder.models import Graph, GraphVersion
-from builder.selectors.workspaces import workspace_list
+from builder.models import ApiKey, Graph, GraphVersion
+from builder.permissions import visible_workspaces
 
 
-def graph_list(*, user: Any, workspace_id: int | None = None) -> QuerySet[Graph]:
-    """Graphs in the workspaces the user can see (optionally one workspace)."""
-    graphs = Graph.objects.filter(workspace__in=workspace_list(user=user))
+def graph_list(
+    *, user: Any, api_key: ApiKey | None, workspace_id: int | None = None
+) -> QuerySet[Graph]:
+    """Graphs in the workspaces the caller can see (optionally one workspace).
+
+    ``api_key`` has no default on purpose: a key limited to one workspace must never see
+    graphs of the user's other workspaces, so every caller says which key (or None).
+    """
+    graphs = Graph.objects.filter(workspace__in=visible_workspaces(user, api_key))
     if workspace_id is not None:
         graphs = graphs.filter(workspace_id=workspace_id)
     return graphs.select_related("workspace").order_by("workspace__slug", "slug")

@@ -6,16 +6,24 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from builder.models import ACTIVE_RUN_STATUSES, Run, RunEvent, Thread
-from builder.selectors.workspaces import workspace_list
+from builder.models import ACTIVE_RUN_STATUSES, ApiKey, Run, RunEvent, Thread
+from builder.permissions import visible_workspaces
 from builder.services.events import event_as_dict
 
 
 def thread_list(
-    *, user: Any, workspace_id: int | None = None, status: str | None = None
+    *,
+    user: Any,
+    api_key: ApiKey | None,
+    workspace_id: int | None = None,
+    status: str | None = None,
 ) -> QuerySet[Thread]:
-    """Threads the user can see, most recently updated first."""
-    threads = Thread.objects.filter(workspace__in=workspace_list(user=user))
+    """Threads the caller can see, most recently updated first.
+
+    ``api_key`` has no default on purpose: a key limited to one workspace must never see
+    threads of the user's other workspaces, so every caller says which key (or None).
+    """
+    threads = Thread.objects.filter(workspace__in=visible_workspaces(user, api_key))
     if workspace_id is not None:
         threads = threads.filter(workspace_id=workspace_id)
     if status:

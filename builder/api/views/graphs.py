@@ -88,8 +88,8 @@ class GraphListView(ApiView):
             ),
             user=request.user,
         )
-        graphs = graph_list(user=request.user, workspace_id=workspace_id).filter(
-            workspace__in=self.scope.workspaces()
+        graphs = graph_list(
+            user=request.user, api_key=self.scope.api_key, workspace_id=workspace_id
         )
         paginator = IdCursorPagination()
         page = paginator.paginate_queryset(graphs, request, view=self)
