@@ -1,12 +1,22 @@
-"""``tools``: runs the tool calls of the last AI message and appends the tool messages."""
+"""``tools``: runs the tool calls of the last AI message and appends the tool messages.
+
+The calls of one message run concurrently (a model asks for several when they do not
+depend on each other, and tools mostly wait on I/O): async tools on the event loop, sync
+ones in threads (``asyncio.to_thread``, so they may block or use an ORM), at most
+``max_concurrency`` at a time. The tool messages keep the order of the calls.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from runtime.spec.kinds.base import BuildContext, CheckContext, NodeFunction, NodeKind, field_prop
+
+DEFAULT_MAX_CONCURRENCY = 8
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -19,6 +29,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "items": {"type": "string"},
             "uniqueItems": True,
             "description": "Tools this node may run (empty: every registered tool).",
+        },
+        "max_concurrency": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 64,
+            "default": DEFAULT_MAX_CONCURRENCY,
+            "description": "How many of the message's tool calls run at the same time.",
         },
     },
 }
@@ -59,8 +76,9 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
     field = config.get("messages_field", "messages")
     allowed = set(config.get("tools") or [])
     registry = ctx.registry.tools
+    max_concurrency = int(config.get("max_concurrency", DEFAULT_MAX_CONCURRENCY))
 
-    def run_tool(call: Mapping[str, Any]) -> str:
+    async def run_tool(call: Mapping[str, Any]) -> str:
         name = str(call.get("name", ""))
         tool = registry.get(name)
         if tool is None or (allowed and name not in allowed):
@@ -74,22 +92,39 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
         if not isinstance(args, Mapping):
             return f"Error: the arguments for {name!r} must be an object."
         try:
-            return _result_text(tool.fn(**args))
+            if inspect.iscoroutinefunction(tool.fn):
+                result = await tool.fn(**args)
+            else:
+                result = await asyncio.to_thread(tool.fn, **args)
+                if inspect.isawaitable(result):  # a sync-looking callable returning one
+                    result = await result
+            return _result_text(result)
         except Exception as exc:  # a tool's failure is the model's to handle, not the run's
             return f"Error: {type(exc).__name__}: {exc}"
 
-    def tools(state: dict[str, Any]) -> dict[str, Any]:
-        messages = ctx.variables(state)["state"].get(field)
+    async def tools(state: dict[str, Any]) -> dict[str, Any]:
+        calls = last_tool_calls(ctx.variables(state)["state"].get(field))
+        if not calls:
+            return {}
+        slots = asyncio.Semaphore(max_concurrency)
+
+        async def bounded(call: Mapping[str, Any]) -> str:
+            async with slots:
+                return await run_tool(call)
+
+        # gather returns results in the order of its arguments: the messages follow the
+        # calls whatever order they finish in.
+        contents = await asyncio.gather(*(bounded(call) for call in calls))
         results = [
             {
                 "role": "tool",
-                "content": run_tool(call),
+                "content": content,
                 "tool_call_id": call.get("id"),
                 "name": call.get("name"),
             }
-            for call in last_tool_calls(messages)
+            for call, content in zip(calls, contents, strict=True)
         ]
-        return {field: results} if results else {}
+        return {field: results}
 
     return tools
 
@@ -97,8 +132,8 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
 KIND = NodeKind(
     kind="tools",
     title="Tools",
-    description="Runs the tool calls of the last AI message with the server's registered tools; "
-    "errors become tool messages the model can read.",
+    description="Runs the tool calls of the last AI message with the server's registered tools, "
+    "concurrently; errors become tool messages the model can read.",
     config_schema=CONFIG_SCHEMA,
     build=build,
     check=check,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -105,7 +106,7 @@ def test_tools_node_runs_calls_and_turns_errors_into_messages():
             },
         ]
     }
-    out = fn(state)["messages"]
+    out = asyncio.run(fn(state))["messages"]
     assert [m["tool_call_id"] for m in out] == ["1", "2", "3", "4", "5", "6"]
     assert out[0]["content"] == "256" and out[0]["role"] == "tool"
     assert out[1]["content"].startswith("Error: ZeroDivisionError")
@@ -118,8 +119,8 @@ def test_tools_node_runs_calls_and_turns_errors_into_messages():
 def test_tools_node_respects_its_allow_list_and_ignores_non_ai_last_message():
     fn = build("tools", {"tools": ["search"]})
     call = {"role": "assistant", "tool_calls": [{"id": "1", "name": "calculator", "args": {}}]}
-    assert "no tool named" in fn({"messages": [call]})["messages"][0]["content"]
-    assert fn({"messages": [call, {"role": "user", "content": "x"}]}) == {}
+    assert "no tool named" in asyncio.run(fn({"messages": [call]}))["messages"][0]["content"]
+    assert asyncio.run(fn({"messages": [call, {"role": "user", "content": "x"}]})) == {}
 
 
 @pytest.mark.parametrize(
