@@ -93,7 +93,7 @@ _BLOB_INSERT = (
     f"INSERT INTO builder_checkpointblob {_BLOB_COLUMNS} VALUES {{values}} "
     "ON CONFLICT (thread_id, checkpoint_ns, channel, version) DO NOTHING"
 )
-_BLOBS_CTE_PG = f"WITH new_blobs AS ({_BLOB_INSERT}) "
+_BLOBS_CTE_PG = f"new_blobs AS ({_BLOB_INSERT})"
 _CHECKPOINT_UPSERT = (
     "INSERT INTO builder_checkpoint (thread_id, checkpoint_ns, checkpoint_id, parent_id, ts, "
     "metadata, depth, versions, blobs) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
@@ -129,6 +129,14 @@ _WRITES_APPEND_PG_NO_WAIT = _WRITES_APPEND_PG.format(
     update=_WRITES_APPEND_ROW + " AND (SELECT v FROM no_wait) IS NOT NULL",
 )
 _WRITES_APPEND_PG = _WRITES_APPEND_PG.format(prefix="", update=_WRITES_APPEND_ROW)
+# The same as CTEs ahead of a checkpoint's upsert (``put_step``).
+_WRITES_APPEND_CTES = (
+    f"appended AS ({_WRITES_APPEND_ROW} RETURNING 1), appended_apart AS ("
+    + _WRITES_APPEND_TABLE.format(
+        values="SELECT %s, %s, %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM appended)"
+    )
+    + ")"
+)
 _ROW_COLUMNS = "checkpoint_id, parent_id, ts, metadata, depth, versions, blobs, writes"
 # The rows ``{start}`` selects and the ancestors their versions need, up to the snapshot.
 # ``p.depth < c.depth`` keeps a malformed history from looping.
@@ -211,6 +219,32 @@ class DjangoCheckpointer(BaseCheckpointer):
         statement (any blobs stored apart as a data-modifying CTE), i.e. one round trip and
         one commit; elsewhere one statement, or two in a transaction.
         """
+        return self._put(config, checkpoint, metadata, blobs, None)
+
+    def put_step(
+        self,
+        config: dict[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        checkpoint: Checkpoint,
+        metadata: dict[str, Any],
+        blobs: dict[str, Blob],
+    ) -> dict[str, Any]:
+        """The last task's writes and the checkpoint after them in one statement (on
+        PostgreSQL: the writes' append is one more CTE of ``put``'s), so one commit."""
+        if config_ids(config)[2] is None or any(ch in SPECIAL_WRITE_IDX for ch, _v in writes):
+            return super().put_step(config, writes, task_id, checkpoint, metadata, blobs)
+        return self._put(config, checkpoint, metadata, blobs, self._write_group(writes, task_id))
+
+    def _put(
+        self,
+        config: dict[str, Any],
+        checkpoint: Checkpoint,
+        metadata: dict[str, Any],
+        blobs: dict[str, Blob],
+        group: str | None,
+    ) -> dict[str, Any]:
+        """``put``, with ``group`` (packed writes) appended to the parent's writes first."""
         thread_id, ns, parent_id = config_ids(config)
         cid = checkpoint.id
         versions = {c: str(v) for c, v in checkpoint.channel_versions.items()}
@@ -250,19 +284,30 @@ class DjangoCheckpointer(BaseCheckpointer):
         )
         connection = connections[self.using]
         postgres = connection.vendor == "postgresql"
-        upsert = _CHECKPOINT_UPSERT
-        if not blob_rows or (postgres and len(blob_rows) <= BULK_BATCH):
+        parent_key = [thread_id, ns, parent_id]
+        if postgres and len(blob_rows) <= BULK_BATCH:
             # One statement is atomic without an explicit transaction.
-            sql, params = upsert, list(row)
+            ctes: list[str] = []
+            params: list[Any] = []
+            if group is not None:
+                ctes.append(_WRITES_APPEND_CTES)
+                params += [group, *parent_key, *parent_key, "", PACKED_IDX, "", group]
             if blob_rows:
-                sql = _BLOBS_CTE_PG.format(values=_placeholders(len(blob_rows))) + sql
-                params = [v for r in blob_rows for v in r] + params
+                ctes.append(_BLOBS_CTE_PG.format(values=_placeholders(len(blob_rows))))
+                params += [v for r in blob_rows for v in r]
+            sql = f"WITH {', '.join(ctes)} {_CHECKPOINT_UPSERT}" if ctes else _CHECKPOINT_UPSERT
             with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(sql, [*params, *row])
+        elif group is None and not blob_rows:
+            with connection.cursor() as cursor:
+                cursor.execute(_CHECKPOINT_UPSERT, row)
         else:
             with transaction.atomic(using=self.using), connection.cursor() as cursor:
-                cursor.executemany(_BLOB_INSERT.format(values=_placeholders(1)), blob_rows)
-                cursor.execute(upsert, row)
+                if group is not None:
+                    self._append_writes(cursor, postgres, group, parent_key)
+                if blob_rows:
+                    cursor.executemany(_BLOB_INSERT.format(values=_placeholders(1)), blob_rows)
+                cursor.execute(_CHECKPOINT_UPSERT, row)
         self._recent_set((thread_id, ns, cid), versions, depth)
         return make_config(thread_id, ns, cid)
 
@@ -293,12 +338,7 @@ class DjangoCheckpointer(BaseCheckpointer):
             raise ValueError("put_writes needs a config naming a checkpoint_id")
         if not writes:
             return
-        # Ordinary writes first: a task's save is stored in that order.
-        ordered = sorted(
-            ((SPECIAL_WRITE_IDX.get(ch, i), ch, v) for i, (ch, v) in enumerate(writes)),
-            key=lambda w: w[1] in SPECIAL_WRITE_IDX,
-        )
-        group = pack_writes(str(task_id), [(i, ch, self.serde.dumps(v)) for i, ch, v in ordered])
+        group = self._write_group(writes, task_id)
         key = [thread_id, ns, checkpoint_id]
         connection = connections[self.using]
         special = any(ch in SPECIAL_WRITE_IDX for ch, _v in writes)
@@ -323,12 +363,28 @@ class DjangoCheckpointer(BaseCheckpointer):
                 cursor.execute(_WRITES_APPEND_PG_NO_WAIT, params)
             return
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
-            cursor.execute(_WRITES_APPEND_ROW, [group, *key])
-            if cursor.rowcount == 0:
-                cursor.execute(
-                    _WRITES_APPEND_TABLE.format(values="VALUES " + _placeholders(1)),
-                    [*key, "", PACKED_IDX, "", group],
-                )
+            self._append_writes(cursor, False, group, key)
+
+    def _write_group(self, writes: Sequence[tuple[str, Any]], task_id: str) -> str:
+        """One task's writes packed for appending; ordinary writes first, as stored."""
+        ordered = sorted(
+            ((SPECIAL_WRITE_IDX.get(ch, i), ch, v) for i, (ch, v) in enumerate(writes)),
+            key=lambda w: w[1] in SPECIAL_WRITE_IDX,
+        )
+        return pack_writes(str(task_id), [(i, ch, self.serde.dumps(v)) for i, ch, v in ordered])
+
+    def _append_writes(self, cursor: Any, postgres: bool, group: str, key: list[Any]) -> None:
+        """Append a packed group to checkpoint ``key``'s row, or to the writes table's row
+        for it when that checkpoint is not stored (inside the caller's transaction)."""
+        if postgres:
+            cursor.execute(_WRITES_APPEND_PG, [group, *key, *key, "", PACKED_IDX, "", group])
+            return
+        cursor.execute(_WRITES_APPEND_ROW, [group, *key])
+        if cursor.rowcount == 0:
+            cursor.execute(
+                _WRITES_APPEND_TABLE.format(values="VALUES " + _placeholders(1)),
+                [*key, "", PACKED_IDX, "", group],
+            )
 
     # --- reading -----------------------------------------------------------------------
 

@@ -142,6 +142,25 @@ class BaseCheckpointer:
         """
         raise NotImplementedError
 
+    def put_step(
+        self,
+        config: dict[str, Any],
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        checkpoint: Checkpoint,
+        metadata: dict[str, Any],
+        blobs: dict[str, Blob],
+    ) -> dict[str, Any]:
+        """Store the last task's writes against ``config``'s checkpoint, then the child
+        ``checkpoint`` that ends the step: ``put_writes`` then ``put``, as one operation.
+
+        The engine calls it (durability ``sync``) when the step's last task finishes, as
+        nothing can happen between the two calls. A database backend can do both in one
+        round trip and one commit; the default makes the two calls.
+        """
+        self.put_writes(config, writes, task_id)
+        return self.put(config, checkpoint, metadata, blobs)
+
     def get_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
         """The checkpoint ``config`` names, or the thread's latest in that namespace."""
         raise NotImplementedError
@@ -188,6 +207,9 @@ class BaseCheckpointer:
 
     async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
         return await self._call(self.put_writes, config, writes, task_id)
+
+    async def aput_step(self, config, writes, task_id, checkpoint, metadata, blobs):  # noqa: ANN001
+        return await self._call(self.put_step, config, writes, task_id, checkpoint, metadata, blobs)
 
     async def aget_tuple(self, config):  # noqa: ANN001
         return await self._call(self.get_tuple, config)

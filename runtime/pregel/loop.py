@@ -380,8 +380,10 @@ class Loop:
         contexts = self._match_pending(tasks)
         todo = [t for t in tasks if not t.done]
         save_each = len(tasks) > 1 or self.durability == "sync"
+        running = len(todo)
 
         async def one(t: algo.Task, inline: bool) -> tuple[bool, BaseException | None]:
+            nonlocal running
             if t.name != START:
                 self._emit_task_start(t)
             start = time.perf_counter()
@@ -390,6 +392,7 @@ class Loop:
             except asyncio.CancelledError:
                 raise
             except BaseException as exc:  # noqa: BLE001 - the loop decides what each failure means
+                running -= 1
                 elapsed = time.perf_counter() - start
                 if isinstance(exc, GraphInterrupt):
                     self._save_writes(t.id, [(INTERRUPT, list(exc.interrupts))], name=t.name)
@@ -401,8 +404,10 @@ class Loop:
                     self._emit_task_result(t, exc, (), elapsed)
                 return False, exc
             t.done = True
+            running -= 1
             if save_each:
-                self._save_writes(t.id, t.writes or [(NO_WRITES, None)], name=t.name)
+                writes = t.writes or [(NO_WRITES, None)]
+                self._save_writes(t.id, writes, name=t.name, last=running == 0)
             self._emit_task_result(t, None, (), time.perf_counter() - start)
             return True, None
 
@@ -541,11 +546,11 @@ class Loop:
         )
 
     def _save_writes(
-        self, task_id: str, writes: list[tuple[str, Any]], *, name: str | None
+        self, task_id: str, writes: list[tuple[str, Any]], *, name: str | None, last: bool = False
     ) -> None:
         """Save a task's writes against the current checkpoint (per durability)."""
         if self.checkpointer is not None:
-            self.saver.writes(self.checkpoint_id, task_id, writes, name)
+            self.saver.writes(self.checkpoint_id, task_id, writes, name, last=last)
 
     def save_once(self, task: algo.Task, key: str, value: Any) -> None:
         """Persist a ``once`` result right away (called from the node's thread)."""

@@ -5,7 +5,10 @@ stored while the next step runs, with at most one save in flight (never a growin
 ``exit``: nothing is stored until the run ends, then the last checkpoint and its writes.
 
 Task writes always go after the checkpoint they belong to, so a database backend can rely
-on the checkpoint row existing.
+on the checkpoint row existing. With ``sync``, the writes of a step's last task are held
+and stored with the checkpoint that ends the step (``put_step``: one round trip, one
+commit): nothing runs between the two, so a crash between them costs what a crash a
+moment earlier would, that task running again.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class Saver:
         self.stored: dict[str, tuple[str, Any, int]] = {}  # channel -> (version, list, length)
         self.exit_checkpoint: tuple[Checkpoint, dict[str, Any]] | None = None
         self.exit_writes: list[tuple[str, str, list[tuple[str, Any]]]] = []
+        # sync: the last task's writes, (cid, task_id, writes, node), until the checkpoint
+        self.held: tuple[str, str, list[tuple[str, Any]], str | None] | None = None
         self.aloop: asyncio.AbstractEventLoop | None = None
         self.thread = 0
 
@@ -73,8 +78,12 @@ class Saver:
             return
         blobs = self._blobs(ckpt.channel_versions, channels)
         parent = self._parent_config()
+        held, self.held = self.held, None
+        if held is not None and held[0] != parent["configurable"].get("checkpoint_id"):
+            self._store_writes(*held)
+            held = None
         self.saved_config = self.config_for(ckpt.id)
-        await self._schedule(self._put(parent, ckpt, metadata, blobs, ran))
+        await self._schedule(self._put(parent, ckpt, metadata, blobs, ran, held))
 
     def _parent_config(self) -> dict[str, Any]:
         return self.saved_config or {
@@ -121,13 +130,19 @@ class Saver:
         metadata: dict[str, Any],
         blobs: dict[str, Blob],
         ran: list[str],
+        held: tuple[str, str, list[tuple[str, Any]], str | None] | None = None,
     ) -> None:
         try:
-            await self.cp.aput(parent, ckpt, metadata, blobs)
+            if held is None:
+                await self.cp.aput(parent, ckpt, metadata, blobs)
+            else:
+                _cid, task_id, writes, _node = held
+                await self.cp.aput_step(parent, writes, task_id, ckpt, metadata, blobs)
         except TypeError as exc:
-            raise self._serialisation_error(
-                exc, {k: b.value for k, b in blobs.items()}, ran
-            ) from exc
+            values = {k: b.value for k, b in blobs.items()}
+            if held is not None:
+                values.update((ch, v) for ch, v in held[2] if ch not in (INTERRUPT, ERROR))
+            raise self._serialisation_error(exc, values, ran) from exc
 
     def _serialisation_error(
         self, exc: Exception, values: dict[str, Any], nodes: list[str]
@@ -145,14 +160,43 @@ class Saver:
     # --- writes --------------------------------------------------------------------
 
     def writes(
-        self, cid: str | None, task_id: str, writes: list[tuple[str, Any]], node: str | None
+        self,
+        cid: str | None,
+        task_id: str,
+        writes: list[tuple[str, Any]],
+        node: str | None,
+        *,
+        last: bool = False,
     ) -> None:
-        """Store a task's writes against checkpoint ``cid`` once that checkpoint is stored."""
+        """Store a task's writes against checkpoint ``cid`` once that checkpoint is stored.
+
+        ``last``: no other task of the step is running, so (unless the step fails) the
+        next call is the checkpoint that ends it; with ``sync`` the writes wait for it.
+        """
         if cid is None:
             return
         if self.durability == "exit":
             self.exit_writes.append((cid, task_id, writes))
             return
+        self._release_held()
+        if (
+            last
+            and self.durability == "sync"
+            and not any(ch in (INTERRUPT, ERROR) for ch, _ in writes)
+        ):
+            self.held = (cid, task_id, writes, node)
+            return
+        self._store_writes(cid, task_id, writes, node)
+
+    def _release_held(self) -> None:
+        """Held writes go the ordinary way when something other than their checkpoint comes."""
+        if self.held is not None:
+            held, self.held = self.held, None
+            self._store_writes(*held)
+
+    def _store_writes(
+        self, cid: str, task_id: str, writes: list[tuple[str, Any]], node: str | None
+    ) -> None:
         fut = asyncio.ensure_future(
             self._put_writes(self.background, self.config_for(cid), writes, task_id, node)
         )
@@ -180,6 +224,8 @@ class Saver:
         """Store writes right away (``once`` results), from the loop or a node's thread."""
         if cid is None:
             return
+        if threading.get_ident() == self.thread:
+            self._release_held()
         coro = self.cp.aput_writes(self.config_for(cid), writes, task_id)
         if threading.get_ident() == self.thread:
             self.pending.append(asyncio.ensure_future(coro))
@@ -216,6 +262,7 @@ class Saver:
         self, versions: dict[str, str], channels: dict[str, BaseChannel], last_id: str | None
     ) -> None:
         """Wait for background saves; with durability exit, store the final state now."""
+        self._release_held()
         try:
             if self.durability == "exit":
                 if self.exit_checkpoint is not None:

@@ -119,6 +119,43 @@ def test_pending_writes(checkpointer):
     assert cp.get_tuple(_cfg("t", cid=c2)).pending_writes == []
 
 
+def test_put_step_stores_the_writes_then_the_child(checkpointer):
+    cp = checkpointer
+    c1, v1 = _put(cp, "t", {"x": 1, "m": ["a"]})
+    cp.put_writes(_cfg("t", cid=c1), [("x", 5)], "task-early")
+    c2 = checkpoint_id()
+    ckpt = Checkpoint(
+        id=c2, ts="2026-01-01T00:00:00+00:00", channel_versions={**v1, "x": c2, "m": c2}
+    )
+    blobs = {"x": Blob(c2, "full", 2), "m": Blob(c2, "delta", ["b"], v1["m"])}
+    cfg = cp.put_step(
+        _cfg("t", cid=c1), [("x", 2), ("m", ["b"])], "task-last", ckpt, {"step": 1}, blobs
+    )
+    assert cfg == make_config("t", "", c2)
+    parent = cp.get_tuple(_cfg("t", cid=c1))
+    assert parent.pending_writes == [
+        ("task-early", "x", 5), ("task-last", "x", 2), ("task-last", "m", ["b"])
+    ]  # fmt: skip
+    child = cp.get_tuple(_cfg("t"))
+    assert child.checkpoint.id == c2
+    assert child.checkpoint.channel_values == {"x": 2, "m": ["a", "b"]}
+    assert child.parent_config["configurable"]["checkpoint_id"] == c1
+    assert child.pending_writes == []
+    # a re-delivered step (a retried save) changes nothing
+    cp.put_step(_cfg("t", cid=c1), [("x", 99)], "task-last", ckpt, {"step": 1}, blobs)
+    assert cp.get_tuple(_cfg("t", cid=c1)).pending_writes == parent.pending_writes
+
+    async def go():
+        c3 = checkpoint_id()
+        nxt = Checkpoint(id=c3, ts="2026-01-01T00:00:01+00:00", channel_versions={"x": c3})
+        await cp.aput_step(cfg, [("x", 3)], "task-3", nxt, {"step": 2}, {"x": Blob(c3, "full", 3)})
+        return c3
+
+    c3 = asyncio.run(go())
+    assert cp.get_tuple(_cfg("t", cid=c2)).pending_writes == [("task-3", "x", 3)]
+    assert cp.get_tuple(_cfg("t")).checkpoint.id == c3
+
+
 def test_list_order_filter_before_limit(checkpointer):
     cp = checkpointer
     ids = []

@@ -159,3 +159,102 @@ def test_exit_durability_saves_once_at_the_end():
     assert len(app.invoke({"log": []}, cfg, durability="exit")["log"]) == 5
     assert [h.metadata["step"] for h in app.get_state_history(cfg)] == [5]
     assert app.get_state(cfg).values["log"] == [1] * 5
+
+
+class _Recording(InMemoryCheckpointer):
+    """Records which store calls the engine makes, by kind."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def put(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
+        self.calls.append("put")
+        return super().put(config, checkpoint, metadata, blobs)
+
+    def put_writes(self, config, writes, task_id):  # noqa: ANN001
+        self.calls.append("writes:" + ",".join(sorted(ch for ch, _ in writes)))
+        return super().put_writes(config, writes, task_id)
+
+    def put_step(self, config, writes, task_id, checkpoint, metadata, blobs):  # noqa: ANN001
+        self.calls.append("step")
+        # the base class's two calls, not recorded again
+        InMemoryCheckpointer.put_writes(self, config, writes, task_id)
+        return InMemoryCheckpointer.put(self, config, checkpoint, metadata, blobs)
+
+
+def _two_then_one(saver: InMemoryCheckpointer) -> tuple[object, dict]:
+    """START -> (a, b) in parallel -> c."""
+    g = StateGraph(S)
+    g.add_node("a", lambda s: {"log": ["a"]})
+    g.add_node("b", lambda s: {"log": ["b"]})
+    g.add_node("c", lambda s: {"log": ["c"]})
+    g.add_edge(START, "a")
+    g.add_edge(START, "b")
+    g.add_edge(["a", "b"], "c")
+    return g.compile(checkpointer=saver), {"configurable": {"thread_id": "t"}}
+
+
+def test_sync_stores_the_last_task_s_writes_with_the_checkpoint_after_them():
+    saver = _Recording()
+    app, cfg = _two_then_one(saver)
+    out = app.invoke({"log": []}, cfg, durability="sync")
+    assert sorted(out["log"][:2]) == ["a", "b"] and out["log"][2] == "c"
+    # input: __start__'s writes go with the first loop checkpoint; a step of two tasks:
+    # the first finisher's writes at once, the last's with the checkpoint; then c's step.
+    assert saver.calls == ["put", "step", "writes:join:a+b:c,log", "step", "step"]
+    # what is stored is what separate calls would have stored
+    reference = InMemoryCheckpointer()
+    ref_app, _ = _two_then_one(reference)
+    ref_app.invoke({"log": []}, cfg, durability="async")
+    ours = [
+        (h.metadata["step"], h.values, sorted(t.name for t in h.tasks))
+        for h in app.get_state_history(cfg)
+    ]
+    ref = [
+        (h.metadata["step"], h.values, sorted(t.name for t in h.tasks))
+        for h in ref_app.get_state_history(cfg)
+    ]
+    assert [(s, sorted(v["log"]), t) for s, v, t in ours] == [
+        (s, sorted(v["log"]), t) for s, v, t in ref
+    ]
+    steps = {h.metadata["step"]: h for h in app.get_state_history(cfg)}
+    pending = saver.get_tuple(steps[0].config).pending_writes
+    assert sorted(v for _t, ch, v in pending if ch == "log") == [["a"], ["b"]]
+
+
+def test_held_writes_are_stored_when_no_checkpoint_follows():
+    """A reducer refusing the step's writes: no checkpoint, yet the finished task's writes
+    are stored (as before), so the error is reproducible from the stored state."""
+
+    class Strict(TypedDict):
+        n: int  # a plain value: two writes in one step are an error
+
+    g = StateGraph(Strict)
+    g.add_node("a", lambda s: {"n": 1})
+    g.add_node("b", lambda s: {"n": 2})
+    g.add_edge(START, "a")
+    g.add_edge(START, "b")
+    saver = _Recording()
+    app = g.compile(checkpointer=saver)
+    cfg = {"configurable": {"thread_id": "t"}}
+    with pytest.raises(Exception, match="n"):
+        app.invoke({"n": 0}, cfg, durability="sync")
+    # the input checkpoint, __start__'s step; then both tasks' writes, neither held back
+    assert saver.calls == ["put", "step", "writes:n", "writes:n"]
+    pending = saver.get_tuple(cfg).pending_writes
+    assert sorted(v for _t, ch, v in pending if ch == "n") == [1, 2]
+
+
+def test_an_interrupt_is_never_held():
+    from runtime import interrupt
+
+    g = StateGraph(S)
+    g.add_node("ask", lambda s: {"log": [interrupt("ok?")]})
+    g.add_edge(START, "ask")
+    saver = _Recording()
+    app = g.compile(checkpointer=saver)
+    cfg = {"configurable": {"thread_id": "t"}}
+    app.invoke({"log": []}, cfg, durability="sync")
+    assert saver.calls == ["put", "step", "writes:__interrupt__"]
+    assert app.get_state(cfg).tasks[0].interrupts[0].value == "ok?"
