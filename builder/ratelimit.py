@@ -1,10 +1,16 @@
 """Login rate limiting: after too many failures for one username from one address, that
 pair is refused until the window ends.
 
-Counted in Django's cache (local memory by default, Redis when REDIS_URL is set, which
-makes the limit hold across processes). Keyed by username *and* address so that an
-attacker cannot lock a victim out from elsewhere by failing on purpose; the counter
-expires with its window, so no clean-up is needed.
+Counted in the ``ratelimit`` cache, which every web process must share (else each would
+allow its own quota): Redis when REDIS_URL is set, otherwise a table in the database
+(``DatabaseCache``; ``migrate`` creates it, see ``builder.apps``). Keyed by username
+*and* address so that an attacker cannot lock a victim out from elsewhere by failing on
+purpose; the counter expires with its window, so no clean-up is needed.
+
+The count is kept as numbered slots, each taken with ``add()``: that is atomic on every
+backend (Redis ``SET NX``; an insert under the database table's primary key), whereas
+``incr()`` on the database cache is a read and a write that two processes can interleave,
+losing failures.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 
+CACHE_ALIAS = "ratelimit"
 DEFAULT_MAX_FAILURES = 5
 DEFAULT_WINDOW_SECONDS = 15 * 60
 
@@ -31,46 +38,59 @@ def _limits() -> tuple[int, int]:
     )
 
 
+def counter_cache() -> BaseCache:
+    """The cache failures are counted in (``default`` for settings without the alias)."""
+    return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
+
+
 def client_address(request: HttpRequest) -> str:
     """The caller's address. REMOTE_ADDR only: X-Forwarded-For is set by the client
     unless a trusted proxy rewrites it, and trusting it would let anyone pick their key."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def _key(username: str, address: str) -> str:
+def _slots(username: str, address: str, limit: int) -> list[str]:
+    """Cache keys of the failures of the pair; slot 0 holds when its window started."""
     digest = hashlib.sha256(f"{username.strip().lower()}\n{address}".encode()).hexdigest()
-    return f"login-failures:{digest}"
+    return [f"login-failures:{digest}:{i}" for i in range(limit)]
 
 
 def seconds_locked(username: str, address: str) -> int:
     """Seconds until this username may try again from this address (0: it may now)."""
     limit, window = _limits()
-    key = _key(username, address)
-    count = cache.get(key) or 0
-    if count < limit:
+    slots = _slots(username, address, limit)
+    taken = counter_cache().get_many(slots)
+    if len(taken) < limit:
         return 0
-    since = cache.get(f"{key}:since")
-    if since is None:
+    since = taken.get(slots[0])
+    if not isinstance(since, int | float):
         return window
     return max(1, int(since + window - time.time()))
 
 
 def record_failure(username: str, address: str) -> None:
-    _limit, window = _limits()
-    key = _key(username, address)
-    # add() only sets when absent: the window starts at the first failure and is not
-    # extended by later ones.
-    cache.add(f"{key}:since", time.time(), timeout=window)
-    cache.add(key, 0, timeout=window)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
+    """Count one failure (atomically, whichever process records it)."""
+    limit, window = _limits()
+    cache = counter_cache()
+    slots = _slots(username, address, limit)
+    taken = cache.get_many(slots)
+    now = time.time()
+    since = taken.get(slots[0])
+    # Every slot expires when the window does: it starts at the first failure and is
+    # not extended by later ones.
+    remaining = window if not isinstance(since, int | float) else max(1, since + window - now)
+    for slot in slots:
+        if slot in taken:
+            continue
+        # add() fails when another process took the slot meanwhile: try the next one.
+        if cache.add(slot, now, timeout=remaining if slot != slots[0] else window):
+            return
+    # Every slot is taken: the pair is locked already and needs no further count.
 
 
 def reset(username: str, address: str) -> None:
-    key = _key(username, address)
-    cache.delete_many([key, f"{key}:since"])
+    limit, _window = _limits()
+    counter_cache().delete_many(_slots(username, address, limit))
 
 
 def lockout_message(seconds: int) -> str:

@@ -164,18 +164,26 @@ if BUILDER["REDIS_URL"]:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# The cache counts failed logins (builder.ratelimit): shared through Redis when there is
-# one, else per process (each web process then allows its own quota).
+# The "ratelimit" cache counts failed logins (builder.ratelimit) and must be shared by
+# every process, or each would allow its own quota: Redis when there is one, else a table
+# in the database (created by migrate). It is not culled below a million entries: culling
+# would let an attacker erase lockouts by failing on many usernames.
 if BUILDER["REDIS_URL"]:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": BUILDER["REDIS_URL"],
-            "KEY_PREFIX": "switchyard",
-        }
+    _redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": BUILDER["REDIS_URL"],
+        "KEY_PREFIX": "switchyard",
     }
+    CACHES = {"default": _redis_cache, "ratelimit": _redis_cache}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "builder_ratelimit_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 # Without a broker the celery executor falls back to the local Redis (as `make up` runs);
 # the inline executor never touches the broker.

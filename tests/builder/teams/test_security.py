@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from builder.ratelimit import counter_cache
 from tests.builder.test_settings import _settings_in_subprocess
 
 pytestmark = pytest.mark.django_db
@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def clean_cache():
-    cache.clear()
+    counter_cache().clear()
     yield
-    cache.clear()
+    counter_cache().clear()
 
 
 def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
