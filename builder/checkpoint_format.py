@@ -1,4 +1,5 @@
-"""How ``DjangoCheckpointer`` packs a checkpoint row's text columns (no database here).
+"""How ``DjangoCheckpointer`` packs a checkpoint row's text columns, and the row as read
+(``Row``); no database here.
 
 ``blobs``: ``[[channel, kind code, length, base?], ...]`` as JSON, a newline, then the
 serialised values concatenated, so values stay as ``serde`` wrote them (``length`` -1 for
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 KIND_CODES = {"full": "f", "delta": "d", "empty": "e"}
@@ -18,6 +20,27 @@ KINDS = {code: kind for kind, code in KIND_CODES.items()}
 
 BlobKey = tuple[str, str]  # (channel, version)
 RawBlob = tuple[str, str | None, str | None]  # (kind, serialised data, base)
+
+
+@dataclass(slots=True)
+class Row:
+    """A checkpoint row as read (raw columns)."""
+
+    thread_id: str
+    checkpoint_ns: str
+    checkpoint_id: str
+    parent_id: str | None
+    ts: str
+    metadata: Any
+    depth: int
+    versions: str
+    blobs: str | None
+    writes: str | None
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column as read: text on some backends, already decoded on others."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def unpack_blobs(text: str | None, parent_id: str | None) -> dict[str, RawBlob]:

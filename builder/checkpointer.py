@@ -36,7 +36,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
@@ -46,14 +45,16 @@ from builder.checkpoint_format import (
     KIND_CODES,
     BlobKey,
     RawBlob,
+    Row,
     blob_channels,
     encode_versions,
     pack_writes,
     unpack_blobs,
     unpack_writes,
 )
+from builder.checkpoint_maintenance import BULK_BATCH, CheckpointMaintenance
 from builder.models import Checkpoint as CheckpointRow
-from builder.models import CheckpointBlob, CheckpointWrite
+from builder.models import CheckpointWrite
 from runtime.checkpoint.base import (
     ERROR,
     INTERRUPT,
@@ -79,7 +80,6 @@ _SPECIAL_IDXS = frozenset(SPECIAL_WRITE_IDX.values())
 PACKED_IDX = -100
 
 PAGE_SIZE = 100
-BULK_BATCH = 500
 # A checkpoint stores all its channel versions at least this often along a branch, which
 # bounds the parents a read walks.
 SNAPSHOT_EVERY = 32
@@ -167,24 +167,9 @@ _NAMED_BLOBS = (
 _ESCAPED = '"__sy__":"dict"'
 
 
-@dataclass(slots=True)
-class _Row:
-    """A checkpoint row as read (raw columns)."""
-
-    thread_id: str
-    checkpoint_ns: str
-    checkpoint_id: str
-    parent_id: str | None
-    ts: str
-    metadata: Any
-    depth: int
-    versions: str
-    blobs: str | None
-    writes: str | None
-
-
-class DjangoCheckpointer(BaseCheckpointer):
-    """Checkpoints, channel blobs and pending writes in Django models."""
+class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
+    """Checkpoints, channel blobs and pending writes in Django models (deleting, copying,
+    pruning, export and import: ``builder.checkpoint_maintenance``)."""
 
     def __init__(self, using: str = "default", executor: Executor | None = None) -> None:
         """``executor``: where the async methods run the ORM. A run gives its own
@@ -439,14 +424,14 @@ class DjangoCheckpointer(BaseCheckpointer):
         rows = rows.order_by("-checkpoint_id", "thread_id", "checkpoint_ns")
         if limit is not None and not python_filter:
             rows = rows[: max(limit, 0)]
-        return self._iter_tuples(rows.values_list(*_Row.__slots__), python_filter, limit)
+        return self._iter_tuples(rows.values_list(*Row.__slots__), python_filter, limit)
 
     def _iter_tuples(
         self, rows: Any, python_filter: dict[str, Any], limit: int | None
     ) -> Iterator[CheckpointTuple]:
         yielded = 0
         for page in _pages(rows.iterator(chunk_size=PAGE_SIZE), PAGE_SIZE):
-            found = [_Row(*r) for r in page]
+            found = [Row(*r) for r in page]
             if python_filter:
                 found = [r for r in found if _matches(self._metadata(r.metadata), python_filter)]
             for item in self._tuples(found):
@@ -455,19 +440,19 @@ class DjangoCheckpointer(BaseCheckpointer):
                 yielded += 1
                 yield item
 
-    def _chain(self, thread_id: str, ns: str, start: str, params: list[Any]) -> list[_Row]:
+    def _chain(self, thread_id: str, ns: str, start: str, params: list[Any]) -> list[Row]:
         """Rows ``checkpoint_id {start}`` selects, then the ancestors their versions need."""
         sql = _CHAIN.format(start=start)
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, [thread_id, ns, *params, thread_id, ns])
-            return [_Row(thread_id, ns, *r) for r in cursor.fetchall()]
+            return [Row(thread_id, ns, *r) for r in cursor.fetchall()]
 
     def _tuples(
-        self, rows: Sequence[_Row], known: dict[tuple[str, str], list[_Row]] | None = None
+        self, rows: Sequence[Row], known: dict[tuple[str, str], list[Row]] | None = None
     ) -> list[CheckpointTuple]:
         """Build tuples for rows of any threads with a fixed number of queries.
         ``known``: rows already read per stream (ancestors included)."""
-        by_stream: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+        by_stream: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in rows:
             by_stream[(row.thread_id, row.checkpoint_ns)].append(row)
         versions: dict[int, dict[str, str]] = {}
@@ -506,7 +491,7 @@ class DjangoCheckpointer(BaseCheckpointer):
         ]
 
     def _full_versions(
-        self, thread_id: str, ns: str, rows: Sequence[_Row], stream: dict[str, _Row]
+        self, thread_id: str, ns: str, rows: Sequence[Row], stream: dict[str, Row]
     ) -> dict[str, dict[str, str]]:
         """checkpoint id -> all its channel versions, for ``rows`` and the ancestors
         walked; ancestors not in ``stream`` are fetched in one query."""
@@ -521,8 +506,8 @@ class DjangoCheckpointer(BaseCheckpointer):
                 stream.setdefault(r.checkpoint_id, r)
         full: dict[str, dict[str, str]] = {}
         for row in rows:
-            path: list[_Row] = []
-            r: _Row | None = row
+            path: list[Row] = []
+            r: Row | None = row
             while r is not None and r.checkpoint_id not in full:
                 path.append(r)
                 if r.depth == 0 or not r.parent_id:
@@ -550,7 +535,7 @@ class DjangoCheckpointer(BaseCheckpointer):
         thread_id: str,
         ns: str,
         version_maps: Iterable[dict[str, str]],
-        stream: dict[str, _Row],
+        stream: dict[str, Row],
     ) -> dict[BlobKey, RawBlob]:
         """The blobs the checkpoints name, plus the delta chains behind them: from the
         rows at hand, then the rows and blob rows named, then (append-only channels) the
@@ -638,7 +623,7 @@ class DjangoCheckpointer(BaseCheckpointer):
                 raw.setdefault((channel, version), (kind, data, base))
 
     def _fetch_writes(
-        self, thread_id: str, ns: str, rows: Sequence[_Row]
+        self, thread_id: str, ns: str, rows: Sequence[Row]
     ) -> dict[str, list[tuple[str, str, Any]]]:
         """checkpoint id -> its pending writes (task, channel, value), in stored order."""
         stored = self._stored_writes(thread_id, ns, rows)
@@ -648,7 +633,7 @@ class DjangoCheckpointer(BaseCheckpointer):
         }
 
     def _stored_writes(
-        self, thread_id: str, ns: str, rows: Sequence[_Row]
+        self, thread_id: str, ns: str, rows: Sequence[Row]
     ) -> dict[str, list[tuple[str, int, str, str]]]:
         """checkpoint id -> (task, idx, channel, serialised value) as read (see
         _WRITES_APPEND_ROW): the writes table's, then the row's."""
@@ -698,263 +683,14 @@ class DjangoCheckpointer(BaseCheckpointer):
         # Deserialised per checkpoint on purpose: two checkpoints never share mutable values.
         return materialise({c: str(v) for c, v in versions.items()}, load_blob)
 
-    def _stream_rows(self, thread_id: str) -> list[_Row]:
+    def _stream_rows(self, thread_id: str) -> list[Row]:
         return [
-            _Row(*r)
+            Row(*r)
             for r in CheckpointRow.objects.using(self.using)
             .filter(thread_id=thread_id)
             .order_by("checkpoint_ns", "checkpoint_id")
-            .values_list(*_Row.__slots__)
+            .values_list(*Row.__slots__)
         ]
-
-    # --- maintenance -------------------------------------------------------------------
-
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete every checkpoint, blob and write of the thread, all namespaces."""
-        thread_id = str(thread_id)
-        with transaction.atomic(using=self.using):
-            for model in (CheckpointWrite, CheckpointBlob, CheckpointRow):
-                model.objects.using(self.using).filter(thread_id=thread_id).delete()
-        self._recent_forget()
-
-    def delete_after(self, thread_id: str, checkpoint_id: str) -> None:
-        """Delete the thread's checkpoints newer than ``checkpoint_id`` (all namespaces;
-        everything when it is empty), their writes, and blobs no remaining checkpoint
-        names. Used to roll a cancelled run back; not part of the engine's interface.
-        """
-        thread_id = str(thread_id)
-        self._recent_forget()
-        with transaction.atomic(using=self.using):
-            newer = CheckpointRow.objects.using(self.using).filter(thread_id=thread_id)
-            if checkpoint_id:
-                newer = newer.filter(checkpoint_id__gt=checkpoint_id)
-            if not newer.exists():
-                return
-            writes = CheckpointWrite.objects.using(self.using).filter(thread_id=thread_id)
-            if checkpoint_id:
-                writes = writes.filter(checkpoint_id__gt=checkpoint_id)
-            writes.delete()
-            newer.delete()
-            # A later run may reuse a version string with another value: orphan blobs must
-            # go, or the ignore-conflicts insert would keep the stale value. Every version a
-            # remaining checkpoint has is named by it or by an (older, so remaining) ancestor.
-            kept: set[tuple[str, str, str]] = set()
-            for ns, cid, versions in (
-                CheckpointRow.objects.using(self.using)
-                .filter(thread_id=thread_id)
-                .values_list("checkpoint_ns", "checkpoint_id", "versions")
-            ):
-                kept.update(
-                    (ns, c, cid if v == 0 else str(v))
-                    for c, v in json.loads(versions or "{}").items()
-                    if v is not None
-                )
-            orphans = [
-                pk
-                for pk, ns, c, v in CheckpointBlob.objects.using(self.using)
-                .filter(thread_id=thread_id)
-                .values_list("pk", "checkpoint_ns", "channel", "version")
-                if (ns, c, v) not in kept
-            ]
-            for start in range(0, len(orphans), BULK_BATCH):
-                CheckpointBlob.objects.using(self.using).filter(
-                    pk__in=orphans[start : start + BULK_BATCH]
-                ).delete()
-
-    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
-        """Copy all rows of a thread under a new thread id (checkpoint ids unchanged)."""
-        source, target = str(source_thread_id), str(target_thread_id)
-        with transaction.atomic(using=self.using):
-            for model in (CheckpointRow, CheckpointBlob, CheckpointWrite):
-                manager = model.objects.using(self.using)
-                batch: list[Any] = []
-                for obj in manager.filter(thread_id=source).order_by("id").iterator(BULK_BATCH):
-                    obj.pk = None
-                    obj.id = None
-                    obj.thread_id = target
-                    batch.append(obj)
-                    if len(batch) >= BULK_BATCH:
-                        manager.bulk_create(batch, ignore_conflicts=True)
-                        batch = []
-                if batch:
-                    manager.bulk_create(batch, ignore_conflicts=True)
-
-    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
-        """``keep_latest``: keep each namespace's latest checkpoint with full blobs and its
-        writes; ``delete``: delete the threads."""
-        if strategy == "delete":
-            for thread_id in thread_ids:
-                self.delete_thread(thread_id)
-            return
-        if strategy != "keep_latest":
-            raise ValueError(f"unknown prune strategy {strategy!r}: use keep_latest or delete")
-        for thread_id in thread_ids:
-            self._keep_latest(str(thread_id))
-        self._recent_forget()
-
-    def _keep_latest(self, thread_id: str) -> None:
-        rows = CheckpointRow.objects.using(self.using)
-        with transaction.atomic(using=self.using):
-            namespaces = set(
-                rows.filter(thread_id=thread_id).values_list("checkpoint_ns", flat=True)
-            )
-            for ns in namespaces:
-                latest = self.get_tuple(
-                    {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns}}
-                )
-                assert latest is not None
-                cid = latest.checkpoint.id
-                versions = latest.checkpoint.channel_versions
-                values = latest.checkpoint.channel_values
-                kept = {
-                    channel: Blob(
-                        version,
-                        "full" if channel in values else "empty",
-                        values.get(channel),
-                    )
-                    for channel, version in versions.items()
-                }
-                stream = Q(thread_id=thread_id, checkpoint_ns=ns)
-                rows.filter(stream).exclude(checkpoint_id=cid).delete()
-                CheckpointWrite.objects.using(self.using).filter(stream).exclude(
-                    checkpoint_id=cid
-                ).delete()
-                CheckpointBlob.objects.using(self.using).filter(stream).delete()
-                own = {c: b for c, b in kept.items() if b.version == cid}
-                rows.filter(stream, checkpoint_id=cid).update(
-                    depth=0,
-                    versions=encode_versions(versions, cid, versions, own),
-                    blobs=self._pack_blobs(own, None),
-                )
-                CheckpointBlob.objects.using(self.using).bulk_create(
-                    [
-                        CheckpointBlob(
-                            thread_id=thread_id,
-                            checkpoint_ns=ns,
-                            channel=channel,
-                            version=blob.version,
-                            kind=blob.kind,
-                            data=self._dump_blob(blob),
-                        )
-                        for channel, blob in kept.items()
-                        if channel not in own
-                    ],
-                    batch_size=BULK_BATCH,
-                )
-
-    # --- export and import (``builder.services.thread_transfer``) ------------------------
-
-    def export_history(self, thread_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """A thread's checkpoints (stored fields, all their versions) and blobs (stored
-        values, serialised), as the thread export carries them."""
-        found = self._stream_rows(str(thread_id))
-        checkpoints: list[dict[str, Any]] = []
-        blobs: list[dict[str, Any]] = []
-        by_stream: dict[str, list[_Row]] = defaultdict(list)
-        for r in found:
-            by_stream[r.checkpoint_ns].append(r)
-        for ns, stream_rows in by_stream.items():
-            stream = {r.checkpoint_id: r for r in stream_rows}
-            full = self._full_versions(str(thread_id), ns, stream_rows, stream)
-            for r in stream_rows:
-                checkpoints.append(
-                    {
-                        "checkpoint_ns": ns,
-                        "checkpoint_id": r.checkpoint_id,
-                        "parent_id": r.parent_id,
-                        "ts": r.ts,
-                        "metadata": _json(r.metadata),
-                        "versions": full[r.checkpoint_id],
-                    }
-                )
-                for channel, (kind, data, base) in unpack_blobs(r.blobs, r.parent_id).items():
-                    blobs.append(
-                        {
-                            "checkpoint_ns": ns,
-                            "channel": channel,
-                            "version": r.checkpoint_id,
-                            "kind": kind,
-                            "base": base,
-                            "data": data,
-                        }
-                    )
-        checkpoints.sort(key=lambda c: c["checkpoint_id"])
-        for b in (
-            CheckpointBlob.objects.using(self.using).filter(thread_id=str(thread_id)).order_by("id")
-        ):
-            blobs.append(
-                {
-                    f: getattr(b, f)
-                    for f in ("checkpoint_ns", "channel", "version", "kind", "base", "data")
-                }
-            )
-        return checkpoints, blobs
-
-    def export_writes(self, thread_id: str) -> list[dict[str, Any]]:
-        """A thread's pending writes, one dict per write (the writes table's fields), as
-        the thread export carries them; stored back as they are, they read the same."""
-        out: list[dict[str, Any]] = []
-        by_stream: dict[str, list[_Row]] = defaultdict(list)
-        for r in self._stream_rows(str(thread_id)):
-            by_stream[r.checkpoint_ns].append(r)
-        orphans = (
-            CheckpointWrite.objects.using(self.using)
-            .filter(thread_id=str(thread_id))
-            .values_list("checkpoint_ns", "checkpoint_id")
-            .distinct()
-        )
-        for ns, cid in orphans:  # writes of checkpoints not stored
-            if not any(r.checkpoint_id == cid for r in by_stream.get(ns, [])):
-                by_stream[ns].append(_Row(str(thread_id), ns, cid, None, "", "", 0, "", None, None))
-        for ns, stream_rows in by_stream.items():
-            for cid, found in self._stored_writes(str(thread_id), ns, stream_rows).items():
-                out.extend(
-                    {"checkpoint_ns": ns, "checkpoint_id": cid, "task_id": task, "idx": idx,
-                     "channel": channel, "data": data}
-                    for task, idx, channel, data in found
-                )  # fmt: skip
-        return out
-
-    def import_history(
-        self, thread_id: str, checkpoints: list[dict[str, Any]], blobs: list[dict[str, Any]]
-    ) -> None:
-        """Store what ``export_history`` gave under ``thread_id``: every checkpoint as a
-        snapshot of its versions, every blob as a blob row (found the same way on read).
-        Raises ``KeyError`` / ``TypeError`` on malformed items."""
-        CheckpointRow.objects.using(self.using).bulk_create(
-            (
-                CheckpointRow(
-                    thread_id=thread_id,
-                    checkpoint_ns=c["checkpoint_ns"],
-                    checkpoint_id=c["checkpoint_id"],
-                    parent_id=c["parent_id"],
-                    ts=c["ts"],
-                    metadata=json.dumps(c["metadata"], separators=(",", ":"), ensure_ascii=False),
-                    depth=0,
-                    versions=encode_versions(
-                        {str(k): str(v) for k, v in (c.get("versions") or {}).items()},
-                        c["checkpoint_id"],
-                        {},
-                        (),
-                    ),
-                )
-                for c in checkpoints
-            ),
-            batch_size=BULK_BATCH,
-        )
-        CheckpointBlob.objects.using(self.using).bulk_create(
-            (
-                CheckpointBlob(
-                    thread_id=thread_id,
-                    **{
-                        f: b[f]
-                        for f in ("checkpoint_ns", "channel", "version", "kind", "base", "data")
-                    },
-                )
-                for b in blobs
-            ),
-            batch_size=BULK_BATCH,
-        )
 
     # --- serialisation -----------------------------------------------------------------
 
@@ -995,10 +731,6 @@ class DjangoCheckpointer(BaseCheckpointer):
         if isinstance(value, str | bytes):
             return self.serde.loads(value)
         return self.serde.loads(json.dumps(value))
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _marks(n: int) -> str:
