@@ -141,8 +141,10 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{port}"
         with self.log.open("wb") as out:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-                + ["builder.asgi:application"],
+                # Under the orphan guard: daphne dies with this process even when it is
+                # SIGKILLed (a killed test run would otherwise leave servers behind).
+                [sys.executable, "-m", "tests.e2e.orphan_guard", str(os.getpid())]
+                + ["daphne", "-b", "127.0.0.1", "-p", str(port), "builder.asgi:application"],
                 cwd=ROOT,
                 env=self._env(),
                 stdout=out,
@@ -157,6 +159,20 @@ class LiveServer:
                 if self._process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("daphne did not start:\n" + self.output()) from None
                 time.sleep(0.2)
+
+    @property
+    def pid(self) -> int | None:
+        """daphne's process id while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def folder(self) -> Path:
+        """The temporary folder (SQLite database, daphne's log); removed by ``stop``."""
+        return self._folder
+
+    @property
+    def database_url(self) -> str:
+        return self._db.url if self._db is not None else ""
 
     def output(self) -> str:
         """The end of daphne's log (tracebacks of server errors end up here)."""
