@@ -165,3 +165,16 @@ async def test_the_inbox_follows_memberships_without_reconnecting(people, layer)
     items = (await receive_type(bob, "inbox"))["items"]
     assert [i["thread_id"] for i in items] == [str(other_thread.pk), str(newer.pk)]
     await bob.disconnect()
+
+
+async def test_a_superuser_who_loses_the_flag_loses_what_only_the_flag_gave(people, layer):
+    # Not a member of 'other': only the superuser flag let them watch its thread.
+    thread = await db(make_thread)(people["other"])
+    vic = people["vic"]
+    vic.is_superuser = True
+    await db(vic.save)()
+    comm = await watch(thread, vic)
+    vic.is_superuser = False
+    await db(vic.save)()
+    assert await next_event_or_close(comm) == {"close": 4403}
+    await comm.disconnect()
