@@ -9,13 +9,28 @@ import { ThreadsPage } from "../pages/ThreadsPage";
 import { InboxPage } from "../pages/InboxPage";
 import { Loading } from "../ui/Spinner";
 import { EmptyState } from "../ui/EmptyState";
-import { Link } from "./router";
+import { Link, matchRoute } from "./router";
+import { lazyPage } from "./lazyPage";
+import { preloadEditorData } from "../editor/loadEditor";
 
 // The canvas pages carry React Flow and the form library; load them on demand.
-const EditorPage = lazy(() => import("../editor/EditorPage").then((m) => ({ default: m.EditorPage })));
-const DebuggerPage = lazy(() => import("../debugger/DebuggerPage").then((m) => ({ default: m.DebuggerPage })));
+const editorPage = lazyPage(() => import("../editor/EditorPage").then((m) => m.EditorPage), "Loading graph…");
+const debuggerPage = lazyPage(() => import("../debugger/DebuggerPage").then((m) => m.DebuggerPage), "Loading thread…");
+const EditorPage = editorPage.Page;
+const DebuggerPage = debuggerPage.Page;
 const SettingsPage = lazy(() => import("../pages/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 const SharePage = lazy(() => import("../debugger/SharePage").then((m) => ({ default: m.SharePage })));
+
+/** On a full page load: fetch the first page's chunk and data while React starts. */
+export function preloadFirstPage(pathname: string): void {
+  const route = matchRoute(pathname);
+  if (route.page === "graph") {
+    void editorPage.preload().catch(() => undefined);
+    preloadEditorData(route.graphId);
+  } else if (route.page === "thread") {
+    void debuggerPage.preload().catch(() => undefined);
+  }
+}
 
 export function App({ props }: { props: PageProps }) {
   // A share link's page has no session: no account, navigation or workspace.

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { applyNodeChanges, Background, Controls, MiniMap, Panel, ReactFlow } from "@xyflow/react";
+import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
 import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
@@ -23,8 +24,8 @@ export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: Canvas
   const selected = useDebugger((s) => s.selected);
   const next = selectedSnapshots({ history, selected }).current?.next;
   // Local copy so React Flow can record measured sizes (the minimap needs them).
-  const [nodes, setNodes] = useState<CanvasNode[]>(doc.nodes);
-  useEffect(() => setNodes(doc.nodes), [doc.nodes]);
+  const [nodes, setNodes] = useState<CanvasNode[]>(() => withFrames(doc.nodes));
+  useEffect(() => setNodes(withFrames(doc.nodes)), [doc.nodes]);
   const decor = useMemo<CanvasDecor>(
     () => ({
       status,
@@ -41,7 +42,7 @@ export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: Canvas
       <div className="canvas">
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={nodes}
-          onNodesChange={(c) => setNodes((n) => applyNodeChanges(c, n))}
+          onNodesChange={(c) => setNodes((n) => forgetPresetHandles(applyNodeChanges(c, n), measuredIds(c)))}
           edges={doc.edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}

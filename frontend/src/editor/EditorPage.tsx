@@ -1,16 +1,12 @@
 import { useCallback, useMemo, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { getGraph } from "../api/graphs";
-import { fetchNodeKinds } from "../api/nodeKinds";
 import { ApiError } from "../api/http";
-import type { GraphDetail, NodeKindInfo } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../app/SessionContext";
 import { Banner, type BannerTone } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
 import { useAsync } from "../ui/useAsync";
-import { FALLBACK_KINDS } from "./catalog";
 import { CatalogContext, EditorContext, useEditor } from "./EditorContext";
 import { EditorCanvas } from "./EditorCanvas";
 import { Palette } from "./Palette";
@@ -18,29 +14,13 @@ import { SidePanel } from "./SidePanel";
 import { Toolbar } from "./Toolbar";
 import { ConflictDialog, MermaidDialog, PublishDialog } from "./Dialogs";
 import { createEditorStore, type EditorStoreApi } from "./store";
+import { loadEditorData, type LoadedGraph } from "./loadEditor";
 import { useAutosave } from "./hooks/useAutosave";
 import { useValidation } from "./hooks/useValidation";
 import { useKeyboardShortcuts } from "./hooks/useKeyboardShortcuts";
 
-interface Loaded {
-  graph: GraphDetail;
-  kinds: NodeKindInfo[];
-  catalogFallback: boolean;
-}
-
-async function load(graphId: string, signal: AbortSignal): Promise<Loaded> {
-  const [graph, kinds] = await Promise.all([
-    getGraph(graphId, signal),
-    fetchNodeKinds(signal).then(
-      (k) => ({ kinds: k, fallback: false }),
-      () => ({ kinds: FALLBACK_KINDS, fallback: true }),
-    ),
-  ]);
-  return { graph, kinds: kinds.kinds.length ? kinds.kinds : FALLBACK_KINDS, catalogFallback: kinds.fallback || kinds.kinds.length === 0 };
-}
-
 export function EditorPage({ graphId }: { graphId: string }) {
-  const loaded = useAsync((signal) => load(graphId, signal), [graphId]);
+  const loaded = useAsync((signal) => loadEditorData(graphId, signal), [graphId]);
   if (loaded.status === "loading") return <Loading label="Loading graph…" />;
   if (loaded.status === "error") {
     const missing = loaded.cause instanceof ApiError && loaded.cause.status === 404;
@@ -65,7 +45,7 @@ export function EditorPage({ graphId }: { graphId: string }) {
   return <Editor loaded={loaded.data} />;
 }
 
-function Editor({ loaded }: { loaded: Loaded }) {
+function Editor({ loaded }: { loaded: LoadedGraph }) {
   const workspaces = useSession((s) => s.workspaces);
   // Viewers and reviewers may open a graph but not change it (the server enforces this too).
   const role = workspaces.find((w) => w.slug === loaded.graph.workspace)?.role;

@@ -26,6 +26,7 @@ import { canvasToSpec, specToCanvas } from "../model/convert";
 import type { GraphSpec, Position, StateField } from "../model/graphspec";
 import { canRedo, canUndo, createHistory, push, redo, replacePresent, seal, undo, type History } from "../model/history";
 import { layoutGraph } from "../model/layout";
+import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
 
 export type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict" | "read-only";
 export type PanelTab = "properties" | "state" | "problems" | "versions";
@@ -122,8 +123,14 @@ function withSelection(doc: CanvasDoc, nodes: Set<string>, edges: Set<string>): 
   };
 }
 
+/** The canvas of a spec, its nodes framed for React Flow's first render. */
+function canvasOf(spec: GraphSpec): CanvasDoc {
+  const doc = specToCanvas(spec);
+  return { ...doc, nodes: withFrames(doc.nodes) };
+}
+
 export function createEditorStore(init: EditorInit) {
-  const doc = specToCanvas(init.spec);
+  const doc = canvasOf(init.spec);
   const savedSpecJson = JSON.stringify(canvasToSpec(doc));
   return createStore<EditorStore>()((set, get) => {
     /** Apply a document edit as an undo step (or coalesced into the previous one). */
@@ -179,7 +186,7 @@ export function createEditorStore(init: EditorInit) {
           if (!dragging) history = seal(history);
           if (history !== s.history || dragging !== s.dragging) set({ history, dragging });
         }
-        if (rest.length) quiet((d) => ({ ...d, nodes: applyNodeChanges(rest, d.nodes) }));
+        if (rest.length) quiet((d) => ({ ...d, nodes: forgetPresetHandles(applyNodeChanges(rest, d.nodes), measuredIds(rest)) }));
       },
       onEdgesChange: (changes) => {
         const removed = changes.filter((c) => c.type === "remove").map((c) => c.id);
@@ -249,7 +256,7 @@ export function createEditorStore(init: EditorInit) {
           }));
           return moveNodes(d, layoutGraph(sizes, d.edges));
         }),
-      replaceSpec: (spec) => edit(() => specToCanvas(spec)),
+      replaceSpec: (spec) => edit(() => canvasOf(spec)),
       markSaving: () => set({ saveStatus: "saving", saveError: null }),
       markSaved: (specJson, revision) => set({ savedSpecJson: specJson, draftRevision: revision, saveStatus: "saved", saveError: null }),
       markSaveError: (message) => set({ saveStatus: "error", saveError: message }),
@@ -263,7 +270,7 @@ export function createEditorStore(init: EditorInit) {
       takeTheirs: () => {
         const c = get().conflict;
         if (!c) return;
-        const theirs = specToCanvas(c.spec);
+        const theirs = canvasOf(c.spec);
         set({
           conflict: null,
           history: push(get().history, theirs),
