@@ -79,4 +79,22 @@ describe("ThreadSocket", () => {
     expect(await sock.act({ action: "cancel" })).toMatchObject({ type: "error", reason: "Not connected to the live event stream." });
     sock.close();
   });
+
+  it("hands a batch frame's events over in one call when asked to", () => {
+    const single: number[] = [];
+    const batches: number[][] = [];
+    const sock = new ThreadSocket("t", () => 0, {
+      onEvent: (e) => single.push(e.seq),
+      onEvents: (es) => batches.push(es.map((e) => e.seq)),
+      onStatus: () => undefined,
+    });
+    const ws = FakeWebSocket.instances[0]!;
+    ws.open();
+    ws.receive(ev(1));
+    ws.receive({ type: "batch", events: [ev(2), ev(3), ev(4)] });
+    ws.receive({ type: "batch", events: "not a list" });
+    expect(single).toEqual([1]);
+    expect(batches).toEqual([[2, 3, 4]]);
+    sock.close();
+  });
 });

@@ -128,6 +128,8 @@ export type ThreadSocketMessage =
 
 export interface ThreadSocketHandlers {
   onEvent: (e: ThreadEvent) => void;
+  /** A `batch` frame's events, in one call (without it, `onEvent` gets each). */
+  onEvents?: (events: ThreadEvent[]) => void;
   onStatus: (s: SocketStatus) => void;
   onPresence?: (viewers: string[]) => void;
 }
@@ -156,9 +158,13 @@ export class ThreadSocket {
               }
               return;
             }
-            case "batch":
-              for (const e of (msg as { events: ThreadEvent[] }).events ?? []) handlers.onEvent(e);
+            case "batch": {
+              const events = (msg as { events?: unknown }).events;
+              if (!Array.isArray(events)) return;
+              if (handlers.onEvents) handlers.onEvents(events as ThreadEvent[]);
+              else for (const e of events as ThreadEvent[]) handlers.onEvent(e);
               return;
+            }
             case "presence":
               handlers.onPresence?.((msg as { viewers: string[] }).viewers ?? []);
               return;

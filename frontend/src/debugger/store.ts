@@ -2,7 +2,7 @@
 import { createStore } from "zustand/vanilla";
 import type { SocketStatus } from "../api/socket";
 import type { StateSnapshot } from "../api/types";
-import { flushPending, initialDebugState, reduceEvent, type DebugState, type ThreadEvent } from "../model/events";
+import { flushPending, initialDebugState, reduceEvents, type DebugState, type ThreadEvent } from "../model/events";
 
 export type DebugTab = "state" | "events" | "tokens" | "run";
 
@@ -23,6 +23,8 @@ export interface DebuggerState {
 
 export interface DebuggerActions {
   receive: (e: ThreadEvent) => void;
+  /** Fold several events in with one state update. */
+  receiveMany: (events: readonly ThreadEvent[]) => void;
   flush: () => void;
   setHistory: (h: StateSnapshot[]) => void;
   setHistoryStatus: (s: DebuggerState["historyStatus"]) => void;
@@ -47,8 +49,9 @@ export function createDebuggerStore(threadId: string, breakpoints: { before: str
     socket: "connecting",
     presence: [],
     tab: "state",
-    receive: (e) => {
-      const next = reduceEvent(get().debug, e);
+    receive: (e) => get().receiveMany([e]),
+    receiveMany: (events) => {
+      const next = reduceEvents(get().debug, events);
       if (next !== get().debug) set({ debug: next });
     },
     flush: () => set({ debug: flushPending(get().debug) }),

@@ -114,31 +114,62 @@ export function initialDebugState(afterSeq = 0): DebugState {
 
 /** Fold one event in, keeping order: duplicates are dropped, early arrivals wait. */
 export function reduceEvent(state: DebugState, event: ThreadEvent): DebugState {
+  return reduceEvents(state, [event]);
+}
+
+/**
+ * Fold a batch of events in (a websocket `batch` frame, a replay): the same state as
+ * folding them one by one, built in one pass with one copy of the log, so a burst of
+ * token chunks costs one state update, not one per event.
+ */
+export function reduceEvents(state: DebugState, events: readonly ThreadEvent[]): DebugState {
+  const applied: ThreadEvent[] = [];
+  let s = state;
+  for (const event of events) s = foldEvent(s, event, applied);
+  return applied.length ? { ...s, log: appendLog(s.log, applied) } : s;
+}
+
+/** Apply everything that is waiting in order, skipping the gap (when the gap will never fill). */
+export function flushPending(state: DebugState): DebugState {
+  const applied: ThreadEvent[] = [];
+  let s: DebugState = { ...state, pending: [] };
+  for (const e of state.pending) {
+    if (e.seq > s.lastSeq) {
+      s = transition(s, e);
+      applied.push(e);
+    }
+  }
+  return applied.length ? { ...s, log: appendLog(s.log, applied) } : s;
+}
+
+/** One event into `state` (dedup, hold early arrivals, release what they unblock); the
+ *  events applied, in order, are pushed onto `applied` for the caller to log. */
+function foldEvent(state: DebugState, event: ThreadEvent, applied: ThreadEvent[]): DebugState {
   if (!Number.isFinite(event.seq) || event.seq <= state.lastSeq) return state;
   if (event.seq > state.lastSeq + 1) {
     if (state.pending.some((p) => p.seq === event.seq)) return state;
     const pending = [...state.pending, event].sort((a, b) => a.seq - b.seq);
     return { ...state, pending };
   }
-  let s = applyEvent(state, event);
-  while (s.pending.length > 0) {
-    const head = s.pending[0]!;
-    if (head.seq <= s.lastSeq) s = { ...s, pending: s.pending.slice(1) };
-    else if (head.seq === s.lastSeq + 1) s = applyEvent({ ...s, pending: s.pending.slice(1) }, head);
-    else break;
+  let s = transition(state, event);
+  applied.push(event);
+  let released = 0;
+  while (released < s.pending.length) {
+    const head = s.pending[released]!;
+    if (head.seq <= s.lastSeq) released += 1;
+    else if (head.seq === s.lastSeq + 1) {
+      s = transition(s, head);
+      applied.push(head);
+      released += 1;
+    } else break;
   }
-  return s;
+  return released ? { ...s, pending: s.pending.slice(released) } : s;
 }
 
-export function reduceEvents(state: DebugState, events: readonly ThreadEvent[]): DebugState {
-  return events.reduce(reduceEvent, state);
-}
-
-/** Apply everything that is waiting in order, skipping the gap (when the gap will never fill). */
-export function flushPending(state: DebugState): DebugState {
-  let s: DebugState = { ...state, pending: [] };
-  for (const e of state.pending) if (e.seq > s.lastSeq) s = applyEvent(s, e);
-  return s;
+function appendLog(log: ThreadEvent[], events: ThreadEvent[]): ThreadEvent[] {
+  const all = log.length + events.length;
+  if (all <= LOG_LIMIT) return log.concat(events);
+  return log.slice(Math.min(log.length, all - LOG_LIMIT)).concat(events.slice(Math.max(0, events.length - LOG_LIMIT)));
 }
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -281,10 +312,14 @@ function startRun(state: DebugState, runId: string | null): DebugState {
   };
 }
 
-/** The transition for a single in-order event. */
+/** The transition for a single in-order event, logged. */
 export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
-  const log = prev.log.length >= LOG_LIMIT ? [...prev.log.slice(1 - LOG_LIMIT), event] : [...prev.log, event];
-  let s: DebugState = { ...prev, lastSeq: event.seq, log };
+  return { ...transition(prev, event), log: appendLog(prev.log, [event]) };
+}
+
+/** What one in-order event changes (everything but the log, which callers append in bulk). */
+function transition(prev: DebugState, event: ThreadEvent): DebugState {
+  let s: DebugState = { ...prev, lastSeq: event.seq };
   const d = asRecord(event.data);
   switch (event.type) {
     case "run.created":
