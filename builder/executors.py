@@ -121,10 +121,50 @@ def get_executor(name: str | None = None) -> Executor:
         return _executors[name]
 
 
-def dispatch(run_id: Any) -> None:
-    """Hand ``run_id`` to the executor. Call after commit (services use on_commit)."""
+def dispatch(run_id: Any, *, delay: float = 0) -> None:
+    """Hand ``run_id`` to the executor, ``delay`` seconds from now (``after_seconds``).
+    Call after commit (services use on_commit)."""
+    name = settings.BUILDER["RUN_EXECUTOR"]
     try:
-        get_executor().submit(str(run_id))
+        if delay > 0 and name == "celery":
+            from builder.tasks import execute_run
+
+            execute_run.apply_async((str(run_id),), countdown=delay)
+        elif delay > 0:
+            # A timer in this process; if the process stops first, the run stays pending
+            # and the sweeper dispatches it once its start time is past.
+            timer = threading.Timer(delay, dispatch, args=(run_id,))
+            timer.daemon = True
+            timer.start()
+        else:
+            get_executor(name).submit(str(run_id))
     except Exception:
         # The run stays pending; the sweeper dispatches it again later.
         logger.exception("dispatching run %s failed", run_id)
+
+
+_webhook_pool: ThreadPoolExecutor | None = None
+
+
+def dispatch_webhook(url: str, payload: dict[str, Any]) -> None:
+    """Deliver a finished run's webhook off the caller's thread: a Celery task with the
+    Celery executor, else a small pool of this process (retries sleep there)."""
+    global _webhook_pool
+    try:
+        if settings.BUILDER["RUN_EXECUTOR"] == "celery":
+            from builder.tasks import deliver_webhook
+
+            deliver_webhook.delay(url, payload)
+            return
+        with _executors_lock:
+            if _webhook_pool is None:
+                _webhook_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook")
+        _webhook_pool.submit(_deliver, url, payload)
+    except Exception:
+        logger.exception("dispatching the webhook of run %s failed", payload.get("run_id"))
+
+
+def _deliver(url: str, payload: dict[str, Any]) -> None:
+    from builder.services.webhooks import webhook_deliver
+
+    webhook_deliver(url, payload)

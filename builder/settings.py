@@ -66,6 +66,13 @@ BUILDER: dict = {
     # Failed logins per username and address before a lockout of the rest of the window.
     "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
     "LOGIN_WINDOW_SECONDS": _env_int("LOGIN_WINDOW_SECONDS", 15 * 60),
+    # Run webhooks: private, loopback and link-local addresses are refused unless this is
+    # on (a webhook must not be a way to reach the server's own network).
+    "WEBHOOK_ALLOW_PRIVATE": _env_bool("WEBHOOK_ALLOW_PRIVATE", False),
+    # Delivery attempts (connection errors, 429 and 5xx are retried) and their timeout.
+    "WEBHOOK_ATTEMPTS": _env_int("WEBHOOK_ATTEMPTS", 3),
+    "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+    "WEBHOOK_BACKOFF_SECONDS": float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "1")),
 }
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or (

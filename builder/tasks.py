@@ -41,3 +41,11 @@ def sweep_runs() -> int:
     from builder.services.runs import runs_resume_stale
 
     return len(runs_resume_stale())
+
+
+@app.task(name="builder.deliver_webhook", ignore_result=True)
+def deliver_webhook(url: str, payload: dict) -> bool:
+    """POST a finished run's payload to its webhook (retries bounded inside)."""
+    from builder.services.webhooks import webhook_deliver
+
+    return webhook_deliver(url, payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.models import Assistant, Run, RunStatus, Thread
+from builder.models import Assistant, AssistantVersion, Run, RunStatus, Thread
 
 # LangGraph Server has no "cancelled": a cancelled run reads as interrupted.
 _RUN_STATUS = {RunStatus.CANCELLED: "interrupted"}
@@ -32,10 +32,20 @@ def assistant_dict(assistant: Assistant) -> dict[str, Any]:
     }
 
 
-def assistant_version_dict(assistant: Assistant) -> dict[str, Any]:
-    body = assistant_dict(assistant)
-    body.pop("updated_at")
-    return body
+def assistant_version_dict(version: AssistantVersion) -> dict[str, Any]:
+    """One immutable version (LangGraph's AssistantVersion: an assistant without
+    ``updated_at``)."""
+    return {
+        "assistant_id": str(version.assistant_id),
+        "graph_id": graph_id_of(version.graph),
+        "config": version.config or {},
+        "context": version.context or {},
+        "metadata": version.metadata or {},
+        "version": version.version,
+        "name": version.name,
+        "description": version.description or None,
+        "created_at": version.created_at.isoformat(),
+    }
 
 
 def thread_dict(thread: Thread) -> dict[str, Any]:
@@ -67,6 +77,9 @@ def run_dict(run: Run) -> dict[str, Any]:
         "interrupt_before": run.interrupt_before,
         "interrupt_after": run.interrupt_after,
         "checkpoint_id": run.checkpoint_id or None,
+        "context": run.context,
+        "webhook": run.webhook or None,
+        "after_seconds": _after_seconds(run),
     }
     body = {
         "run_id": str(run.pk),
@@ -85,6 +98,13 @@ def run_dict(run: Run) -> dict[str, Any]:
     if run.error:
         body["error"] = {k: v for k, v in run.error.items() if k != "traceback"}
     return body
+
+
+def _after_seconds(run: Run) -> int | None:
+    # Whole seconds, as given: created_at is stamped a moment after start_after was set.
+    if run.start_after is None:
+        return None
+    return round((run.start_after - run.created_at).total_seconds())
 
 
 def run_location(run: Run) -> str:

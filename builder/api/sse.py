@@ -1,4 +1,4 @@
-"""Server-sent events of a run, framed as LangGraph Server frames them.
+"""Server-sent events of a run or a thread, framed as LangGraph Server frames them.
 
 The source is the persisted RunEvent log, never the live engine: a stream replays what
 was recorded after ``Last-Event-ID`` (the event's per-thread seq) and then follows new
@@ -8,6 +8,7 @@ and no duplicates, whichever process executes the run.
 Frames: ``event: <mode>\\ndata: <json>\\nid: <seq>\\n\\n``; the first is ``metadata``
 (``{run_id, attempt}``), the last ``end``. When one log event becomes several frames,
 only the last carries the id, so a client cut between them replays the event whole.
+Which frames an event becomes is ``builder.api.sse_frames``' business.
 """
 
 from __future__ import annotations
@@ -22,23 +23,15 @@ from typing import Any
 
 from django.db import connections
 
+from builder.api.sse_frames import STREAM_MODES, FrameTranslator
 from builder.models import FINISHED_RUN_STATUSES, Run
 from builder.selectors.threads import events_after
+
+__all__ = ["STREAM_MODES", "RunStream", "ThreadStream", "WaitBody", "frame"]
 
 POLL_SECONDS = 0.05
 HEARTBEAT_SECONDS = 10.0
 FINISH_EVENTS = {"run.finished", "run.failed", "run.cancelled"}
-STREAM_MODES = (
-    "values",
-    "updates",
-    "messages",
-    "messages-tuple",
-    "custom",
-    "debug",
-    "tasks",
-    "checkpoints",
-    "events",
-)
 
 
 def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
@@ -46,80 +39,6 @@ def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
     if event_id is not None:
         text += f"id: {event_id}\n"
     return (text + "\n").encode()
-
-
-class FrameTranslator:
-    """Turns log events into ``(event name, data)`` frames for the requested modes."""
-
-    def __init__(self, modes: Iterable[str], subgraphs: bool) -> None:
-        self.modes = set(modes) or {"values"}
-        self.subgraphs = subgraphs
-        self.messages: dict[str, dict[str, Any]] = {}
-
-    def frames(self, event: dict[str, Any]) -> list[tuple[str, Any]]:
-        data = event.get("data") or {}
-        ns = list(data.get("ns") or []) if isinstance(data, dict) else []
-        if ns and not self.subgraphs:
-            return []
-        out = self._frames(event["type"], data, event.get("ts"))
-        if ns:
-            suffix = "|" + "|".join(ns)
-            out = [(name + suffix, payload) for name, payload in out]
-        return out
-
-    def _frames(self, kind: str, data: dict[str, Any], ts: Any) -> list[tuple[str, Any]]:
-        modes = self.modes
-        if kind in ("values", "updates", "custom"):
-            return [(kind, data.get("data"))] if kind in modes else []
-        if kind == "interrupt":
-            chunk = {"__interrupt__": [data.get("interrupt")]}
-            if "updates" in modes:
-                return [("updates", chunk)]
-            return [("values", chunk)] if "values" in modes else []
-        if kind == "messages":
-            return self._messages(data)
-        if kind.startswith("task."):
-            payload = {k: v for k, v in data.items() if k != "ns"}
-            out = [("tasks", payload)] if "tasks" in modes else []
-            if "debug" in modes:
-                debug_type = "task" if kind == "task.started" else "task_result"
-                out.append(("debug", _debug(debug_type, payload, ts)))
-            return out
-        if kind == "checkpoint.created":
-            checkpoint = data.get("checkpoint")
-            out = [("checkpoints", checkpoint)] if "checkpoints" in modes else []
-            if "debug" in modes:
-                out.append(("debug", _debug("checkpoint", checkpoint, ts)))
-            return out
-        return []
-
-    def _messages(self, data: dict[str, Any]) -> list[tuple[str, Any]]:
-        chunk, metadata = data.get("chunk"), data.get("metadata")
-        out: list[tuple[str, Any]] = []
-        if "messages-tuple" in self.modes:
-            out.append(("messages", [chunk, metadata]))
-        if "messages" in self.modes and isinstance(chunk, dict):
-            # LangGraph Server's "messages" mode: metadata once per message, then the
-            # message so far after every chunk.
-            message_id = str(chunk.get("id") or "")
-            seen = self.messages.get(message_id)
-            if seen is None:
-                out.append(("messages/metadata", {message_id: {"metadata": metadata}}))
-                seen = self.messages[message_id] = {**chunk, "content": ""}
-            piece = chunk.get("content")
-            if isinstance(piece, str) and isinstance(seen.get("content"), str):
-                seen["content"] += piece
-            else:
-                seen["content"] = piece
-            out.append(("messages/partial", [dict(seen)]))
-        return out
-
-
-def _debug(kind: str, payload: Any, ts: Any) -> dict[str, Any]:
-    step = payload.get("step") if isinstance(payload, dict) else None
-    if step is None and isinstance(payload, dict):
-        step = (payload.get("metadata") or {}).get("step")
-    return {"type": kind, "step": step, "timestamp": ts, "payload": payload}
 
 
 def _poll(thread_id: Any, run_id: Any, after_seq: int) -> tuple[str | None, int, list[dict]]:
@@ -152,7 +71,7 @@ class RunStream:
     ) -> None:
         self.thread_id = thread_id
         self.run_id = run_id
-        self.translator = FrameTranslator(modes, subgraphs)
+        self.translator = FrameTranslator(modes, subgraphs, run_id)
         self.after_seq = after_seq
         self.send_metadata = send_metadata
         self.cancel_on_disconnect = cancel_on_disconnect
@@ -182,14 +101,7 @@ class RunStream:
                         last_sent = time.monotonic()
                     if event["type"] in FINISH_EVENTS:
                         if event["type"] == "run.failed":
-                            error = (event.get("data") or {}).get("error") or {}
-                            yield frame(
-                                "error",
-                                {
-                                    "error": error.get("type", "Error"),
-                                    "message": error.get("message", "the run failed"),
-                                },
-                            )
+                            yield frame("error", _error_data(event.get("data") or {}))
                         ended = True
                         if self.on_end is not None:
                             await db(self.on_end)
@@ -214,6 +126,139 @@ class RunStream:
                 executor.submit(_cancel, self.run_id)
             executor.submit(connections.close_all)
             executor.shutdown(wait=False)
+
+
+THREAD_STREAM_MODES = ("run_modes", "lifecycle", "state_update")
+
+
+class ThreadStream:
+    """The SSE body of ``GET /threads/{id}/stream``: every run on the thread, one after
+    another, for as long as the client listens (LangGraph Server's thread stream).
+
+    Modes: ``run_modes`` (each run's frames in the run's own stream modes, then a
+    ``metadata`` frame with ``status: run_done``), ``lifecycle`` (only the run_started /
+    run_done ``metadata`` frames) and ``state_update`` (``values`` after each step and
+    after ``update_state``). Without Last-Event-ID the stream starts with the active run's
+    first event, or with the next event when the thread is idle.
+    """
+
+    def __init__(self, *, thread_id: Any, modes: Iterable[str], after_seq: int | None) -> None:
+        self.thread_id = thread_id
+        self.modes = set(modes) or {"run_modes"}
+        self.after_seq = after_seq
+        self.translators: dict[str, FrameTranslator] = {}
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sse-thread")
+        loop = asyncio.get_running_loop()
+
+        def db(fn: Callable[..., Any], *args: Any) -> Any:
+            return loop.run_in_executor(executor, functools.partial(fn, *args))
+
+        try:
+            if self.after_seq is None:
+                self.after_seq = await db(_thread_stream_start, self.thread_id)
+            last_sent = time.monotonic()
+            while True:
+                exists, events = await db(_poll_thread, self.thread_id, self.after_seq)
+                for event in events:
+                    self.after_seq = event["seq"]
+                    run_id = event.get("run_id")
+                    if run_id and run_id not in self.translators and event["type"] != "run.created":
+                        modes = await db(_run_stream_modes, run_id)
+                        self.translators[run_id] = FrameTranslator(modes, False, run_id)
+                    frames = self._frames(event)
+                    for i, (name, data) in enumerate(frames):
+                        last = i == len(frames) - 1
+                        yield frame(name, data, event["seq"] if last else None)
+                        last_sent = time.monotonic()
+                if not exists:
+                    yield frame("end", None)
+                    return
+                if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
+                    yield b": heartbeat\n\n"
+                    last_sent = time.monotonic()
+                if not events:
+                    await asyncio.sleep(POLL_SECONDS)
+        finally:
+            executor.submit(connections.close_all)
+            executor.shutdown(wait=False)
+
+    def _frames(self, event: dict[str, Any]) -> list[tuple[str, Any]]:
+        kind = event["type"]
+        data = event.get("data") if isinstance(event.get("data"), dict) else {}
+        run_id = event.get("run_id") or data.get("run_id")
+        run_modes = "run_modes" in self.modes
+        announce = run_modes or "lifecycle" in self.modes
+        out: list[tuple[str, Any]] = []
+        if kind == "run.created" and run_id:
+            modes = data.get("stream_mode") or ["values"]
+            self.translators[run_id] = FrameTranslator(modes, False, run_id)
+            return out
+        translator = self.translators.get(run_id) if run_id else None
+        if kind == "run.started" and announce:
+            started = {"run_id": run_id, "attempt": data.get("attempt") or 1}
+            out.append(("metadata", {**started, "status": "run_started"}))
+        if run_modes and translator is not None:
+            out += translator.frames(event)
+        if "state_update" in self.modes and not any(name == "values" for name, _ in out):
+            if kind == "values" and not data.get("ns"):
+                out.append(("values", data.get("data")))
+            elif kind == "state.updated" and "values" in data:
+                out.append(("values", data["values"]))
+        if kind in FINISH_EVENTS:
+            self.translators.pop(run_id, None)
+            if run_modes and kind == "run.failed":
+                out.append(("error", _error_data(data)))
+            if announce:
+                done = {"run_id": run_id, "status": "run_done", "run_status": data.get("status")}
+                out.append(("metadata", done))
+        return out
+
+
+def _error_data(data: dict[str, Any]) -> dict[str, Any]:
+    error = data.get("error") or {}
+    return {
+        "error": error.get("type", "Error"),
+        "message": error.get("message", "the run failed"),
+    }
+
+
+def _thread_stream_start(thread_id: Any) -> int:
+    """The seq a thread stream without Last-Event-ID follows from: just before the
+    active run's first event, else the thread's last event."""
+    from builder.models import ACTIVE_RUN_STATUSES, RunEvent, Thread
+
+    active = (
+        Run.objects.filter(thread_id=thread_id, status__in=ACTIVE_RUN_STATUSES)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if active is not None:
+        first = (
+            RunEvent.objects.filter(thread_id=thread_id, run_id=active)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        if first is not None:
+            return first - 1
+    following = Thread.objects.filter(pk=thread_id).values_list("next_event_seq", flat=True)
+    return (following.first() or 1) - 1
+
+
+def _poll_thread(thread_id: Any, after_seq: int) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether the thread still exists, and its events after ``after_seq``."""
+    from builder.models import Thread
+
+    exists = Thread.objects.filter(pk=thread_id).exists()
+    return exists, events_after(thread_id=thread_id, after_seq=after_seq, limit=500)
+
+
+def _run_stream_modes(run_id: Any) -> list[str]:
+    modes = Run.objects.filter(pk=run_id).values_list("stream_mode", flat=True).first()
+    return list(modes or ["values"])
 
 
 def _cancel(run_id: Any) -> None:

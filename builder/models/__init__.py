@@ -5,6 +5,7 @@ from builder.models.audit import AuditEntry
 from builder.models.checkpoints import BlobKind, Checkpoint, CheckpointBlob, CheckpointWrite
 from builder.models.graphs import (
     Assistant,
+    AssistantVersion,
     Graph,
     GraphSource,
     GraphVersion,
@@ -32,6 +33,7 @@ __all__ = [
     "NAMESPACE_SEPARATOR",
     "ApiKey",
     "Assistant",
+    "AssistantVersion",
     "AuditEntry",
     "BlobKind",
     "Checkpoint",

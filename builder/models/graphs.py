@@ -92,7 +92,8 @@ class Assistant(models.Model):
     config = models.JSONField(default=dict, blank=True)
     context = models.JSONField(default=dict, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
-    # LangGraph's assistant version: grows when the assistant's config is edited.
+    # The active version (LangGraph's ``version``): the row's fields are a copy of that
+    # AssistantVersion, so runs and GET read the assistant without a join.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,3 +103,37 @@ class Assistant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.assistant_id})"
+
+
+class AssistantVersion(models.Model):
+    """One immutable state of an assistant, as LangGraph Server keeps them: every update
+    adds a version; ``set_latest`` copies any of them back onto the assistant."""
+
+    assistant = models.ForeignKey(Assistant, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    graph = models.ForeignKey(Graph, on_delete=models.CASCADE, related_name="+")
+    graph_version = models.ForeignKey(
+        GraphVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    config = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assistant_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assistant", "version"], name="assistantversion_unique_version"
+            ),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError(f"assistant version {self.pk} is immutable")
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.assistant_id} v{self.version}"

@@ -104,6 +104,13 @@ class Run(models.Model):
     )
     interrupt_before = models.JSONField(null=True, blank=True)
     interrupt_after = models.JSONField(null=True, blank=True)
+    # LangGraph's runtime context, handed to nodes as ``runtime.context`` (over the
+    # assistant's context).
+    context = models.JSONField(null=True, blank=True)
+    # Where the final run payload is POSTed once the run has finished (empty: nowhere).
+    webhook = models.CharField(max_length=2000, blank=True, default="")
+    # ``after_seconds``: the run stays pending and is not claimed before this time.
+    start_after = models.DateTimeField(null=True, blank=True)
     # The checkpoint to start from (time travel / fork); empty = the thread's latest.
     checkpoint_id = models.CharField(max_length=64, blank=True, default="")
     # The thread's latest checkpoint when the run was first claimed: a rollback deletes

@@ -2,6 +2,11 @@
 
 Every graph gets one *default* assistant (``metadata.created_by == "system"``), as in
 LangGraph Server, so clients can name a graph where an assistant id is expected.
+
+Versions follow LangGraph Server: creating an assistant makes version 1, every update
+adds an immutable AssistantVersion and makes it active, and ``assistant_set_latest``
+makes any earlier one active again. The Assistant row always holds a copy of its active
+version, which is what GET returns and what runs use.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from builder.models import Assistant, Graph, GraphVersion, Workspace
+from builder.models import Assistant, AssistantVersion, Graph, GraphVersion, Workspace
 from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput
 
@@ -30,13 +35,15 @@ def assistant_default(*, graph: Graph) -> Assistant:
         for existing in graph.assistants.order_by("created_at"):
             if existing.metadata.get("created_by") == SYSTEM:
                 return existing
-        return Assistant.objects.create(
+        assistant = Assistant.objects.create(
             workspace_id=graph.workspace_id,
             graph=graph,
             name=graph.code_ref or graph.slug,
             description=graph.description,
             metadata={"created_by": SYSTEM},
         )
+        _snapshot(assistant)
+        return assistant
 
 
 def assistants_ensure_defaults(*, workspaces: Any, user: Any = None) -> None:
@@ -101,6 +108,7 @@ def assistant_create(
         if assistant_id:
             fields["assistant_id"] = assistant_id
         assistant = Assistant.objects.create(**fields)
+        _snapshot(assistant)
         audit_record(
             workspace=workspace,
             actor=user,
@@ -121,9 +129,14 @@ def assistant_update(
     metadata: dict[str, Any] | None = None,
     user: Any = None,
 ) -> Assistant:
-    """Change an assistant; its LangGraph ``version`` grows by one."""
+    """Add a version made of the active one with these changes, and make it active.
+
+    The new number is one more than the highest so far (not the active one): after
+    ``set_latest`` went back to version 1, the next update is still a new number.
+    """
     with transaction.atomic():
         locked = Assistant.objects.select_for_update().get(pk=assistant.pk)
+        versions_ensure(locked)
         if graph is not None:
             if graph.workspace_id != locked.workspace_id:
                 raise InvalidInput("the graph belongs to another workspace")
@@ -140,8 +153,10 @@ def assistant_update(
         if metadata is not None:
             # LangGraph merges metadata on update.
             locked.metadata = {**locked.metadata, **metadata}
-        locked.version += 1
+        highest = locked.versions.order_by("-version").values_list("version", flat=True).first()
+        locked.version = (highest or locked.version) + 1
         locked.save()
+        _snapshot(locked)
         audit_record(
             workspace=locked.workspace_id,
             actor=user,
@@ -149,6 +164,53 @@ def assistant_update(
             detail={"assistant_id": str(locked.pk), "version": locked.version},
         )
     return locked
+
+
+def assistant_set_latest(*, assistant: Assistant, version: int, user: Any = None) -> Assistant:
+    """Make ``version`` the active one: the assistant's fields become that version's."""
+    with transaction.atomic():
+        locked = Assistant.objects.select_for_update().get(pk=assistant.pk)
+        versions_ensure(locked)
+        chosen = locked.versions.filter(version=version).first()
+        if chosen is None:
+            raise InvalidInput(f"assistant {locked.pk} has no version {version}")
+        for field in _VERSIONED_FIELDS:
+            setattr(locked, field, getattr(chosen, field))
+        locked.version = chosen.version
+        locked.save()
+        audit_record(
+            workspace=locked.workspace_id,
+            actor=user,
+            action="assistant.version_set",
+            detail={"assistant_id": str(locked.pk), "version": locked.version},
+        )
+    return locked
+
+
+_VERSIONED_FIELDS = (
+    "graph_id",
+    "graph_version_id",
+    "name",
+    "description",
+    "config",
+    "context",
+    "metadata",
+)
+
+
+def _snapshot(assistant: Assistant) -> AssistantVersion:
+    return AssistantVersion.objects.create(
+        assistant=assistant,
+        version=assistant.version,
+        **{field: getattr(assistant, field) for field in _VERSIONED_FIELDS},
+    )
+
+
+def versions_ensure(assistant: Assistant) -> None:
+    """Snapshot the assistant as its current version when it has none yet (assistants
+    made before versions were kept, or written directly, as ``seed_demo`` does)."""
+    if not assistant.versions.exists():
+        _snapshot(assistant)
 
 
 def assistant_delete(*, assistant: Assistant, user: Any = None) -> None:

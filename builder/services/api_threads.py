@@ -78,7 +78,13 @@ def thread_state_update(
             thread.pk,
             None,
             "state.updated",
-            {"as_node": as_node, "checkpoint": jsonable(checkpoint), "by": _name(user)},
+            {
+                "as_node": as_node,
+                "checkpoint": jsonable(checkpoint),
+                "by": _name(user),
+                # Thread stream clients (state_update mode) read the new state from here.
+                "values": snapshot["values"],
+            },
         )
         audit_record(
             workspace=thread.workspace_id,

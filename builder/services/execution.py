@@ -39,6 +39,9 @@ ENGINE_STREAM_MODES = ("values", "updates", "custom", "messages", "tasks", "chec
 # Events buffered before a database write (token chunks arrive fast).
 EVENT_BATCH = 20
 EVENT_FLUSH_SECONDS = 0.1
+# Writes of the event log are at least this far apart: a fast run's steps share a write
+# (each costs a transaction and a publish) at the price of at most this much delay.
+EVENT_WRITE_SPACING_SECONDS = 0.01
 
 
 def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
@@ -80,6 +83,10 @@ class _RunDriver:
         self.interrupted = False
         # Read here, before the event loop starts: the ORM is sync-only.
         self.assistant_config = (run.assistant.config or {}) if run.assistant_id else {}
+        self.assistant_context = (run.assistant.context or {}) if run.assistant_id else {}
+        # Wakes the flusher: set when buffered events should reach the log now.
+        self.flush_due = asyncio.Event()
+        self.closing = False
 
     async def db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -95,13 +102,17 @@ class _RunDriver:
             configurable["checkpoint_id"] = self.run.checkpoint_id
         return config
 
+    def context(self) -> Any:
+        """The runtime context nodes see: the assistant's, overlaid with the run's."""
+        if not self.assistant_context and self.run.context is None:
+            return None
+        return {**self.assistant_context, **(self.run.context or {})}
+
     def graph_input(self) -> Any:
         if self.resuming:
             return None
         if self.run.command:
-            from runtime.types import Command
-
-            return Command(**self.run.command)
+            return command_from_json(self.run.command)
         return self.run.input
 
     async def drive(self) -> tuple[str, Any, dict[str, Any] | None]:
@@ -109,6 +120,7 @@ class _RunDriver:
         config = self.config()
         stream = asyncio.create_task(self._consume(config))
         watcher = asyncio.create_task(self._watch(stream))
+        flusher = asyncio.create_task(self._flush_when_due())
         try:
             await stream
         except asyncio.CancelledError:
@@ -116,6 +128,10 @@ class _RunDriver:
                 raise
         finally:
             watcher.cancel()
+            # Not cancelled: a write in flight must complete before the last one.
+            self.closing = True
+            self.flush_due.set()
+            await flusher
             await self.flush()
         if self.stop_reason == "timeout":
             limit = settings.BUILDER["RUN_TIMEOUT_SECONDS"]
@@ -137,6 +153,9 @@ class _RunDriver:
             kwargs["interrupt_before"] = self.run.interrupt_before
         if self.run.interrupt_after is not None:
             kwargs["interrupt_after"] = self.run.interrupt_after
+        context = self.context()
+        if context is not None:
+            kwargs["context"] = context
         async for part in self.graph.astream(self.graph_input(), config, **kwargs):
             namespace, mode, data = part
             for event in stream_part_events(tuple(namespace), mode, data):
@@ -146,7 +165,25 @@ class _RunDriver:
             urgent = mode != "messages"
             due = time.monotonic() - self.last_flush >= EVENT_FLUSH_SECONDS
             if urgent or due or len(self.buffer) >= EVENT_BATCH:
-                await self.flush()
+                self.flush_due.set()
+
+    async def _flush_when_due(self) -> None:
+        """Write buffered events whenever they are due, one write at a time.
+
+        Group commit: while one write is in flight (or for the rest of
+        EVENT_WRITE_SPACING_SECONDS after the last one) the engine keeps running, and the
+        events it produces meanwhile go out together in the next write. Writing each
+        event as it came (five per node: task started and finished, updates, values,
+        checkpoint) cost a transaction and a channel-layer publish each, and the engine
+        waited for every one of them: 13-22 ms per node of a chain instead of ~1.
+        """
+        while not self.closing:
+            await self.flush_due.wait()
+            wait = EVENT_WRITE_SPACING_SECONDS - (time.monotonic() - self.last_flush)
+            if wait > 0 and not self.closing:
+                await asyncio.sleep(wait)
+            self.flush_due.clear()
+            await self.flush()
 
     async def flush(self) -> None:
         if not self.buffer:
@@ -191,6 +228,20 @@ class _RunDriver:
         if getattr(snapshot, "next", None):
             self.interrupted = True
         return jsonable(getattr(snapshot, "values", None))
+
+
+def command_from_json(command: dict[str, Any]) -> Any:
+    """A runtime Command from its JSON form; ``goto`` entries shaped ``{"node", "input"}``
+    become Send packets, as LangGraph Server reads them."""
+    from runtime.types import Command, Send
+
+    fields = dict(command)
+    goto = fields.get("goto")
+    if goto is not None:
+        items = goto if isinstance(goto, list) else [goto]
+        sends = [Send(g["node"], g.get("input")) if isinstance(g, dict) else g for g in items]
+        fields["goto"] = sends if isinstance(goto, list) else sends[0]
+    return Command(**fields)
 
 
 def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

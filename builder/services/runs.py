@@ -70,10 +70,13 @@ def _lock_thread(thread_id: Any) -> Thread:
     return Thread.objects.select_for_update().get(pk=thread_id)
 
 
-def _dispatch_on_commit(run_id: Any) -> None:
+def _dispatch_on_commit(run_id: Any, delay: float = 0) -> None:
     from builder.executors import dispatch
 
-    transaction.on_commit(lambda: dispatch(run_id))
+    if delay:
+        transaction.on_commit(lambda: dispatch(run_id, delay=delay))
+    else:
+        transaction.on_commit(lambda: dispatch(run_id))
 
 
 def _stale_before() -> dt.datetime:
@@ -94,9 +97,16 @@ def run_start(
     interrupt_before: list[str] | str | None = None,
     interrupt_after: list[str] | str | None = None,
     checkpoint_id: str = "",
+    context: dict[str, Any] | None = None,
+    webhook: str = "",
+    after_seconds: float = 0,
     user: Any = None,
 ) -> Run:
     """Create a run on ``thread`` and dispatch it after commit.
+
+    ``context`` reaches nodes as ``runtime.context``; ``webhook`` receives the final run
+    payload once the run has finished; ``after_seconds`` keeps the run pending that long
+    before it may start (it still counts as the thread's active run meanwhile).
 
     With another run active on the thread, ``multitask_strategy`` decides: ``reject``
     raises ThreadBusy; ``enqueue`` waits for it; ``interrupt`` stops it (keeping its
@@ -110,6 +120,13 @@ def run_start(
         )
     if input is not None and command is not None:
         raise InvalidInput("give either input or command, not both")
+    if webhook:
+        from builder.services.webhooks import webhook_check_url
+
+        webhook_check_url(webhook)
+    if after_seconds < 0:
+        raise InvalidInput("after_seconds must not be negative")
+    start_after = timezone.now() + dt.timedelta(seconds=after_seconds) if after_seconds else None
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode or ["values"])
     if assistant is not None and assistant.workspace_id != thread.workspace_id:
         raise InvalidInput("the assistant belongs to another workspace than the thread")
@@ -144,6 +161,9 @@ def run_start(
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
             checkpoint_id=checkpoint_id or "",
+            context=context,
+            webhook=webhook or "",
+            start_after=start_after,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         if locked.status != ThreadStatus.BUSY:
@@ -159,7 +179,7 @@ def run_start(
         )
         # Dispatching a run that must wait is harmless: the claim refuses it, and the
         # finishing run dispatches it again.
-        _dispatch_on_commit(run.pk)
+        _dispatch_on_commit(run.pk, delay=after_seconds)
     return run
 
 
@@ -236,6 +256,9 @@ def run_claim(run_id: Any, *, worker: str | None = None) -> Run | None:
             return None
         if run.cancel_requested_at:
             _finish_locked(run, RunStatus.CANCELLED, error=None)
+            return None
+        if run.status == RunStatus.PENDING and run.start_after and run.start_after > now:
+            # after_seconds not over yet: the delayed dispatch (or the sweeper) comes back.
             return None
         if run.status == RunStatus.RUNNING:
             logger.warning("run %s: heartbeat stale (worker %s), taking over", run.pk, run.worker)
@@ -346,6 +369,8 @@ def _finish_locked(
     thread = Thread.objects.get(pk=run.thread_id)
     run_pk = run.pk
     rollback = status == RunStatus.CANCELLED and run.cancel_action == "rollback"
+    if run.webhook and not rollback:
+        _webhook_on_commit(run, status=status, error=error, values=values, thread=thread)
     if rollback:
         if run.start_checkpoint_id or run.status == RunStatus.RUNNING:
             _delete_checkpoints_after(str(thread.pk), run.start_checkpoint_id)
@@ -378,6 +403,25 @@ def _finish_locked(
     return run
 
 
+def _webhook_on_commit(
+    run: Run, *, status: str, error: dict[str, Any] | None, values: Any, thread: Thread
+) -> None:
+    """Send the final run payload to the run's webhook once the finish is committed (not
+    for a rollback: the run is deleted, as if it never happened)."""
+    from builder.executors import dispatch_webhook
+    from builder.services.webhooks import webhook_payload
+
+    payload = webhook_payload(
+        run,
+        status=status,
+        error=error,
+        values=values if values is not None else thread.values,
+        finished_at=timezone.now(),
+    )
+    url = run.webhook
+    transaction.on_commit(lambda: dispatch_webhook(url, payload))
+
+
 def _delete_checkpoints_after(thread_id: str, checkpoint_id: str) -> None:
     from builder.checkpointer import DjangoCheckpointer
 
@@ -391,7 +435,9 @@ def runs_stale() -> list[Any]:
     return list(
         Run.objects.filter(
             Q(status=RunStatus.RUNNING, heartbeat_at__lt=limit)
-            | Q(status=RunStatus.PENDING, created_at__lt=limit)
+            # A delayed run (after_seconds) is only overdue once its start time is past.
+            | Q(status=RunStatus.PENDING, created_at__lt=limit, start_after__isnull=True)
+            | Q(status=RunStatus.PENDING, start_after__lt=limit)
         )
         .order_by("created_at")
         .values_list("pk", flat=True)

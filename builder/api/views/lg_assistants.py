@@ -14,6 +14,7 @@ from builder.api.compat import assistant_dict, assistant_version_dict
 from builder.api.errors import ApiError
 from builder.api.views.base import ApiView, JSONObjectField
 from builder.models import Assistant, Graph, GraphSource
+from builder.selectors.assistants import assistant_versions
 from builder.services import api_assistants
 
 TAGS = ["assistants"]
@@ -270,21 +271,65 @@ def _state_schema(assistant: Assistant) -> dict[str, Any]:
     return {"title": graph.name, "type": "object", "properties": properties}
 
 
+class AssistantVersionOutput(serializers.Serializer):
+    assistant_id = serializers.UUIDField()
+    graph_id = serializers.CharField()
+    config = serializers.JSONField()
+    context = serializers.JSONField()
+    metadata = serializers.JSONField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
 class AssistantVersionsView(ApiView):
     class Input(serializers.Serializer):
         metadata = JSONObjectField(required=False, allow_null=True)
-        limit = serializers.IntegerField(required=False, min_value=1, default=10)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
         offset = serializers.IntegerField(required=False, min_value=0, default=0)
 
     @extend_schema(
         tags=TAGS,
         request=Input,
-        responses=AssistantOutput(many=True),
+        responses=AssistantVersionOutput(many=True),
         operation_id="list_assistant_versions",
     )
     def post(self, request: Any, assistant_id: str) -> Response:
         assistant = self.scope.assistant(assistant_id)
         data = self.parse(self.Input)
-        # Only the current version is kept (edits bump ``version`` in place).
-        versions = [assistant_version_dict(assistant)]
-        return Response(versions[data["offset"] : data["offset"] + data["limit"]])
+        api_assistants.versions_ensure(assistant)
+        versions = assistant_versions(
+            assistant=assistant,
+            metadata=data.get("metadata"),
+            limit=data["limit"],
+            offset=data["offset"],
+        )
+        return Response([assistant_version_dict(v) for v in versions])
+
+
+class AssistantLatestView(ApiView):
+    class Input(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+
+    @extend_schema(
+        tags=TAGS,
+        request=Input,
+        responses=AssistantOutput,
+        operation_id="set_latest_assistant_version",
+    )
+    def post(self, request: Any, assistant_id: str) -> Response:
+        assistant = self.scope.assistant(assistant_id)
+        self.scope.require(assistant.workspace_id, "edit")
+        data = self.parse(self.Input)
+        api_assistants.versions_ensure(assistant)
+        if not assistant.versions.filter(version=data["version"]).exists():
+            raise ApiError(
+                f"assistant {assistant.pk} has no version {data['version']}",
+                code="not_found",
+                status_code=404,
+            )
+        assistant = api_assistants.assistant_set_latest(
+            assistant=assistant, version=data["version"], user=request.user
+        )
+        return Response(assistant_dict(assistant))

@@ -69,11 +69,27 @@ class CommandInput(serializers.Serializer):
         raise serializers.ValidationError("expected an object or a list of [key, value] pairs")
 
     def validate_goto(self, value: Any) -> Any:
-        if value is None or isinstance(value, str):
+        """A node name, a Send (``{"node": name, "input": value}``), or a list of them."""
+        if value is None:
             return value
-        if isinstance(value, list) and all(isinstance(g, str) for g in value):
-            return value
-        raise serializers.ValidationError("expected a node name or a list of node names")
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            if isinstance(item, str) and item:
+                continue
+            where = f"item {i}: " if isinstance(value, list) else ""
+            if not isinstance(item, dict):
+                raise serializers.ValidationError(
+                    f"{where}expected a node name or a Send object "
+                    '({"node": "<name>", "input": <value>})'
+                )
+            unknown = sorted(set(item) - {"node", "input"})
+            if unknown:
+                raise serializers.ValidationError(
+                    f"{where}unknown Send key(s) {', '.join(unknown)}: expected node and input"
+                )
+            if not isinstance(item.get("node"), str) or not item["node"]:
+                raise serializers.ValidationError(f"{where}a Send needs a node name in 'node'")
+        return value
 
 
 @extend_schema_field(OpenApiTypes.ANY)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from builder.api.compat import run_dict, run_location
 from builder.api.errors import ApiError
 from builder.api.scope import Scope, _uuid
-from builder.api.sse import STREAM_MODES, RunStream, WaitBody
+from builder.api.sse import STREAM_MODES, THREAD_STREAM_MODES, RunStream, ThreadStream, WaitBody
 from builder.api.views.base import ApiView, JSONObjectField
 from builder.api.views.lg_fields import (
     AnyJSONField,
@@ -35,13 +35,23 @@ from builder.selectors.api_state import run_output
 from builder.services.api_threads import run_delete, thread_bind_assistant
 from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create, thread_delete
+from builder.services.webhooks import WebhookRefused, webhook_check_url
 
 TAGS = ["runs"]
+# after_seconds beyond this (30 days) is refused rather than kept pending for ever.
+MAX_AFTER_SECONDS = 30 * 24 * 3600
 SSE_RESPONSE = OpenApiResponse(
     response=OpenApiTypes.STR,
     description="text/event-stream: `event: metadata` first, then one event per stream "
     "mode chunk (`values`, `updates`, `messages`, `custom`, `debug`, `tasks`, "
     "`checkpoints`; `|<namespace>` appended for subgraphs), `error` on failure and `end`.",
+)
+
+THREAD_SSE_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.STR,
+    description="text/event-stream, open until the client hangs up: for each run on the "
+    "thread, `metadata` (`status: run_started`), the run's frames in its own stream modes "
+    "(`run_modes`), `metadata` (`status: run_done`); `values` frames for `state_update`.",
 )
 
 
@@ -83,9 +93,13 @@ class RunCreateInput(serializers.Serializer):
     on_completion = serializers.ChoiceField(
         choices=["delete", "keep"], required=False, allow_null=True
     )
+    webhook = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=2000
+    )
+    after_seconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_AFTER_SECONDS
+    )
     # Accepted for compatibility, without effect here.
-    webhook = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    after_seconds = serializers.IntegerField(required=False, allow_null=True)
     feedback_keys = serializers.ListField(child=serializers.CharField(), required=False)
     durability = serializers.ChoiceField(
         choices=["sync", "async", "exit"], required=False, allow_null=True
@@ -93,6 +107,14 @@ class RunCreateInput(serializers.Serializer):
     checkpoint_during = serializers.BooleanField(required=False, allow_null=True)
     strict_resume = serializers.BooleanField(required=False, allow_null=True)
     langsmith_tracer = serializers.JSONField(required=False, allow_null=True)
+
+    def validate_webhook(self, value: str | None) -> str | None:
+        if value:
+            try:
+                webhook_check_url(value)
+            except WebhookRefused as exc:
+                raise serializers.ValidationError(str(exc)) from None
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("input") is not None and attrs.get("command"):
@@ -156,6 +178,9 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
         interrupt_before=data.get("interrupt_before"),
         interrupt_after=data.get("interrupt_after"),
         checkpoint_id=checkpoint_id or "",
+        context=data.get("context"),
+        webhook=data.get("webhook") or "",
+        after_seconds=data.get("after_seconds") or 0,
         user=scope.user,
     )
 
@@ -220,8 +245,22 @@ def _delete_thread_later(thread_id: Any) -> Any:
 
 
 def _last_event_id(request: Any) -> int:
-    raw = request.headers.get("Last-Event-ID") or ""
-    return int(raw) if raw.strip().isascii() and raw.strip().isdigit() else 0
+    return _last_event_id_or_none(request) or 0
+
+
+def _last_event_id_or_none(request: Any) -> int | None:
+    raw = (request.headers.get("Last-Event-ID") or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _stream_query(request: Any) -> dict[str, Any]:
+    """The query string as a dict, ``stream_mode`` as the list of its values (clients
+    repeat the parameter for several modes)."""
+    params = request.query_params
+    data: dict[str, Any] = {k: v for k, v in params.dict().items() if k != "stream_mode"}
+    if "stream_mode" in params:
+        data["stream_mode"] = params.getlist("stream_mode")
+    return data
 
 
 # --- views ------------------------------------------------------------------------------
@@ -392,18 +431,7 @@ class RunJoinStreamView(ApiView):
     def get(self, request: Any, thread_id: str, run_id: str) -> HttpResponse:
         thread = self.scope.thread(thread_id)
         run = self.scope.run(thread, run_id)
-        params = request.query_params
-        data = self.parse(
-            self.Input,
-            {
-                **{k: v for k, v in params.dict().items() if k != "stream_mode"},
-                **(
-                    {"stream_mode": params.getlist("stream_mode")}
-                    if "stream_mode" in params
-                    else {}
-                ),
-            },
-        )
+        data = self.parse(self.Input, _stream_query(request))
         if data["cancel_on_disconnect"]:
             # Hanging up would cancel the run: that is acting on it, not watching.
             self.scope.require(thread.workspace_id, "act")
@@ -416,6 +444,32 @@ class RunJoinStreamView(ApiView):
             send_metadata=after == 0,
             cancel_on_disconnect=data["cancel_on_disconnect"],
         )
+
+
+class ThreadJoinStreamView(ApiView):
+    class Input(serializers.Serializer):
+        stream_mode = StringOrListField(choices=THREAD_STREAM_MODES, required=False)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("stream_mode", str, many=True, enum=THREAD_STREAM_MODES)],
+        responses={200: THREAD_SSE_RESPONSE},
+        operation_id="join_thread_stream",
+    )
+    def get(self, request: Any, thread_id: str) -> HttpResponse:
+        thread = self.scope.thread(thread_id)
+        data = self.parse(self.Input, _stream_query(request))
+        response = StreamingHttpResponse(
+            ThreadStream(
+                thread_id=thread.pk,
+                modes=data.get("stream_mode") or ["run_modes"],
+                after_seq=_last_event_id_or_none(request),
+            ),
+            content_type="text/event-stream",
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Accel-Buffering"] = "no"
+        return response
 
 
 class RunCancelView(ApiView):

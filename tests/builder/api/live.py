@@ -61,6 +61,9 @@ def live_api(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
         "GRAPHS_CONFIG": GRAPHS_JSON,
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "builder.settings",
+        # The webhook receivers of the tests listen on 127.0.0.1.
+        "WEBHOOK_ALLOW_PRIVATE": "1",
+        "WEBHOOK_BACKOFF_SECONDS": "0.05",
     }
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with log.open("wb") as out:

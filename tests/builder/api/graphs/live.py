@@ -6,7 +6,7 @@ import asyncio
 import operator
 from typing import Annotated, TypedDict
 
-from runtime import END, START, StateGraph, interrupt
+from runtime import END, START, Runtime, StateGraph, interrupt
 
 
 class TickState(TypedDict):
@@ -50,3 +50,46 @@ _asker.add_node("ask", ask)
 _asker.add_edge(START, "ask")
 _asker.add_edge("ask", END)
 asker = _asker
+
+
+class FanState(TypedDict, total=False):
+    item: str
+    done: Annotated[list, operator.add]
+
+
+def plan(state: FanState) -> dict:
+    return {"done": ["plan"]}
+
+
+def no_work(state: FanState) -> str:
+    # Work is only ever sent (Command goto with Send objects), never routed to.
+    return END
+
+
+def work(state: FanState) -> dict:
+    return {"done": [f"work:{state.get('item')}"]}
+
+
+_fanout = StateGraph(FanState)
+_fanout.add_node("plan", plan)
+_fanout.add_node("work", work)
+_fanout.add_edge(START, "plan")
+_fanout.add_conditional_edges("plan", no_work, ["work", END])
+_fanout.add_edge("work", END)
+fanout = _fanout
+
+
+class GreetState(TypedDict, total=False):
+    greeting: str
+
+
+def greet(state: GreetState, runtime: Runtime) -> dict:
+    context = runtime.context or {}
+    return {"greeting": f"hello {context.get('user', 'nobody')} in {context.get('lang', '?')}"}
+
+
+_greeter = StateGraph(GreetState)
+_greeter.add_node("greet", greet)
+_greeter.add_edge(START, "greet")
+_greeter.add_edge("greet", END)
+greeter = _greeter
