@@ -166,6 +166,10 @@ class _RunDriver:
             due = time.monotonic() - self.last_flush >= EVENT_FLUSH_SECONDS
             if urgent or due or len(self.buffer) >= EVENT_BATCH:
                 self.flush_due.set()
+            if self.flush_due.is_set():
+                # A queue that is never empty (a model streaming a burst of tokens) never
+                # suspends this loop: yield, or the flusher would not run until it drains.
+                await asyncio.sleep(0)
 
     async def _flush_when_due(self) -> None:
         """Write buffered events whenever they are due, one write at a time.

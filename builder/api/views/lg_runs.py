@@ -43,8 +43,10 @@ MAX_AFTER_SECONDS = 30 * 24 * 3600
 SSE_RESPONSE = OpenApiResponse(
     response=OpenApiTypes.STR,
     description="text/event-stream: `event: metadata` first, then one event per stream "
-    "mode chunk (`values`, `updates`, `messages`, `custom`, `debug`, `tasks`, "
-    "`checkpoints`; `|<namespace>` appended for subgraphs), `error` on failure and `end`.",
+    "mode chunk (`values`, `updates`, `messages` for messages-tuple, `messages/metadata`, "
+    "`messages/partial` and `messages/complete` for messages, `events`, `custom`, `debug`, "
+    "`tasks`, `checkpoints`; `|<namespace>` appended for subgraphs), `error` on failure "
+    "and `end`.",
 )
 
 THREAD_SSE_RESPONSE = OpenApiResponse(
