@@ -61,7 +61,11 @@ def _apikey_deleted(sender: Any, instance: ApiKey, **kwargs: Any) -> None:
     access_changed(instance.user_id)
 
 
-def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **_: Any) -> None:
+def _user_saved(
+    sender: Any, instance: Any, created: bool = False, update_fields: Any = None, **_: Any
+) -> None:
+    if created:  # a new user has no sockets yet
+        return
     if update_fields is None or _USER_ACCESS_FIELDS & set(update_fields):
         access_changed(instance.pk)
 
