@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from runtime.errors import GraphInterrupt, ParentCommand
 from runtime.spec.kinds.base import BuildContext, CheckContext, NodeFunction, NodeKind, field_prop
 
 DEFAULT_MAX_CONCURRENCY = 8
@@ -99,6 +100,8 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
                 if inspect.isawaitable(result):  # a sync-looking callable returning one
                     result = await result
             return _result_text(result)
+        except (GraphInterrupt, ParentCommand):
+            raise  # a tool asking for a human (interrupt) pauses the run, as in a node
         except Exception as exc:  # a tool's failure is the model's to handle, not the run's
             return f"Error: {type(exc).__name__}: {exc}"
 

@@ -141,3 +141,25 @@ def test_a_compiled_graph_runs_the_calls_concurrently():
     assert elapsed < SLEEP * 1.8
     tool_messages = [m for m in out["messages"] if m["role"] == "tool"]
     assert [m["tool_call_id"] for m in tool_messages] == ["0", "1", "2"]
+
+
+def test_a_tool_that_asks_a_human_pauses_the_run_and_resumes_with_the_answer():
+    from runtime import Command, interrupt
+    from runtime.checkpoint import InMemoryCheckpointer
+
+    registry = ToolRegistry()
+    registry.register("confirm", lambda tag: f"{tag}: {interrupt({'question': f'run {tag}?'})}")
+    spec = one_node("tools", {})
+    graph = compile_spec(
+        spec,
+        registry=Registry(tools=registry, use_entry_points=False),
+        checkpointer=InMemoryCheckpointer(),
+    )
+    cfg = {"configurable": {"thread_id": "t"}}
+    paused = graph.invoke(calls("confirm"), cfg)
+    [asked] = paused["__interrupt__"]
+    assert asked.value == {"question": "run confirm-0?"}
+    assert [m["role"] for m in graph.get_state(cfg).values["messages"]] == ["assistant"]
+    out = graph.invoke(Command(resume="yes"), cfg)
+    assert out["messages"][-1]["role"] == "tool"
+    assert out["messages"][-1]["content"] == "confirm-0: yes"
