@@ -1,5 +1,5 @@
 import { memo } from "react";
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps, type ReactFlowState } from "@xyflow/react";
 import type { FanoutEdge, PlainEdge, RouteEdge } from "../model/canvas";
 
 function useBezier(p: EdgeProps) {
@@ -18,6 +18,15 @@ export const PlainEdgeView = memo(function PlainEdgeView(props: EdgeProps<PlainE
   return <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} className={props.selected ? "edge-selected" : ""} />;
 });
 
+/** Below this zoom a label's text is a few pixels high: not drawn (its edge still is). */
+export const LABEL_MIN_ZOOM = 0.35;
+const labelsLegible = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
+
+/** Whether an edge's label is worth a DOM element: legible at this zoom, or the edge is selected. */
+function useLabelShown(selected: boolean | undefined): boolean {
+  return useStore(labelsLegible) || Boolean(selected);
+}
+
 function EdgeLabel({ x, y, className, children }: { x: number; y: number; className: string; children: string }) {
   return (
     <EdgeLabelRenderer>
@@ -33,12 +42,15 @@ export const RouteEdgeView = memo(function RouteEdgeView(props: EdgeProps<RouteE
   const [path, x, y] = useBezier(props);
   const d = props.data;
   const text = d?.isDefault ? "default" : d?.label || d?.when || "branch";
+  const shown = useLabelShown(props.selected);
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} className={`edge-route${d?.isDefault ? " edge-route-default" : ""}${props.selected ? " edge-selected" : ""}`} />
-      <EdgeLabel x={x} y={y} className={`edge-label-route${props.selected ? " is-selected" : ""}`}>
-        {text}
-      </EdgeLabel>
+      {shown && (
+        <EdgeLabel x={x} y={y} className={`edge-label-route${props.selected ? " is-selected" : ""}`}>
+          {text}
+        </EdgeLabel>
+      )}
     </>
   );
 });
@@ -47,12 +59,15 @@ export const RouteEdgeView = memo(function RouteEdgeView(props: EdgeProps<RouteE
 export const FanoutEdgeView = memo(function FanoutEdgeView(props: EdgeProps<FanoutEdge>) {
   const [path, x, y] = useBezier(props);
   const d = props.data;
+  const shown = useLabelShown(props.selected);
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} className={`edge-fanout${props.selected ? " edge-selected" : ""}`} />
-      <EdgeLabel x={x} y={y} className={`edge-label-fanout${props.selected ? " is-selected" : ""}`}>
-        {`⋔ each ${d?.as ?? "item"} in ${d?.items ?? "?"}`}
-      </EdgeLabel>
+      {shown && (
+        <EdgeLabel x={x} y={y} className={`edge-label-fanout${props.selected ? " is-selected" : ""}`}>
+          {`⋔ each ${d?.as ?? "item"} in ${d?.items ?? "?"}`}
+        </EdgeLabel>
+      )}
     </>
   );
 });

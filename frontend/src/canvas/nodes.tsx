@@ -26,19 +26,17 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
   const title = decor.kindTitles[kind] ?? kind;
   const statusText = run ? STATUS_TEXT[run.status] : "";
   return (
-    <div className={classes} style={{ ["--kind-color" as string]: style.color }} aria-label={`${data.label}, ${title} node${statusText ? `, ${statusText}` : ""}`}>
+    // The kind's glyph is the node's ::before (data-glyph): 300 nodes, 300 fewer elements.
+    <div className={classes} style={{ ["--kind-color" as string]: style.color }} data-glyph={style.glyph} aria-label={`${data.label}, ${title} node${statusText ? `, ${statusText}` : ""}`}>
       <Handle type="target" position={Position.Left} aria-label={`Connect into ${data.label}`} />
       {before && <span className="bp bp-before" title="Pauses before this node" aria-label="Breakpoint before" />}
-      <span className="flow-node-glyph" aria-hidden="true">
-        {style.glyph}
+      <span className="flow-node-label" title={data.label}>
+        {data.label}
       </span>
-      <span className="flow-node-text">
-        <span className="flow-node-label">{data.label}</span>
-        <span className="flow-node-kind">
-          {title}
-          {run?.durationMs !== undefined && run.status === "finished" ? ` · ${formatDuration(run.durationMs)}` : ""}
-          {statusText && run?.status !== "finished" ? ` · ${statusText}` : ""}
-        </span>
+      <span className="flow-node-kind">
+        {title}
+        {run?.durationMs !== undefined && run.status === "finished" ? ` · ${formatDuration(run.durationMs)}` : ""}
+        {statusText && run?.status !== "finished" ? ` · ${statusText}` : ""}
       </span>
       {problem && (
         <span className={`flow-node-problem problem-${problem}`} title={problem === "error" ? "Has errors" : "Has warnings"} aria-hidden="true">
