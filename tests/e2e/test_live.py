@@ -260,6 +260,22 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     history = live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})
     assert sum(1 for s in history if s["metadata"].get("source") == "fork") >= 1
 
+    # An earlier step of the first run shows the nodes as they were then, not the latest
+    # run's: classification done, the draft (stopped by the breakpoint) not yet.
+    finished, waiting = re.compile(r"\bis-finished\b"), re.compile(r"\bis-waiting\b")
+    expect(node(page, "Approve reply")).to_have_class(waiting)
+    timeline.get_by_role("button", name="Checkpoint at step 1 (loop)").first.click()
+    viewing = page.locator(".canvas-viewing")
+    expect(viewing).to_contain_text("Node statuses as of step 1")
+    expect(node(page, "Classify ticket")).to_have_class(finished)
+    expect(node(page, "Draft reply")).not_to_have_class(finished)
+    expect(node(page, "Approve reply")).not_to_have_class(waiting)
+    shot(page, "debugger-earlier-step")
+    viewing.get_by_role("button", name="Show latest").click()
+    expect(node(page, "Draft reply")).to_have_class(finished)
+    expect(node(page, "Approve reply")).to_have_class(waiting)
+    expect(viewing).to_have_count(0)
+
 
 def test_code_graph_opens_read_only(page: Any, live_app: LiveServer) -> None:
     page.goto(f"{live_app.url}/app/graphs/{live_app.graph_id('support_triage')}")

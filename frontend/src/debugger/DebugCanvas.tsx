@@ -8,6 +8,7 @@ import type { CanvasDoc, CanvasEdge, CanvasNode } from "../model/canvas";
 import { isStepNode } from "../model/canvas";
 import { useDebugger, useDebuggerApi } from "./DebuggerContext";
 import { selectedSnapshots } from "./store";
+import { nodeStatusesAt } from "../model/statusAt";
 
 const STATUS_COLORS = { idle: "#cbd5e1", running: "#2563eb", finished: "#16a34a", failed: "#dc2626", waiting: "#d97706" } as const;
 
@@ -17,12 +18,16 @@ const STATUS_COLORS = { idle: "#cbd5e1", running: "#2563eb", finished: "#16a34a"
  */
 export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: CanvasDoc; kindTitles: Record<string, string>; readOnly?: boolean }) {
   const api = useDebuggerApi();
-  const status = useDebugger((s) => s.debug.nodes);
+  const live = useDebugger((s) => s.debug.nodes);
+  const log = useDebugger((s) => s.debug.log);
   const before = useDebugger((s) => s.breakpointsBefore);
   const after = useDebugger((s) => s.breakpointsAfter);
   const history = useDebugger((s) => s.history);
   const selected = useDebugger((s) => s.selected);
-  const next = selectedSnapshots({ history, selected }).current?.next;
+  const viewed = selectedSnapshots({ history, selected }).current;
+  const next = viewed?.next;
+  // Looking at an earlier checkpoint: the nodes as they were then, not the latest run's.
+  const status = useMemo(() => (selected ? nodeStatusesAt(log, history, selected) : live), [selected, log, history, live]);
   // Local copy so React Flow can record measured sizes (the minimap needs them).
   const [nodes, setNodes] = useState<CanvasNode[]>(() => withFrames(doc.nodes));
   useEffect(() => setNodes(withFrames(doc.nodes)), [doc.nodes]);
@@ -59,6 +64,17 @@ export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: Canvas
           {!readOnly && (
             <Panel position="top-left" className="canvas-hint">
               Click a node to pause before it on the next run
+            </Panel>
+          )}
+          {selected && (
+            <Panel position="top-right" className="canvas-hint canvas-viewing" aria-live="polite">
+              <span>
+                Node statuses as of step {viewed?.metadata.step ?? "?"}
+                {viewed?.metadata.source ? ` (${viewed.metadata.source})` : ""}
+              </span>
+              <button type="button" className="btn btn-sm" onClick={() => api.getState().select(null)}>
+                Show latest
+              </button>
             </Panel>
           )}
           <Background gap={20} size={1} />

@@ -157,8 +157,15 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
     else if (ok) setMessage({ tone: "success", text: ok });
     return r.ok;
   };
+  // After starting a run (or a fork) the canvas and inspector follow the newest step again,
+  // so the run is watched live rather than an earlier step it left behind.
+  const actAndFollow = async (what: string, fn: () => Promise<ActionResult>, ok?: string) => {
+    const done = await act(what, fn, ok);
+    if (done) api.getState().select(null);
+    return done;
+  };
   const answer = (value: unknown, interruptId: string) =>
-    void act("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, value, interruptId));
+    void actAndFollow("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, value, interruptId));
   const nodeLabel = (id: string) => loaded.graph?.spec.nodes.find((n) => n.id === id)?.label ?? id;
   const status = pausedAt
     ? "waiting"
@@ -250,7 +257,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                   type="button"
                   className="btn btn-primary"
                   disabled={busy}
-                  onClick={() => void act("Could not continue", () => continueFromBreakpoint(api, socketRef.current, assistantId))}
+                  onClick={() => void actAndFollow("Could not continue", () => continueFromBreakpoint(api, socketRef.current, assistantId))}
                 >
                   Continue
                 </button>
@@ -282,13 +289,13 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                 <StateInspector
                   busy={busy}
                   onEditState={(values, cp, andRun) =>
-                    void act(
+                    void (andRun ? actAndFollow : act)(
                       "Could not update the state",
                       () => (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp)),
                       andRun ? "State saved; running from it." : "State saved as a new checkpoint.",
                     )
                   }
-                  onRerun={(cp) => void act("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
+                  onRerun={(cp) => void actAndFollow("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
                 />
                 <CommentsPanel threadId={loaded.thread.thread_id} canPost={roleAllows(role ?? "reviewer", "act")} />
               </>
@@ -301,7 +308,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                 nodeLabel={nodeLabel}
                 busy={busy}
                 onRun={(input) =>
-                  void act("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
+                  void actAndFollow("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
                 }
               />
             )}

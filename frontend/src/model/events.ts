@@ -312,6 +312,16 @@ function startRun(state: DebugState, runId: string | null): DebugState {
   };
 }
 
+/**
+ * Node statuses after `events`, applied in the order given whatever their seq (the
+ * events of one past run, picked out of the thread's log).
+ */
+export function replayNodeStatuses(events: readonly ThreadEvent[]): Record<string, NodeRunInfo> {
+  let s = initialDebugState();
+  for (const e of events) s = transition(s, e);
+  return s.nodes;
+}
+
 /** The transition for a single in-order event, logged. */
 export function applyEvent(prev: DebugState, event: ThreadEvent): DebugState {
   return { ...transition(prev, event), log: appendLog(prev.log, [event]) };
