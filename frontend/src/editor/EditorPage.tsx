@@ -18,6 +18,7 @@ import { loadEditorData, type LoadedGraph } from "./loadEditor";
 import { useAutosave } from "./hooks/useAutosave";
 import { useValidation } from "./hooks/useValidation";
 import { useKeyboardShortcuts } from "./hooks/useKeyboardShortcuts";
+import { useClipboard } from "./hooks/useClipboard";
 
 export function EditorPage({ graphId }: { graphId: string }) {
   const loaded = useAsync((signal) => loadEditorData(graphId, signal), [graphId]);
@@ -84,6 +85,7 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
   const [versionsKey, setVersionsKey] = useState(0);
   const [message, setMessage] = useState<{ tone: BannerTone; text: string } | null>(null);
   const onMessage = useCallback((tone: BannerTone, text: string) => setMessage({ tone, text }), []);
+  useClipboard(api, onMessage);
   return (
     <div className="editor">
       <Toolbar onPublish={() => setPublishing(true)} onMermaid={() => setMermaid(true)} onSave={() => void saveNow()} onMessage={onMessage} />

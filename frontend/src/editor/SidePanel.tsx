@@ -109,7 +109,7 @@ function MultiSelection({ count }: { count: number }) {
   return (
     <section className="inspector">
       <h2>{count} items selected</h2>
-      <p className="muted">Copy with Ctrl/⌘ C, paste with Ctrl/⌘ V.</p>
+      <p className="muted">Copy with Ctrl/⌘ C, paste with Ctrl/⌘ V: here, or in another graph or tab.</p>
       {!readOnly && (
         <button type="button" className="btn btn-danger" onClick={() => api.getState().deleteSelection()}>
           Delete {count} items

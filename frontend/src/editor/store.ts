@@ -77,7 +77,8 @@ export interface EditorActions {
   deleteSelection: () => void;
   copy: () => boolean;
   cut: () => void;
-  paste: () => void;
+  /** Paste `from` (nodes from another tab or graph) or what was copied here last. */
+  paste: (from?: Clipboard, offset?: Position) => void;
   selectAll: () => void;
   select: (sel: { nodes?: string[]; edges?: string[] }) => void;
   undo: () => void;
@@ -232,10 +233,11 @@ export function createEditorStore(init: EditorInit) {
       cut: () => {
         if (get().copy()) get().deleteSelection();
       },
-      paste: () => {
+      paste: (from, offset) => {
+        if (from) set({ clipboard: from });
         const clip = get().clipboard;
         if (!clip) return;
-        edit((d) => paste(d, clip).doc);
+        edit((d) => paste(d, clip, offset).doc);
         // Pasting again offsets from the copies, not the originals.
         set({ clipboard: { ...clip, nodes: clip.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y + 40 } })) } });
       },

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import type { EditorStoreApi } from "../store";
 
-function isTyping(target: EventTarget | null): boolean {
+export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
   const tag = el.tagName;
@@ -17,7 +17,7 @@ export interface ShortcutExtras {
 export const SHORTCUTS: [string, string][] = [
   ["Ctrl/⌘ Z", "Undo"],
   ["Ctrl/⌘ Shift Z, Ctrl Y", "Redo"],
-  ["Ctrl/⌘ C / X / V", "Copy, cut, paste nodes"],
+  ["Ctrl/⌘ C / X / V", "Copy, cut, paste nodes (across tabs too)"],
   ["Ctrl/⌘ A", "Select everything"],
   ["Delete, Backspace", "Delete the selection"],
   ["Ctrl/⌘ S", "Save the draft now"],
@@ -34,9 +34,7 @@ export function useKeyboardShortcuts(api: EditorStoreApi, extras: ShortcutExtras
       let handled = true;
       if (mod && key === "z" && !e.shiftKey) s.undo();
       else if (mod && ((key === "z" && e.shiftKey) || key === "y")) s.redo();
-      else if (mod && key === "c") handled = s.copy();
-      else if (mod && key === "x") s.cut();
-      else if (mod && key === "v") s.paste();
+      // Copy, cut and paste are the browser's clipboard events (hooks/useClipboard.ts).
       else if (mod && key === "a") s.selectAll();
       else if (mod && key === "s") extras.save();
       else if (!mod && e.shiftKey && (e.key === "!" || e.code === "Digit1")) extras.fitView();
