@@ -30,6 +30,8 @@ from builder.selectors.threads import events_after
 __all__ = ["STREAM_MODES", "RunStream", "ThreadStream", "WaitBody", "frame"]
 
 POLL_SECONDS = 0.05
+# Events read per poll; a full page is followed by the next at once, without the pause.
+POLL_LIMIT = 500
 HEARTBEAT_SECONDS = 10.0
 FINISH_EVENTS = {"run.finished", "run.failed", "run.cancelled"}
 
@@ -48,7 +50,7 @@ def _poll(thread_id: Any, run_id: Any, after_seq: int) -> tuple[str | None, int,
     events read next.
     """
     run = Run.objects.filter(pk=run_id).values("status", "attempt").first()
-    events = events_after(thread_id=thread_id, after_seq=after_seq, run_id=run_id, limit=500)
+    events = events_after(thread_id=thread_id, after_seq=after_seq, run_id=run_id, limit=POLL_LIMIT)
     if run is None:
         return None, 0, events
     return run["status"], run["attempt"], events
@@ -117,7 +119,8 @@ class RunStream:
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"
                     last_sent = time.monotonic()
-                await asyncio.sleep(POLL_SECONDS)
+                if len(events) < POLL_LIMIT:
+                    await asyncio.sleep(POLL_SECONDS)
                 status, attempt, events = await db(
                     _poll, self.thread_id, self.run_id, self.after_seq
                 )
@@ -178,7 +181,7 @@ class ThreadStream:
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"
                     last_sent = time.monotonic()
-                if not events:
+                if len(events) < POLL_LIMIT:
                     await asyncio.sleep(POLL_SECONDS)
         finally:
             executor.submit(connections.close_all)
@@ -253,7 +256,7 @@ def _poll_thread(thread_id: Any, after_seq: int) -> tuple[bool, list[dict[str, A
     from builder.models import Thread
 
     exists = Thread.objects.filter(pk=thread_id).exists()
-    return exists, events_after(thread_id=thread_id, after_seq=after_seq, limit=500)
+    return exists, events_after(thread_id=thread_id, after_seq=after_seq, limit=POLL_LIMIT)
 
 
 def _run_stream_modes(run_id: Any) -> list[str]:

@@ -111,6 +111,11 @@ async def test_cancel_join_and_busy_thread(live_api, key):  # noqa: F811
     while (await client.runs.get(tid, run["run_id"]))["status"] != "running":
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    # Cancel mid-run: after the first tick is saved (a cancel noticed before it would
+    # rightly leave the count at 0).
+    while not (await client.threads.get_state(tid))["values"].get("count"):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     with pytest.raises(ConflictError):
         await client.runs.create(tid, "ticker", input={"count": 0})
     await client.runs.cancel(tid, run["run_id"], wait=True)
