@@ -249,14 +249,18 @@ class Saver:
                 raise
             await coro
 
+        # Saves are shielded from the run's cancellation: a cancelled run still stores
+        # every checkpoint it made (``flush`` waits for them); only the step that was
+        # running is lost.
         prev = self.background
-        if self.durability == "sync":
-            self.background = None
-            await chain(prev)
-            return
         self.background = asyncio.ensure_future(chain(prev))
-        if prev is not None and not prev.done():
-            await prev  # bounded: at most one save in flight while the next step runs
+        if self.durability == "sync":
+            await asyncio.shield(self.background)
+            self.background = None
+        elif prev is not None and not prev.done():
+            await asyncio.shield(
+                prev
+            )  # bounded: at most one save in flight while the next step runs
 
     async def flush(
         self, versions: dict[str, str], channels: dict[str, BaseChannel], last_id: str | None

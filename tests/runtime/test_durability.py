@@ -88,9 +88,10 @@ def test_crash_mid_step_keeps_finished_tasks(durability):
 class SlowCheckpointer(InMemoryCheckpointer):
     """Takes 20 ms per checkpoint save and records how saves and nodes interleave."""
 
-    def __init__(self, timeline):
+    def __init__(self, timeline, delay=0.02):
         super().__init__()
         self.timeline = timeline
+        self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
 
@@ -98,12 +99,16 @@ class SlowCheckpointer(InMemoryCheckpointer):
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         self.timeline.append("save-start")
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(self.delay)
         try:
             return self.put(config, checkpoint, metadata, blobs)
         finally:
             self.timeline.append("save-end")
             self.in_flight -= 1
+
+    async def aput_step(self, config, writes, task_id, checkpoint, metadata, blobs):
+        self.put_writes(config, writes, task_id)
+        return await self.aput(config, checkpoint, metadata, blobs)
 
 
 def _chain(n, timeline=None):
@@ -258,3 +263,34 @@ def test_an_interrupt_is_never_held():
     app.invoke({"log": []}, cfg, durability="sync")
     assert saver.calls == ["put", "step", "writes:__interrupt__"]
     assert app.get_state(cfg).tasks[0].interrupts[0].value == "ok?"
+
+
+@pytest.mark.parametrize("durability", ["sync", "async"])
+def test_cancelling_a_run_keeps_every_checkpoint_it_made(durability):
+    """Cancelled while waiting for a save in flight: that save (and, with async, the one
+    queued behind it) still completes; a cancel loses only the unfinished step."""
+    timeline: list[str] = []
+    cp = SlowCheckpointer(timeline, delay=0.2)
+    app = _chain(5, timeline).compile(checkpointer=cp)
+    cfg = {"configurable": {"thread_id": "c"}}
+    made: list[str] = []
+
+    async def consume() -> None:
+        async for chunk in app.astream(
+            {"log": []}, cfg, durability=durability, stream_mode="checkpoints"
+        ):
+            made.append(chunk["config"]["configurable"]["checkpoint_id"])
+
+    async def go() -> None:
+        task = asyncio.ensure_future(consume())
+        while len(made) < 3:  # the second node's checkpoint: waiting for the save before
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(go())
+    stored = {t.checkpoint.id for t in cp.list(cfg)}
+    assert len(made) < 7, "the run finished before it was cancelled"
+    assert set(made) <= stored
