@@ -102,6 +102,9 @@ def test_nodes_copied_in_one_tab_paste_into_another_graph(context: Any, live_app
     tab2.keyboard.press("Control+v")
     expect(node(tab2, "Greet")).to_have_count(1)
     expect(node(tab2, "Answer")).to_have_count(1)
+    # React Flow's focusable wrappers carry the names a screen reader announces.
+    expect(tab2.get_by_role("group", name="Greet, Transform node")).to_have_count(1)
+    expect(tab2.get_by_role("group", name="Edge from Greet to Answer")).to_have_count(1)
     SCREENSHOTS.mkdir(exist_ok=True)
     tab2.screenshot(path=str(SCREENSHOTS / "clipboard-pasted.png"))
 

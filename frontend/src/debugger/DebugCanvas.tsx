@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { applyNodeChanges, Background, Controls, MiniMap, Panel, ReactFlow } from "@xyflow/react";
+import { withEdgeNames, withNodeNames } from "../canvas/a11y";
 import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
 import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
@@ -42,13 +43,15 @@ export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: Canvas
     }),
     [status, before, after, kindTitles, next, selected],
   );
+  const named = useMemo(() => withNodeNames(nodes, kindTitles, status), [nodes, kindTitles, status]);
+  const edges = useMemo(() => withEdgeNames(doc.edges, doc.nodes), [doc.edges, doc.nodes]);
   return (
     <CanvasDecorContext.Provider value={decor}>
       <div className="canvas">
         <ReactFlow<CanvasNode, CanvasEdge>
-          nodes={nodes}
+          nodes={named}
           onNodesChange={(c) => setNodes((n) => forgetPresetHandles(applyNodeChanges(c, n), measuredIds(c)))}
-          edges={doc.edges}
+          edges={edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           nodesDraggable={false}

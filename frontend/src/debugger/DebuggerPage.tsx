@@ -139,7 +139,11 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const assistantId = String(loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? loaded.thread.metadata?.assistant_id ?? "");
 
   useEffect(() => {
-    void refreshHistory(api);
+    void refreshHistory(api).then(() => {
+      // A thread that never ran: the Run tab is the next thing to do.
+      const s = api.getState();
+      if (s.historyStatus === "ready" && s.history.length === 0 && s.debug.log.length === 0 && s.tab === "state") s.setTab("run");
+    });
   }, [api]);
   // New checkpoints arrive as events; fetch their snapshots shortly after.
   useEffect(() => {

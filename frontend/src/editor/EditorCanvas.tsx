@@ -3,6 +3,7 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -17,11 +18,12 @@ import { useDragAndDrop } from "./hooks/useDragAndDrop";
 import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
+import { withEdgeNames, withNodeNames } from "../canvas/a11y";
 import { kindStyle } from "../canvas/kinds";
 import { problemTarget, findRouteEdge } from "../model/pointer";
 import type { Severity } from "../api/types";
 import type { CanvasEdge, CanvasNode } from "../model/canvas";
-import { specKindOf } from "../model/canvas";
+import { isStepNode, specKindOf } from "../model/canvas";
 
 const MINIMAP_DELAY_MS = 900;
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
@@ -71,6 +73,17 @@ export function EditorCanvas() {
     [problemsKey, doc.meta.breakpoints, kinds],
   );
 
+  // Accessible names on React Flow's focusable wrappers. Edge names change only with node
+  // labels, so a drag (new node positions) hands React Flow the same edges array.
+  const hasSteps = doc.nodes.some(isStepNode);
+  const nodes = useMemo(() => withNodeNames(doc.nodes, decor.kindTitles), [doc.nodes, decor.kindTitles]);
+  const labelKey = useMemo(() => doc.nodes.map((n) => `${n.id}\u0001${n.data.label}`).join("\u0000"), [doc.nodes]);
+  const edges = useMemo(
+    () => withEdgeNames(doc.edges, api.getState().history.present.nodes),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- labelKey stands for the nodes' labels
+    [doc.edges, labelKey, api],
+  );
+
   // The minimap (one shape per node) is not needed to start working: mount it once the
   // canvas has painted and the first click can be handled, at low priority.
   const [showMiniMap, setShowMiniMap] = useState(false);
@@ -104,8 +117,8 @@ export function EditorCanvas() {
     <CanvasDecorContext.Provider value={decor}>
       <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<CanvasNode, CanvasEdge>
-          nodes={doc.nodes}
-          edges={doc.edges}
+          nodes={nodes}
+          edges={edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -125,6 +138,11 @@ export function EditorCanvas() {
           proOptions={PRO_OPTIONS}
           aria-label="Graph canvas"
         >
+          {!readOnly && !hasSteps && (
+            <Panel position="top-center" className="canvas-hint canvas-empty">
+              Drag a node kind from the left onto the canvas to add the first step
+            </Panel>
+          )}
           <Background gap={20} size={1} />
           {showMiniMap && <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} />}
           <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} aria-label="Zoom controls" />

@@ -17,7 +17,7 @@ export interface ShortcutExtras {
 export const SHORTCUTS: [string, string][] = [
   ["Ctrl/⌘ Z", "Undo"],
   ["Ctrl/⌘ Shift Z, Ctrl Y", "Redo"],
-  ["Ctrl/⌘ C / X / V", "Copy, cut, paste nodes (across tabs too)"],
+  ["Ctrl/⌘ C / X / V", "Copy, cut, paste nodes (also between tabs)"],
   ["Ctrl/⌘ A", "Select everything"],
   ["Delete, Backspace", "Delete the selection"],
   ["Ctrl/⌘ S", "Save the draft now"],
