@@ -179,6 +179,17 @@ def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer
     )
     shot(page, "run-finished")
 
+    # Re-run from the input with a breakpoint set on the canvas: the run (started over the
+    # websocket) stops before the node instead of running through it.
+    node(page, "Greet").click()
+    page.get_by_role("group", name="Checkpoint timeline").get_by_role(
+        "button", name="Checkpoint at step -1 (input)"
+    ).first.click()
+    page.get_by_role("button", name="Re-run from here").click()
+    paused = page.get_by_role("region", name="Paused at a breakpoint")
+    expect(paused).to_contain_text("Greet")
+    expect(node(page, "Greet")).not_to_have_class(re.compile(r"\bis-finished\b"))
+
 
 def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     graph_id = live_app.graph_id("Support triage")
