@@ -23,6 +23,7 @@ from runtime.checkpoint import serde
 from runtime.store.base import (
     BaseStore,
     Item,
+    check_filter,
     check_namespace,
     matches_filter,
     select_namespaces,
@@ -116,7 +117,9 @@ class DjangoStore(BaseStore):
         offset: int = 0,
     ) -> list[Item]:
         """Items under the prefix, newest update first; ``filter`` as in the base store,
-        ``query`` a case-insensitive substring of the value's JSON."""
+        ``query`` a case-insensitive substring of the value's JSON. Raises ValueError for
+        a filter with an unknown operator, whatever the items are."""
+        check_filter(filter)
         rows = self._items()
         prefix = tuple(namespace_prefix)
         if prefix:

@@ -33,6 +33,11 @@ def _page(view: ApiView, queryset: Any, render: Any, paginator: Any = None) -> R
     return paginator.get_paginated_response([render(item) for item in page])
 
 
+# The most seconds a timedelta holds: beyond it the conversion overflows (a 500); the
+# services then refuse what is longer than they allow, with their own message.
+MAX_SECONDS = int(dt.timedelta.max.total_seconds())
+
+
 def _seconds(value: int | None) -> dt.timedelta | None:
     return dt.timedelta(seconds=value) if value else None
 
@@ -58,7 +63,10 @@ class InvitationListView(ApiView):
     class Input(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
         expires_in = serializers.IntegerField(
-            required=False, min_value=60, help_text="seconds (default 7 days, at most 90)"
+            required=False,
+            min_value=60,
+            max_value=MAX_SECONDS,
+            help_text="seconds (default 7 days, at most 90)",
         )
 
     def get(self, request: Any, slug: str) -> Response:
@@ -174,7 +182,11 @@ def sharelink_dict(link: ShareLink) -> dict[str, Any]:
 class ThreadShareLinksView(ApiView):
     class Input(serializers.Serializer):
         expires_in = serializers.IntegerField(
-            required=False, allow_null=True, min_value=60, help_text="seconds; empty: never"
+            required=False,
+            allow_null=True,
+            min_value=60,
+            max_value=MAX_SECONDS,
+            help_text="seconds; empty: never",
         )
 
     def get(self, request: Any, thread_id: str) -> Response:

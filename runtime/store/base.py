@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,25 +46,63 @@ def check_namespace(namespace: Sequence[str]) -> tuple[str, ...]:
     return ns
 
 
+_FILTER_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "$eq": lambda a, b: a == b,
+    "$ne": lambda a, b: a != b,
+    "$gt": lambda a, b: a is not None and a > b,
+    "$gte": lambda a, b: a is not None and a >= b,
+    "$lt": lambda a, b: a is not None and a < b,
+    "$lte": lambda a, b: a is not None and a <= b,
+}
+FILTER_OPERATORS = frozenset(_FILTER_OPERATORS)
+
+
+def _operators(cond: Any) -> dict[str, Any] | None:
+    """``cond`` as operators (a non-empty dict whose keys all start with ``$``), or None
+    when it is a value to compare for equality."""
+    if isinstance(cond, dict) and cond and all(str(k).startswith("$") for k in cond):
+        return cond
+    return None
+
+
+def filter_problems(filter: dict[str, Any] | None) -> dict[str, str]:
+    """What is wrong with a search filter, by top-level key (empty when nothing is):
+    an operator that :func:`matches_filter` does not know."""
+    problems: dict[str, str] = {}
+    for key, cond in (filter or {}).items():
+        unknown = sorted(op for op in _operators(cond) or () if op not in FILTER_OPERATORS)
+        if unknown:
+            problems[key] = (
+                f"unknown filter operator {unknown[0]!r}; "
+                f"use one of {', '.join(sorted(FILTER_OPERATORS))}"
+            )
+    return problems
+
+
+def check_filter(filter: dict[str, Any] | None) -> None:
+    """Raise ValueError for a filter with an unknown operator, before any item is read
+    (so that a bad filter fails the same on an empty store as on a full one)."""
+    problems = filter_problems(filter)
+    if problems:
+        raise ValueError("; ".join(f"filter key {k!r}: {m}" for k, m in problems.items()))
+
+
 def matches_filter(value: dict[str, Any], filter: dict[str, Any] | None) -> bool:
-    """Equality on top-level keys; ``{"$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": x}`` operators."""
+    """Equality on top-level keys; ``{"$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": x}`` operators.
+
+    Raises ValueError for an unknown operator (:func:`check_filter` finds them first)."""
     if not filter:
         return True
     for key, cond in filter.items():
         actual = value.get(key)
-        if isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond):
-            for op, expected in cond.items():
+        ops = _operators(cond)
+        if ops is not None:
+            for op, expected in ops.items():
+                compare = _FILTER_OPERATORS.get(op)
+                if compare is None:
+                    raise ValueError(f"unknown filter operator {op!r} for key {key!r}")
                 try:
-                    ok = {
-                        "$eq": lambda a, b: a == b,
-                        "$ne": lambda a, b: a != b,
-                        "$gt": lambda a, b: a is not None and a > b,
-                        "$gte": lambda a, b: a is not None and a >= b,
-                        "$lt": lambda a, b: a is not None and a < b,
-                        "$lte": lambda a, b: a is not None and a <= b,
-                    }[op](actual, expected)
-                except KeyError:
-                    raise ValueError(f"unknown filter operator {op!r} for key {key!r}") from None
+                    ok = compare(actual, expected)
                 except TypeError:
                     ok = False
                 if not ok:

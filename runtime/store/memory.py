@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from runtime.checkpoint import serde
-from runtime.store.base import BaseStore, Item, check_namespace, matches_filter, select_namespaces
+from runtime.store.base import (
+    BaseStore,
+    Item,
+    check_filter,
+    check_namespace,
+    matches_filter,
+    select_namespaces,
+)
 
 
 class InMemoryStore(BaseStore):
@@ -52,6 +59,7 @@ class InMemoryStore(BaseStore):
         limit: int = 10,
         offset: int = 0,
     ) -> list[Item]:
+        check_filter(filter)
         prefix = tuple(namespace_prefix)
         with self._lock:
             rows = [(k, v) for k, v in self._items.items() if k[0][: len(prefix)] == prefix]

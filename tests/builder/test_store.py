@@ -56,6 +56,16 @@ def test_search_by_prefix_filter_query_and_paging(store):
     assert [i.key for i in store.search(("docs",), limit=1, offset=1)] == ["2"]
 
 
+def test_an_unknown_filter_operator_is_refused_before_any_item_is_read(store):
+    with pytest.raises(ValueError, match=r"\$regex"):
+        store.search(("docs",), filter={"kind": {"$regex": "n.*"}})
+    store.put(("docs",), "1", {"kind": "note"})
+    with pytest.raises(ValueError, match=r"\$regex"):
+        store.search(("docs",), filter={"kind": {"$regex": "n.*"}})
+    # A dict mixing operators and plain keys is a value to compare, as before.
+    assert store.search(("docs",), filter={"kind": {"$regex": 1, "plain": 2}}) == []
+
+
 def test_list_namespaces(store):
     for ns in [("a", "b", "c"), ("a", "b", "d"), ("a", "x"), ("z",)]:
         store.put(ns, "k", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -33,21 +34,28 @@ class ApiView(APIView):
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        # PostgreSQL refuses NUL characters in text; refuse them here, as bad input,
-        # instead of letting the database turn them into a 500.
-        if "\x00" in request.path or _has_nul(kwargs) or _has_nul(dict(request.query_params)):
-            raise serializers.ValidationError(
-                {"non_field_errors": ["NUL characters are not allowed"]}
-            )
+        # Strings no database stores (PostgreSQL refuses NUL in text, neither database
+        # nor the JSON renderer encodes a lone surrogate) are bad input wherever they are:
+        # a 400 naming the place, instead of a 500 from the database or the renderer.
+        if _UNSTORABLE.search(request.path):
+            raise serializers.ValidationError({"non_field_errors": [UNSTORABLE_MESSAGE]})
+        where = _find_unstorable(kwargs)
+        if where is None:
+            where = _find_unstorable(dict(request.query_params.lists()))
+            where = where[:1] if where is not None else None  # a parameter by its name
         handled = hasattr(self, request.method.lower())
-        if (
-            handled
-            and request.method in ("POST", "PUT", "PATCH", "DELETE")
-            and _has_nul(request.data)
-        ):
-            raise serializers.ValidationError(
-                {"non_field_errors": ["NUL characters are not allowed"]}
-            )
+        if where is None and handled and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            data = request.data
+            where = _find_unstorable(dict(data.lists()) if hasattr(data, "lists") else data)
+        if where is not None:
+            detail: Any = [UNSTORABLE_MESSAGE]
+            if where and where[-1] is _IN_A_KEY:
+                # The key itself cannot be echoed back: name the object holding it.
+                where = where[:-1]
+                detail = [UNSTORABLE_MESSAGE + " (in a member name)"]
+            for part in reversed(where):
+                detail = {part: detail}
+            raise serializers.ValidationError(detail)
 
     @property
     def scope(self) -> Scope:
@@ -72,14 +80,44 @@ class ApiView(APIView):
         return self.parse(serializer_class, self.request.query_params.dict())
 
 
-def _has_nul(value: Any) -> bool:
+# NUL, and UTF-16 surrogates that are not part of a pair (JSON's "\\ud800" decodes to one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "NUL characters and unpaired surrogates are not allowed"
+_IN_A_KEY = object()
+
+
+def _find_unstorable(value: Any) -> list[Any] | None:
+    """The path (keys and indexes) to the first string in ``value`` that no database
+    stores, ``[]`` when ``value`` is one, None when there is none. A bad key ends the
+    path with ``_IN_A_KEY`` after the path of its object."""
     if isinstance(value, str):
-        return "\x00" in value
+        return [] if _UNSTORABLE.search(value) else None
+    items: Any = ()
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(key, str) and _UNSTORABLE.search(key):
+            return [_IN_A_KEY]
+        inner = _find_unstorable(item)
+        if inner is not None:
+            return [key, *inner]
+    return None
+
+
+# The largest offset both databases can bind (a 64-bit signed integer); beyond it SQLite
+# refuses the parameter and PostgreSQL's OFFSET overflows.
+MAX_OFFSET = 2**63 - 1
+
+
+class OffsetField(serializers.IntegerField):
+    """A page offset: 0 by default, at most what the databases can bind."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", 0)
+        super().__init__(min_value=0, max_value=MAX_OFFSET, **kwargs)
 
 
 class JSONObjectField(serializers.JSONField):

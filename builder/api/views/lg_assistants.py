@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import assistant_dict, assistant_version_dict
 from builder.api.errors import ApiError
-from builder.api.views.base import ApiView, JSONObjectField
+from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.models import Assistant, Graph, GraphSource
 from builder.selectors.assistants import assistant_versions
 from builder.services import api_assistants
@@ -100,7 +100,7 @@ class AssistantSearchView(ApiView):
         graph_id = serializers.CharField(required=False, allow_null=True)
         name = serializers.CharField(required=False, allow_null=True)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
         sort_by = serializers.ChoiceField(
             choices=["assistant_id", "graph_id", "name", "created_at", "updated_at"],
             required=False,
@@ -287,7 +287,7 @@ class AssistantVersionsView(ApiView):
     class Input(serializers.Serializer):
         metadata = JSONObjectField(required=False, allow_null=True)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
 
     @extend_schema(
         tags=TAGS,

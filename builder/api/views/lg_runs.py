@@ -21,7 +21,7 @@ from builder.api.compat import run_dict, run_location
 from builder.api.errors import ApiError
 from builder.api.scope import Scope, _uuid
 from builder.api.sse import STREAM_MODES, THREAD_STREAM_MODES, RunStream, ThreadStream, WaitBody
-from builder.api.views.base import ApiView, JSONObjectField
+from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import (
     AnyJSONField,
     CheckpointInput,
@@ -297,7 +297,7 @@ class _RunCreateBase(ApiView):
 class ThreadRunsView(_RunCreateBase):
     class ListInput(serializers.Serializer):
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
         status = serializers.ChoiceField(
             choices=[*RunStatus.values], required=False, allow_null=True
         )

@@ -13,9 +13,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from builder.api.errors import not_found
-from builder.api.views.base import ApiView, JSONObjectField
+from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.services.execution import jsonable
 from builder.store import DjangoStore
+from runtime.store.base import filter_problems
 
 TAGS = ["store"]
 
@@ -105,9 +106,16 @@ class StoreSearchView(ApiView):
         )
         filter = JSONObjectField(required=False, allow_null=True)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
         query = serializers.CharField(required=False, allow_null=True, allow_blank=True)
         refresh_ttl = serializers.BooleanField(required=False, allow_null=True)
+
+        def validate_filter(self, value: dict[str, Any] | None) -> dict[str, Any] | None:
+            # Refused whether or not any item would reach the operator.
+            problems = filter_problems(value)
+            if problems:
+                raise serializers.ValidationError({k: [m] for k, m in problems.items()})
+            return value
 
     @extend_schema(
         tags=TAGS,
@@ -134,7 +142,7 @@ class StoreNamespacesView(ApiView):
         suffix = serializers.ListField(child=serializers.CharField(), required=False)
         max_depth = serializers.IntegerField(required=False, min_value=1, allow_null=True)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
 
     @extend_schema(
         tags=TAGS,

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import thread_dict
 from builder.api.errors import ApiError, not_found
-from builder.api.views.base import ApiView, JSONObjectField
+from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import AnyJSONField, CheckpointInput
 from builder.models import Thread, ThreadStatus
 from builder.selectors.api_state import thread_history, thread_state
@@ -103,7 +103,7 @@ class ThreadSearchView(ApiView):
             choices=ThreadStatus.choices, required=False, allow_null=True
         )
         limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=10)
-        offset = serializers.IntegerField(required=False, min_value=0, default=0)
+        offset = OffsetField()
         sort_by = serializers.ChoiceField(
             choices=["thread_id", "status", "created_at", "updated_at"],
             required=False,
