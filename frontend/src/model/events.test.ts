@@ -130,6 +130,19 @@ describe("reduceEvent", () => {
     expect(s.checkpoints).toHaveLength(2);
   });
 
+  it("a new run drops earlier runs' open interrupts; a resumed run raises the unanswered ones again", () => {
+    let s = reduceEvents(initialDebugState(), happyRun());
+    expect(s.interrupts.map((i) => i.id)).toEqual(["i1"]);
+    // A fork from an earlier checkpoint: the old branch's question is not pending any more.
+    s = reduceEvents(s, [ev("run.created", {}, "run2", 13), ev("run.started", {}, "run2", 14)]);
+    expect(s.interrupts).toEqual([]);
+    expect(s.runStatus).toBe("running");
+    // The fork reaches the review again: a new question, from this run.
+    s = reduceEvent(s, ev("interrupt", { id: "i2", node: "review", value: {} }, "run2", 15));
+    expect(s.interrupts.map((i) => [i.id, i.runId])).toEqual([["i2", "run2"]]);
+    expect(s.runStatus).toBe("waiting");
+  });
+
   it("cancel stops running nodes", () => {
     seq = 0;
     const s = reduceEvents(initialDebugState(), [ev("run.started"), ev("task.started", { node: "a" }), ev("run.cancelled")]);

@@ -309,6 +309,9 @@ function startRun(state: DebugState, runId: string | null): DebugState {
     runError: null,
     nodes: {},
     tokens: { text: "", byNode: {} },
+    // Earlier runs' open questions are moot: a resumed run raises the unanswered ones
+    // again (same ids), and a fork leaves the old branch's behind.
+    interrupts: state.interrupts.filter((i) => i.runId === runId),
   };
 }
 
