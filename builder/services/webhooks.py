@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from builder.selectors.lg_shapes import run_dict
 from builder.services.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -113,8 +114,6 @@ def webhook_payload(
 ) -> dict[str, Any]:
     """The run as the API shows it (LangGraph Server's run object), finished, with the
     thread's final values."""
-    from builder.api.compat import run_dict
-
     body = run_dict(run)
     body["status"] = {"cancelled": "interrupted"}.get(status, status)
     body["updated_at"] = finished_at.isoformat()
