@@ -21,6 +21,7 @@ from builder.api.compat import run_dict, run_location
 from builder.api.errors import ApiError
 from builder.api.scope import Scope, _uuid
 from builder.api.sse import STREAM_MODES, THREAD_STREAM_MODES, RunStream, ThreadStream, WaitBody
+from builder.api.state_checks import check_run_options, graph_and_spec
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import (
     AnyJSONField,
@@ -140,6 +141,13 @@ def _merged_config(assistant_config: dict[str, Any], request_config: dict[str, A
 def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_id: Any) -> Run:
     """Resolve the assistant and thread (creating it when asked), authorise, start."""
     assistant = scope.assistant(data["assistant_id"])
+
+    def check(target: Thread) -> None:
+        # Before the run (or the thread a stateless run needs) exists: a 400, not a run
+        # that fails with __error__.
+        check_run_options(data, *graph_and_spec(target, assistant))
+
+    created = False
     if thread is None:
         if thread_id is not None:
             parsed = _uuid(thread_id)
@@ -150,6 +158,8 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
                 thread = scope.thread(thread_id)
             else:
                 scope.require(assistant.workspace_id, "act")
+                check(Thread(workspace=assistant.workspace))
+                created = True
                 thread = thread_create(
                     workspace=assistant.workspace,
                     user=scope.user,
@@ -158,6 +168,8 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
                 )
         else:
             scope.require(assistant.workspace_id, "act")
+            check(Thread(workspace=assistant.workspace))
+            created = True
             thread = thread_create(
                 workspace=assistant.workspace,
                 user=scope.user,
@@ -165,6 +177,8 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
                 metadata={"stateless": True},
             )
     scope.require(thread.workspace_id, "act")
+    if not created:
+        check(thread)
     thread_bind_assistant(thread=thread, assistant=assistant)
     command = data.get("command")
     checkpoint_id = data.get("checkpoint_id") or (data.get("checkpoint") or {}).get("checkpoint_id")

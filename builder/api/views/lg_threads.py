@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import thread_dict
 from builder.api.errors import ApiError, not_found
+from builder.api.state_checks import check_state_values, graph_and_spec
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import AnyJSONField, CheckpointInput
 from builder.models import Thread, ThreadStatus
@@ -241,6 +242,8 @@ class ThreadStateView(ApiView):
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "act")
         data = self.parse(self.Input)
+        if thread.graph_id is not None or thread.assistant_id is not None:
+            check_state_values(data.get("values"), graph_and_spec(thread, None)[1])
         checkpoint_id = data.get("checkpoint_id") or (data.get("checkpoint") or {}).get(
             "checkpoint_id"
         )

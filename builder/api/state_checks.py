@@ -1,0 +1,154 @@
+"""Checks of run options and state values against the graph they are for, made in the
+API layer before a run or a checkpoint is created: a bad option is a 400 naming its
+field, not a run that fails with ``__error__``.
+
+Graphs built from a GraphSpec have typed state: input and state updates are validated
+against a JSON Schema derived from the spec's state fields (unknown keys are refused,
+unlike LangGraph, which drops them). Code-defined graphs declare no JSON types and stay
+permissive about values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from builder.graph_loader import load_code_graph, run_spec
+from builder.models import Assistant, Graph, Run, Thread
+from runtime.spec.schema import schema_problems
+
+_JSON_TYPES: dict[str, dict[str, Any]] = {
+    "string": {"type": ["string", "null"]},
+    "number": {"type": ["number", "null"]},
+    "integer": {"type": ["integer", "null"]},
+    "boolean": {"type": ["boolean", "null"]},
+    "object": {"type": ["object", "null"]},
+    "array": {"type": ["array", "null"]},
+    "messages": {"type": ["array", "null"]},
+    "any": {},
+}
+
+
+def update_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one write to a spec graph's state (run input or a state update).
+
+    What a field accepts depends on its reducer as well as its type: ``append`` takes one
+    item or a list, ``messages`` whatever ``add_messages`` does, ``merge`` an object;
+    ``replace`` and ``add`` take a value of the field's type. None is always allowed.
+    """
+    fields = ((spec.get("state") or {}).get("fields")) or []
+    properties: dict[str, Any] = {}
+    for field in fields:
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            continue
+        reducer = field.get("reducer") or "replace"
+        if reducer in ("append", "messages"):
+            properties[field["name"]] = {}
+        elif reducer == "merge":
+            properties[field["name"]] = _JSON_TYPES["object"]
+        else:
+            properties[field["name"]] = _JSON_TYPES.get(field.get("type") or "any", {})
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def graph_and_spec(thread: Thread, assistant: Assistant | None) -> tuple[Graph, Any]:
+    """The graph a new run (or state update) on ``thread`` uses and its spec (None for a
+    code graph): the same choice the executor makes (see ``run_spec``)."""
+    latest = (
+        thread.runs.select_related("graph_version").order_by("-created_at").first()
+        if assistant is None
+        else None
+    )
+    return run_spec(latest or Run(thread=thread, assistant=assistant or thread.assistant))
+
+
+def node_names(graph: Graph, spec: Any) -> list[str] | None:
+    """The names ``interrupt_before``/``interrupt_after`` may list; None when the graph
+    does not say (a code graph object without ``nodes``)."""
+    if spec is None:
+        from runtime.spec import ensure_compiled
+
+        try:
+            nodes = ensure_compiled(load_code_graph(graph.code_ref or graph.slug)).nodes
+        except Exception:  # the run itself reports a graph that does not load
+            return None
+        return sorted(nodes) if isinstance(nodes, dict) else None
+    nodes = spec.get("nodes") if isinstance(spec, dict) else None
+    return sorted(n["id"] for n in nodes or [] if isinstance(n, dict) and "id" in n)
+
+
+def check_run_options(data: dict[str, Any], graph: Graph, spec: Any) -> None:
+    """Raise a 400 for options the run would fail on: a recursion limit that is not a
+    positive integer, input that is not an object or breaks the state's types, interrupt
+    nodes the graph does not have."""
+    errors: dict[str, Any] = {}
+    config = data.get("config") or {}
+    if "recursion_limit" in config:
+        limit = config["recursion_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            errors["config"] = {"recursion_limit": ["expected a positive integer"]}
+    value = data.get("input")
+    if value is not None:
+        if not isinstance(value, dict):
+            errors["input"] = ["expected an object (the graph's state keys and their values)"]
+        elif isinstance(spec, dict):
+            _merge(errors, _schema_errors(value, update_schema(spec), "input"))
+    for option in ("interrupt_before", "interrupt_after"):
+        wanted = data.get(option)
+        if not wanted or wanted == ["*"]:
+            continue
+        names = node_names(graph, spec)
+        if names is None:
+            continue
+        bad = {
+            i: [f"unknown node {name!r}: expected '*' or one of {', '.join(names) or '(none)'}"]
+            for i, name in enumerate(wanted)
+            if name != "*" and name not in names
+        }
+        if bad:
+            errors[option] = [bad.get(i, []) for i in range(len(wanted))]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+def check_state_values(values: Any, spec: Any) -> None:
+    """Raise a 400 when a state update's ``values`` break a spec graph's state schema."""
+    if values is None or not isinstance(spec, dict):
+        return
+    schema = update_schema(spec)
+    if isinstance(values, dict):
+        errors = _schema_errors(values, schema, "values")
+    elif isinstance(values, list):
+        errors = {}
+        for i, item in enumerate(values):
+            _merge(errors, _schema_errors(item, schema, "values", i))
+    else:
+        errors = {"values": ["expected an object (state keys and their new values)"]}
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+def _schema_errors(value: Any, schema: dict[str, Any], *base: str | int) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    for problem in schema_problems(value, schema, base=base):
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in problem.pointer.split("/")[1:]]
+        _merge(errors, _nest(parts, problem.message))
+    return errors
+
+
+def _nest(parts: list[str], message: str) -> dict[str, Any]:
+    node: Any = [message]
+    for part in reversed(parts):
+        node = {part: node}
+    return node
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    for key, value in other.items():
+        if isinstance(into.get(key), dict) and isinstance(value, dict):
+            _merge(into[key], value)
+        elif isinstance(into.get(key), list) and isinstance(value, list):
+            into[key].extend(value)
+        else:
+            into[key] = value
