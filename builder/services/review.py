@@ -43,11 +43,13 @@ ACTIONS = ("resume", "update_state", "fork", "cancel", "start_run")
 
 
 class ReviewRefused(ServiceError):
-    """A reviewer action that was not carried out; ``str()`` says why."""
+    """A reviewer action that was not carried out; ``str()`` says why, ``field`` (a JSON
+    pointer into the message) names the member at fault when there is one."""
 
-    def __init__(self, reason: str, status_code: int = 409) -> None:
+    def __init__(self, reason: str, status_code: int = 409, field: str | None = None) -> None:
         super().__init__(reason)
         self.status_code = status_code
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,10 @@ class Reviewer:
 
 
 def review_act(*, thread_id: str, reviewer: Reviewer, message: Any) -> dict[str, Any]:
-    """Carry out one reviewer action; return the ack (``{"type": "ack", ...}``)."""
-    if not isinstance(message, dict):
-        raise ReviewRefused("A review message must be a JSON object.", 400)
-    action = message.get("action")
-    if action not in ACTIONS:
-        raise ReviewRefused(f"Unknown action {action!r}: use one of {', '.join(ACTIONS)}.", 400)
+    """Carry out one reviewer action; return the ack (``{"type": "ack", ...}``).
+
+    Who may act is settled before what they sent is read: a thread of another workspace
+    is a 404 whatever the message, a watcher's message a 403."""
     access = thread_access(reviewer.user, reviewer.api_key, thread_id)
     if access is None:
         raise ReviewRefused(f"Thread {thread_id} was not found.", 404)
@@ -77,6 +77,13 @@ def review_act(*, thread_id: str, reviewer: Reviewer, message: Any) -> dict[str,
             f"Your role in this workspace ({access.role}) can watch but not act; "
             "reviewers, editors and owners can.",
             403,
+        )
+    if not isinstance(message, dict):
+        raise ReviewRefused("A review message must be a JSON object.", 400, field="")
+    action = message.get("action")
+    if action not in ACTIONS:
+        raise ReviewRefused(
+            f"Unknown action {action!r}: use one of {', '.join(ACTIONS)}.", 400, field="/action"
         )
     try:
         # Each handler makes its own transaction: a state edit compiles the graph, whose
@@ -106,7 +113,9 @@ def _resume_value(message: dict[str, Any]) -> tuple[str, Any]:
     value = message.get("value", message.get("resume"))
     decision = message.get("decision")
     if decision is not None and not isinstance(decision, str):
-        raise ReviewRefused("decision must be a string such as 'approve' or 'reject'.", 400)
+        raise ReviewRefused(
+            "decision must be a string such as 'approve' or 'reject'.", 400, field="/decision"
+        )
     if decision:
         if value is None:
             value = {"decision": decision}
@@ -125,7 +134,11 @@ def _check_form(form: dict[str, Any] | None, value: Any) -> None:
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path)
         at = f" (at {where})" if where else ""
-        raise ReviewRefused(f"The answer does not fit the form: {exc.message}{at}.", 422) from exc
+        raise ReviewRefused(
+            f"The answer does not fit the form: {exc.message}{at}.",
+            422,
+            field="/value" + "".join(f"/{p}" for p in exc.absolute_path),
+        ) from exc
     except jsonschema.SchemaError as exc:
         raise ReviewRefused(
             f"The interrupt's form is not a valid JSON Schema: {exc.message}.", 422
@@ -211,7 +224,9 @@ def _latest_paused_run(thread: Thread) -> Run | None:
 def _update_state(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[str, Any]:
     values = message.get("values")
     if not isinstance(values, dict):
-        raise ReviewRefused("update_state needs 'values', a JSON object of fields to set.", 400)
+        raise ReviewRefused(
+            "update_state needs 'values', a JSON object of fields to set.", 400, field="/values"
+        )
     as_node = _optional_str(message, "as_node")
     checkpoint_id = _optional_str(message, "checkpoint_id")
     thread = Thread.objects.get(pk=thread_id)
@@ -224,10 +239,12 @@ def _update_state(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -
 def _fork(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[str, Any]:
     checkpoint_id = _optional_str(message, "checkpoint_id")
     if not checkpoint_id:
-        raise ReviewRefused("fork needs 'checkpoint_id', the checkpoint to rewind to.", 400)
+        raise ReviewRefused(
+            "fork needs 'checkpoint_id', the checkpoint to rewind to.", 400, field="/checkpoint_id"
+        )
     values = message.get("values")
     if values is not None and not isinstance(values, dict):
-        raise ReviewRefused("fork's 'values' must be a JSON object or null.", 400)
+        raise ReviewRefused("fork's 'values' must be a JSON object or null.", 400, field="/values")
     thread = Thread.objects.get(pk=thread_id)
     exists = Checkpoint.objects.filter(
         thread_id=str(thread.pk), checkpoint_ns="", checkpoint_id=checkpoint_id
@@ -314,7 +331,7 @@ def _optional_str(message: dict[str, Any], key: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ReviewRefused(f"'{key}' must be a string.", 400)
+        raise ReviewRefused(f"'{key}' must be a string.", 400, field=f"/{key}")
     return value
 
 

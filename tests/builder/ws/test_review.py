@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from builder import models as m
 from builder.services.runs import run_start
+from tests.builder.api.conftest import assert_error
 from tests.builder.ws.conftest import connect, db, make_thread, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -225,10 +226,14 @@ def test_rest_twin_takes_the_same_json(people):
 
     client.force_authenticate(people["vic"])
     response = client.post(url, body, format="json")
-    assert response.status_code == 403 and response.json()["type"] == "error"
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
 
     client.force_authenticate(people["mallory"])
     assert client.post(url, body, format="json").status_code == 404
+    # Access is checked before the message is read: no hint that the thread exists.
+    error = assert_error(client.post(url, {"nope": 1}, format="json"), 404, "not_found")
+    assert error["fields"] == []
+    assert_error(client.post(url, [1, 2], format="json"), 404, "not_found")
 
     client.force_authenticate(people["bob"])
     response = client.post(url, body, format="json")
@@ -236,6 +241,23 @@ def test_rest_twin_takes_the_same_json(people):
     assert response.json()["type"] == "ack" and response.json()["request_id"] == "r"
 
     client.force_authenticate(people["carol"])
-    response = client.post(url, body, format="json")
-    assert response.status_code == 409
-    assert response.json()["reason"] == "already resolved by bob"
+    error = assert_error(client.post(url, body, format="json"), 409, "conflict")
+    assert error["message"] == "already resolved by bob" and error["request_id"] == "r"
+
+
+def test_rest_twin_refusals_use_the_one_error_shape_with_field_paths(people):
+    thread, iid = paused_thread(people["acme"])
+    client = APIClient()
+    client.force_authenticate(people["bob"])
+    url = f"/api/threads/{thread.pk}/review/"
+    cases = [
+        ({"request_id": "x"}, 400, "/action"),
+        ({"action": "dance"}, 400, "/action"),
+        ([1], 400, ""),
+        ({"action": "resume", "interrupt_id": iid, "decision": 3}, 400, "/decision"),
+        ({"action": "update_state", "values": 3}, 400, "/values"),
+        ({"action": "fork"}, 400, "/checkpoint_id"),
+    ]
+    for body, status, path in cases:
+        error = assert_error(client.post(url, body, format="json"), status, "invalid")
+        assert [f["path"] for f in error["fields"]] == [path], (body, error)
