@@ -32,6 +32,7 @@ from builder.models import (
     GraphVersion,
     MultitaskStrategy,
     Run,
+    RunEvent,
     RunStatus,
     Thread,
     ThreadStatus,
@@ -374,6 +375,11 @@ def _finish_locked(
     if rollback:
         if run.start_checkpoint_id or run.status == RunStatus.RUNNING:
             _delete_checkpoints_after(str(thread.pk), run.start_checkpoint_id)
+        # The run goes, its events stay: the thread's log is append-only and gapless, so
+        # a client replaying after a seq (websocket after_seq, SSE Last-Event-ID) sees
+        # what a client connected at the time saw. They become thread-level events
+        # (run_id null), followed by run.cancelled with rolled_back.
+        RunEvent.objects.filter(run_id=run_pk).update(run=None)
         run.delete()
     else:
         run.status = status

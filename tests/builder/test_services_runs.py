@@ -121,6 +121,12 @@ def test_rollback_deletes_the_run_and_the_checkpoints_it_made(thread, dispatched
     assert ids == ["0001"]
     assert not m.CheckpointBlob.objects.filter(version="0002").exists()
     assert "run.cancelled" in _events(thread)
+    # Its events stay in the thread's log (detached from the deleted run): no seq gap.
+    seqs = list(m.RunEvent.objects.filter(thread=thread).values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert m.RunEvent.objects.filter(
+        thread=thread, run=None, type="run.created", payload__run_id=str(a.pk)
+    ).exists()
     assert run_claim(b.pk) is not None
 
 
