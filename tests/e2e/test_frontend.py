@@ -106,7 +106,7 @@ def test_code_graph_is_read_only(page: Any, mock_backend: Any) -> None:
 
 def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None:
     open_editor(page, mock_backend)
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     page.wait_for_selector(".react-flow__node")
     page.get_by_text("● Live").wait_for()
@@ -114,7 +114,7 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     # Drop the graph's own breakpoint so the run goes straight to the review.
     page.get_by_role("button", name="Remove breakpoint before Approve reply").click()
     page.locator("#run-input_messages").fill("My app crashes")
-    page.get_by_role("button", name="▶ Start run").click()
+    page.get_by_role("button", name="Start run").click()
     review = page.get_by_role("region", name="Waiting for review")
     review.wait_for()
     assert "Approve the reply" in review.inner_text()
@@ -157,13 +157,13 @@ def test_every_editor_control_has_a_name(page: Any, mock_backend: Any) -> None:
 
 def test_debugger_breakpoint_pauses_and_continues(page: Any, mock_backend: Any) -> None:
     open_editor(page, mock_backend)
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     page.get_by_text("● Live").wait_for()
     page.get_by_role("tab", name="Run").click()
     # The graph's own breakpoint (before "Approve reply") is listed for the run.
     page.get_by_role("button", name="Remove breakpoint before Approve reply").wait_for()
-    page.get_by_role("button", name="▶ Start run").click()
+    page.get_by_role("button", name="Start run").click()
     paused = page.get_by_role("region", name="Paused at a breakpoint")
     paused.wait_for()
     expect(paused).to_contain_text("Stopped before Approve reply")

@@ -167,11 +167,11 @@ def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer
     assert "n_n_" not in mermaid.inner_text()
     page.keyboard.press("Escape")
 
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     page.get_by_text("● Live").wait_for()
     page.get_by_role("tab", name="Run").click()
-    page.get_by_role("button", name="▶ Start run").click()
+    page.get_by_role("button", name="Start run").click()
     expect(node(page, "Greet")).to_have_class(re.compile(r"\bis-finished\b"))
     page.get_by_role("tab", name="State").click()
     expect(page.get_by_role("region", name="State inspector")).to_contain_text(
@@ -194,7 +194,7 @@ def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer
 def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     graph_id = live_app.graph_id("Support triage")
     page.goto(f"{live_app.url}/app/graphs/{graph_id}")
-    page.get_by_role("button", name="▶ Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     thread_id = page.url.split("/app/threads/")[1].split("?")[0]
     page.get_by_text("● Live").wait_for()
@@ -204,7 +204,7 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     node(page, "Draft reply").click()
     page.get_by_role("tab", name="Run").click()
     page.get_by_role("textbox", name="ticket", exact=True).fill("Please send my invoice again")
-    page.get_by_role("button", name="▶ Start run").click()
+    page.get_by_role("button", name="Start run").click()
     paused = page.get_by_role("region", name="Paused at a breakpoint")
     expect(paused).to_contain_text("Draft reply")
     expect(node(page, "Classify ticket")).to_have_class(re.compile(r"\bis-finished\b"))

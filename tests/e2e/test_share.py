@@ -48,13 +48,13 @@ def test_share_link_opens_read_only_without_login_until_revoked(
 ) -> None:
     # A finished run with a review decision, to have something worth sharing.
     owner.goto(f"{live_app.url}/app/graphs/{live_app.graph_id('Support triage')}")
-    owner.get_by_role("button", name="▶ Run").click()
+    owner.get_by_role("button", name="Run", exact=True).click()
     owner.wait_for_url(re.compile(r"/app/threads/"))
     thread_id = owner.url.split("/app/threads/")[1].split("?")[0]
     owner.get_by_text("● Live").wait_for()
     owner.get_by_role("tab", name="Run").click()
     owner.get_by_role("textbox", name="ticket", exact=True).fill("Please send my invoice again")
-    owner.get_by_role("button", name="▶ Start run").click()
+    owner.get_by_role("button", name="Start run").click()
     review = owner.get_by_role("region", name="Waiting for review")
     review.get_by_role("textbox", name="Comment").fill("Fine")
     review.get_by_role("button", name="Approve").click()

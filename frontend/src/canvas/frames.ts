@@ -13,6 +13,9 @@ export const STEP_NODE_SIZE = { width: 200, height: 52 } as const;
 export const TERMINAL_SIZE = { width: 72, height: 36 } as const;
 const HANDLE = 10;
 
+/** The minimap's size: small enough at 1280x800 not to cover the graph's last column. */
+export const MINIMAP_STYLE = { width: 160, height: 100 } as const;
+
 // A step node's handles sit on its padding box (the node is position: relative, with a
 // 4px left border and 1px elsewhere); a terminal's on its wrapper (it is not positioned).
 const STEP_TARGET: NodeHandle = { type: "target", position: Position.Left, x: 4 - HANDLE / 2, y: 1 + (STEP_NODE_SIZE.height - 2) / 2 - HANDLE / 2, width: HANDLE, height: HANDLE };

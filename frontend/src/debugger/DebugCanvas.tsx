@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { applyNodeChanges, Background, Controls, MiniMap, Panel, ReactFlow } from "@xyflow/react";
 import { withEdgeNames, withNodeNames } from "../canvas/a11y";
-import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
+import { forgetPresetHandles, MINIMAP_STYLE, measuredIds, withFrames } from "../canvas/frames";
 import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
@@ -81,7 +81,7 @@ export function DebugCanvas({ doc, kindTitles, readOnly = false }: { doc: Canvas
             </Panel>
           )}
           <Background gap={20} size={1} />
-          <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => STATUS_COLORS[status[n.id]?.status ?? "idle"]} />
+          <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => STATUS_COLORS[status[n.id]?.status ?? "idle"]} style={MINIMAP_STYLE} />
           <Controls showInteractive={false} aria-label="Zoom controls" />
         </ReactFlow>
       </div>

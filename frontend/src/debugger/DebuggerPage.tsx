@@ -226,7 +226,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           Export thread
         </button>
         <button type="button" className="btn btn-sm" onClick={() => api.getState().setTab("run")}>
-          ▶ Run…
+          <span aria-hidden="true">▶ </span>Run…
         </button>
         <button
           type="button"

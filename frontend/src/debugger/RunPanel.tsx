@@ -68,7 +68,7 @@ export function RunPanel({
         </ul>
       )}
       <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && onRun(input)}>
-        ▶ Start run
+        <span aria-hidden="true">▶ </span>Start run
       </button>
     </section>
   );

@@ -56,7 +56,7 @@ describe("share page", () => {
     // The comment on the newest checkpoint, as text, not markup.
     expect(screen.getByText(`${PAYLOAD} looks wrong`)).toBeTruthy();
     expect(document.querySelector('img[src="x"]')).toBeNull();
-    for (const name of ["Edit state here", "Re-run from here", "Add comment", "▶ Run…", "Cancel run", "Share…"]) {
+    for (const name of ["Edit state here", "Re-run from here", "Add comment", "Run…", "Cancel run", "Share…"]) {
       expect(screen.queryByRole("button", { name })).toBeNull();
     }
     expect(screen.getAllByRole("button", { name: /Checkpoint at step/ })).toHaveLength(2);

@@ -19,6 +19,7 @@ import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
 import { withEdgeNames, withNodeNames } from "../canvas/a11y";
+import { MINIMAP_STYLE } from "../canvas/frames";
 import { kindStyle } from "../canvas/kinds";
 import { problemTarget, findRouteEdge } from "../model/pointer";
 import type { Severity } from "../api/types";
@@ -144,7 +145,7 @@ export function EditorCanvas() {
             </Panel>
           )}
           <Background gap={20} size={1} />
-          {showMiniMap && <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} />}
+          {showMiniMap && <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} style={MINIMAP_STYLE} />}
           <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} aria-label="Zoom controls" />
         </ReactFlow>
       </div>

@@ -155,7 +155,7 @@ export function Toolbar({
           </button>
         )}
         <button type="button" className="btn btn-sm btn-primary" onClick={() => void run()} disabled={starting}>
-          {starting ? "Starting…" : "▶ Run"}
+          {starting ? "Starting…" : <><span aria-hidden="true">▶ </span>Run</>}
         </button>
       </div>
     </div>
