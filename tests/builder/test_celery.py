@@ -128,3 +128,38 @@ def test_a_killed_worker_process_s_run_is_redelivered_and_resumed(celery_worker,
     assert run.attempt == 2 and run.worker != owner
     counts = sorted(t.checkpoint.channel_values["count"] for t in saver.list(config))
     assert counts == list(range(1, 31)), "a finished step was executed again"
+
+
+@pytest.mark.celery
+@pytest.mark.slow
+def test_a_delayed_run_waits_on_the_worker_then_runs_once(celery_worker, workspace):
+    """after_seconds with the Celery executor: the task is sent with a countdown; the
+    run stays pending until its start time, then executes exactly once."""
+    graph = code_graph(workspace, "counter")
+    # A first run shows the worker is up, so the delay below is the run's, not startup's.
+    warm = run_start(thread=thread_create(workspace=workspace, graph=graph), input={"go": True})
+    _wait_for(lambda: m.Run.objects.get(pk=warm.pk).status == m.RunStatus.SUCCESS, 60, "warm-up")
+
+    thread = thread_create(workspace=workspace, graph=graph)
+    sent = time.monotonic()
+    run = run_start(thread=thread, input={"go": True}, after_seconds=1)
+    assert run.start_after is not None
+    assert 0.9 <= (run.start_after - run.created_at).total_seconds() <= 1.1
+    while time.monotonic() - sent < 0.8:
+        current = m.Run.objects.get(pk=run.pk)
+        assert current.status == m.RunStatus.PENDING and current.started_at is None
+        time.sleep(0.05)
+    _wait_for(lambda: m.Run.objects.get(pk=run.pk).status == m.RunStatus.SUCCESS, 30, "the run")
+    ran_after = time.monotonic() - sent
+    run.refresh_from_db()
+    assert run.started_at >= run.start_after
+    assert ran_after < 10, "the delayed run should start about a second later"
+    assert m.Thread.objects.get(pk=thread.pk).values == {"count": 3}
+
+    # Exactly once: one attempt, one start, and nothing more after a while.
+    time.sleep(1.5)
+    run.refresh_from_db()
+    assert run.attempt == 1 and run.status == m.RunStatus.SUCCESS
+    started = m.RunEvent.objects.filter(run=run, type="run.started").count()
+    finished = m.RunEvent.objects.filter(run=run, type="run.finished").count()
+    assert (started, finished) == (1, 1)
