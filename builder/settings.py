@@ -69,6 +69,7 @@ BUILDER: dict = {
     # Run webhooks: private, loopback and link-local addresses are refused unless this is
     # on (a webhook must not be a way to reach the server's own network).
     "WEBHOOK_ALLOW_PRIVATE": _env_bool("WEBHOOK_ALLOW_PRIVATE", False),
+    "LLM_ALLOW_PRIVATE_BASE_URL": _env_bool("LLM_ALLOW_PRIVATE_BASE_URL", False),
     # Delivery attempts (connection errors, 429 and 5xx are retried) and their timeout.
     "WEBHOOK_ATTEMPTS": _env_int("WEBHOOK_ATTEMPTS", 3),
     "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),

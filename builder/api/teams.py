@@ -25,6 +25,7 @@ from builder.api.views.base import ApiView
 from builder.models import ApiKey, Invitation, ProviderCredential, Role, ShareLink
 from builder.selectors import teams as team_reads
 from builder.services import apikeys, credentials, sharing, teams, thread_transfer
+from builder.services.errors import InvalidInput
 
 
 def _page(view: ApiView, queryset: Any, render: Any, paginator: Any = None) -> Response:
@@ -360,6 +361,14 @@ class CredentialListView(ApiView):
         base_url = serializers.URLField(
             max_length=500, required=False, allow_blank=True, default=""
         )
+
+        def validate_base_url(self, value: str) -> str:
+            if value:
+                try:
+                    credentials.base_url_check(value, unresolvable_ok=True)
+                except InvalidInput as exc:
+                    raise serializers.ValidationError(str(exc)) from None
+            return value
 
     def get(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+import urllib.parse
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from builder.models import ProviderCredential, Workspace
+from builder.services import netguard
 from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput
 
@@ -48,6 +50,58 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
+def base_url_check(url: str, *, unresolvable_ok: bool = False) -> None:
+    """Refuse a provider base URL the server must not call with a workspace's API key.
+
+    Link-local addresses (cloud metadata services) never; private and loopback hosts only
+    with ``LLM_ALLOW_PRIVATE_BASE_URL`` (local model servers such as Ollama); a public
+    host only over https, so the key never travels unencrypted. Checked when the
+    credential is saved and again before every request (DNS answers change). A host that
+    does not resolve when saved (``unresolvable_ok``) is held to the public rules.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidInput("only http and https URLs are allowed")
+    if not parts.hostname:
+        raise InvalidInput("the URL has no host")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput("credentials in the URL are not allowed")
+    host = parts.hostname
+    literal = netguard.literal_address(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            addresses = netguard.resolve(host, port or (443 if parts.scheme == "https" else 80))
+        except OSError as exc:
+            if not unresolvable_ok:
+                raise InvalidInput(f"cannot resolve {host} ({exc})") from None
+            addresses = []
+        if not addresses and not unresolvable_ok:
+            raise InvalidInput(f"{host} has no address")
+    for address in addresses:
+        if netguard.is_link_local(address):
+            raise InvalidInput(
+                f"{host} is a link-local or metadata address ({address}): never allowed"
+            )
+    if all(netguard.is_public(a) for a in addresses):
+        if parts.scheme != "https":
+            raise InvalidInput(
+                f"{host} is a public host: use https, so the API key is not sent in clear"
+            )
+        return
+    if not settings.BUILDER.get("LLM_ALLOW_PRIVATE_BASE_URL"):
+        private = next(a for a in addresses if not netguard.is_public(a))
+        raise InvalidInput(
+            f"{host} is a private, loopback or reserved address ({private}); "
+            "set LLM_ALLOW_PRIVATE_BASE_URL to allow it (e.g. for a local model server)"
+        )
+
+
 def mask(secret: str) -> str:
     """What lists show: the secret's first and last few characters, never enough to use."""
     if len(secret) < 12:
@@ -69,6 +123,11 @@ def credential_create(
         raise InvalidInput(f"provider must be one of {', '.join(PROVIDERS)}, not {provider!r}")
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         raise InvalidInput(f"secret must be 1 to {MAX_SECRET_LENGTH} characters")
+    if base_url:
+        try:
+            base_url_check(base_url, unresolvable_ok=True)
+        except InvalidInput as exc:
+            raise InvalidInput(f"base_url: {exc}") from None
     try:
         with transaction.atomic():
             credential = ProviderCredential.objects.create(
@@ -134,6 +193,7 @@ def workspace_providers(workspace_id: int) -> dict[str, dict[str, Any]]:
             continue
         if credential.base_url:
             settings_["base_url"] = credential.base_url
+            settings_["url_check"] = base_url_check  # again before each request
         found[credential.provider] = settings_
     return found
 

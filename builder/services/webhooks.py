@@ -25,6 +25,7 @@ from django.conf import settings
 
 from builder.selectors.lg_shapes import run_dict
 from builder.services.errors import InvalidInput
+from builder.services.netguard import is_public, unmapped
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +75,10 @@ def _allow_private() -> bool:
 
 
 def _check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = unmapped(address)
     if _allow_private():
         return
-    if not address.is_global or address.is_multicast:
+    if not is_public(address):
         raise WebhookRefused(
             f"webhook: {address} is a private, loopback or reserved address; "
             "set WEBHOOK_ALLOW_PRIVATE to allow it"

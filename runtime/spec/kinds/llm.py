@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from runtime.spec.kinds.base import BuildContext, CheckContext, NodeFunction, NodeKind, field_prop
-from runtime.spec.providers import ChatRequest, ProviderError, get_provider
+from runtime.spec.providers import ChatRequest, ProviderError, check_base_url, get_provider
 from runtime.spec.providers.fake import script_turn
 from runtime.spec.schema import check_schema, schema_problems
 
@@ -223,6 +223,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
                 }
                 writer(chunk)
 
+        check_base_url(request.settings)
         reply = chat(request, emit)
         value: Any = reply.content
         if schema is not None:

@@ -43,6 +43,19 @@ class ChatReply:
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
+def check_base_url(settings: dict[str, Any]) -> None:
+    """Run the host's check of ``base_url`` (``settings["url_check"]``, a callable that
+    raises for a URL the server must not call), right before a request: the address a
+    host name resolves to can change after the URL was first accepted."""
+    check = settings.get("url_check")
+    base_url = settings.get("base_url")
+    if callable(check) and base_url:
+        try:
+            check(base_url)
+        except Exception as exc:
+            raise ProviderError(f"the provider's base URL is refused: {exc}") from exc
+
+
 def get_provider(name: str) -> Callable[[ChatRequest, Emit], ChatReply]:
     """The chat function of a provider; imports its client package only when used."""
     if name == "fake":

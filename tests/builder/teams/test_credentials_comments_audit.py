@@ -33,10 +33,9 @@ def test_credentials_are_encrypted_and_never_returned(team, settings):
     assert SECRET not in row.secret_encrypted and credential_secret(row) == SECRET
 
     # Runs of the workspace get it as provider settings; other workspaces do not.
-    assert run_registry(team["acme"].pk).provider_settings("openai") == {
-        "api_key": SECRET,
-        "base_url": "https://x.test/v1",
-    }
+    given = run_registry(team["acme"].pk).provider_settings("openai")
+    assert callable(given.pop("url_check"))  # the base URL is checked again per request
+    assert given == {"api_key": SECRET, "base_url": "https://x.test/v1"}
     assert "api_key" not in run_registry(team["other"].pk).providers.get("openai", {})
 
     # With a separate CREDENTIALS_KEY the SECRET_KEY-derived ciphertext no longer opens.
