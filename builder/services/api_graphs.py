@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import transaction
 
-from builder.models import Graph, Membership, Role, Workspace
+from builder.models import Graph, GraphSource, Membership, Role, Workspace
 from builder.services.audit import audit_record
-from builder.services.errors import InvalidInput
+from builder.services.errors import InvalidInput, ReadOnlyGraph
 from builder.services.graphs import graph_update_draft
+
+MAX_NAME_LENGTH = 200  # Graph.name's max_length
 
 
 def graph_save(
@@ -22,11 +24,24 @@ def graph_save(
     description: str | None = None,
 ) -> Graph:
     """Save the draft (optimistic concurrency on ``draft_revision``) and/or the name and
-    description. The save is audited so a conflict can say who saved last."""
+    description. The save is audited so a conflict can say who saved last.
+
+    The graph's name and its draft's ``spec.name`` are one value: a new name is written
+    into the draft (a new draft revision), a saved spec's name renames the graph.
+    Code-defined graphs are read-only (``ReadOnlyGraph``, a 409).
+    """
+    if graph.source == GraphSource.CODE:
+        raise ReadOnlyGraph(graph.pk)
     with transaction.atomic():
         if spec is not None:
             if draft_revision is None:
                 raise InvalidInput("draft_revision is required when saving the spec")
+            if name is not None:
+                spec = {**spec, "name": name}
+            elif isinstance(spec.get("name"), str) and spec["name"].strip():
+                name = spec["name"]
+                if len(name) > MAX_NAME_LENGTH:
+                    raise InvalidInput(f"spec.name: at most {MAX_NAME_LENGTH} characters")
             graph = graph_update_draft(
                 graph=graph, spec=spec, base_revision=draft_revision, user=user, name=name
             )
@@ -36,12 +51,23 @@ def graph_save(
                 action="graph.draft_saved",
                 detail={"graph_id": graph.pk, "draft_revision": graph.draft_revision},
             )
-        elif name is not None:
-            graph.name = name
-        if description is not None:
-            graph.description = description
-        if spec is None and (name is not None or description is not None):
-            graph.save(update_fields=["name", "description", "updated_at"])
+            if description is not None:
+                graph.description = description
+                graph.save(update_fields=["description", "updated_at"])
+        elif name is not None or description is not None:
+            graph = Graph.objects.select_for_update().get(pk=graph.pk)
+            fields = ["updated_at"]
+            if name is not None:
+                graph.name = name
+                fields.append("name")
+                if isinstance(graph.draft, dict) and graph.draft.get("name") != name:
+                    graph.draft = {**graph.draft, "name": name}
+                    graph.draft_revision += 1
+                    fields += ["draft", "draft_revision"]
+            if description is not None:
+                graph.description = description
+                fields.append("description")
+            graph.save(update_fields=fields)
     return graph
 
 

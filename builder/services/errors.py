@@ -47,3 +47,15 @@ class InvalidInput(ServiceError):
     """Input that a service refuses, with the reason."""
 
     status_code = 422
+
+
+class ReadOnlyGraph(InvalidInput):
+    """An edit of a code-defined graph: its Python source is the truth, not the API."""
+
+    status_code = 409
+
+    def __init__(self, graph_id: Any, what: str = "edited") -> None:
+        super().__init__(
+            f"graph {graph_id} is code-defined and read-only: it cannot be {what} here; "
+            "edit its Python source (GRAPHS_CONFIG) instead"
+        )

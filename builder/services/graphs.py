@@ -10,7 +10,7 @@ from django.db.models import F, Max
 from django.utils.text import slugify
 
 from builder.models import Graph, GraphSource, GraphVersion, Workspace
-from builder.services.errors import DraftConflict, InvalidInput
+from builder.services.errors import DraftConflict, InvalidInput, ReadOnlyGraph
 
 
 def graph_spec_check(spec: Any) -> list[str]:
@@ -78,7 +78,7 @@ def graph_update_draft(
     the same revision cannot both succeed, on any database and across processes.
     """
     if graph.source == GraphSource.CODE:
-        raise InvalidInput("code-defined graphs are read-only; edit their Python source")
+        raise ReadOnlyGraph(graph.pk)
     if not isinstance(spec, dict):
         raise InvalidInput("the graph spec must be a JSON object")
     fields: dict[str, Any] = {"draft": spec, "draft_revision": F("draft_revision") + 1}

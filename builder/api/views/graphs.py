@@ -23,6 +23,7 @@ from builder.selectors.graphs import (
 )
 from builder.services import api_assistants, api_graphs
 from builder.services.api_assistants import assistant_default
+from builder.services.errors import ReadOnlyGraph
 from builder.services.graphs import graph_create, graph_import, graph_version_publish
 
 EXPORT_FORMAT = "switchyard.graph"
@@ -192,11 +193,7 @@ class VersionListView(ApiView):
         graph = self.scope.graph(graph_id)
         self.scope.require(graph.workspace, "edit")
         if graph.source == GraphSource.CODE:
-            raise ApiError(
-                "code-defined graphs have no versions; they run their Python source",
-                code="invalid",
-                status_code=422,
-            )
+            raise ReadOnlyGraph(graph.pk, "published (it runs its Python source)")
         data = self.parse(self.Input)
         version = graph_version_publish(graph=graph, user=request.user, note=data["note"])
         return Response(VersionDetailOutput(version).data, status=status.HTTP_201_CREATED)
