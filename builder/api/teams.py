@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from builder import permissions
 from builder.api.errors import ApiError, not_found
 from builder.api.pagination import BuilderCursorPagination, IdCursorPagination
+from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView
 from builder.models import ApiKey, Invitation, ProviderCredential, Role, ShareLink
 from builder.selectors import teams as team_reads
@@ -61,7 +62,7 @@ def invitation_dict(invitation: Invitation) -> dict[str, Any]:
 
 
 class InvitationListView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
         expires_in = serializers.IntegerField(
             required=False,
@@ -132,7 +133,7 @@ class ApiKeyListView(ApiView):
     """The caller's own keys. A request made with a workspace-limited key sees and makes
     only keys limited to that workspace: a key must not mint a broader one."""
 
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         workspace = serializers.CharField(required=False, allow_null=True)
 
@@ -181,7 +182,7 @@ def sharelink_dict(link: ShareLink) -> dict[str, Any]:
 
 
 class ThreadShareLinksView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         expires_in = serializers.IntegerField(
             required=False,
             allow_null=True,
@@ -284,7 +285,7 @@ class ThreadImportView(ApiView):
 
 
 class CommentListView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         checkpoint_id = serializers.CharField(max_length=64)
         body = serializers.CharField(max_length=4000, trim_whitespace=True)
 
@@ -354,7 +355,7 @@ def credential_dict(credential: ProviderCredential) -> dict[str, Any]:
 
 
 class CredentialListView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         provider = serializers.ChoiceField(choices=credentials.PROVIDERS)
         name = serializers.CharField(max_length=100)
         secret = serializers.CharField(max_length=credentials.MAX_SECRET_LENGTH, write_only=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from builder.api.diff import spec_diff
 from builder.api.errors import ApiError, not_found
 from builder.api.pagination import IdCursorPagination, NumberCursorPagination, paginated
+from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView, JSONObjectField
 from builder.api.views.me import ValidationOutput, validation_result
 from builder.models import Graph, GraphSource, GraphVersion
@@ -66,7 +67,7 @@ class GraphListView(ApiView):
     class FilterInput(serializers.Serializer):
         workspace = serializers.CharField(required=False)
 
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         workspace = serializers.CharField(required=False, help_text="workspace slug")
         name = serializers.CharField(max_length=200)
         slug = serializers.SlugField(max_length=100, required=False)
@@ -118,7 +119,7 @@ class GraphListView(ApiView):
 
 
 class GraphDetailView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         spec = JSONObjectField(required=False)
         draft_revision = serializers.IntegerField(required=False, min_value=1)
         name = serializers.CharField(max_length=200, required=False)
@@ -163,7 +164,7 @@ class GraphDetailView(ApiView):
 
 
 class GraphValidateView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         spec = JSONObjectField(required=False, help_text="default: the graph's draft")
 
     @extend_schema(request=Input, responses=ValidationOutput)
@@ -178,7 +179,7 @@ class GraphValidateView(ApiView):
 
 
 class VersionListView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(responses=paginated("VersionPage", VersionOutput))
@@ -287,7 +288,7 @@ class GraphExportView(ApiView):
 
 
 class GraphImportView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         workspace = serializers.CharField(required=False)
         spec = JSONObjectField()
         slug = serializers.SlugField(max_length=100, required=False)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView, JSONObjectField
 
 
@@ -86,7 +87,7 @@ def validation_result(spec: Any) -> dict[str, Any]:
 
 
 class ValidateView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         spec = JSONObjectField()
 
     @extend_schema(request=Input, responses=ValidationOutput)

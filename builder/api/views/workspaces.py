@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from builder.api.errors import not_found
 from builder.api.pagination import IdCursorPagination, SlugCursorPagination, paginated
+from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView
 from builder.models import Membership, Role
 from builder.services import api_graphs
@@ -48,7 +49,7 @@ def _user(username: str) -> Any:
 
 
 class MemberListView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         username = serializers.CharField(max_length=150)
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -73,7 +74,7 @@ class MemberListView(ApiView):
 
 
 class MemberDetailView(ApiView):
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         role = serializers.ChoiceField(choices=Role.choices)
 
     def _membership(self, slug: str, username: str) -> Membership:
