@@ -13,14 +13,14 @@ from typing import Any
 
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from builder import permissions
 from builder.api.errors import ApiError, not_found
-from builder.api.pagination import BuilderCursorPagination, IdCursorPagination
+from builder.api.pagination import BuilderCursorPagination, IdCursorPagination, paginated
 from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView
 from builder.models import ApiKey, Invitation, ProviderCredential, Role, ShareLink
@@ -42,6 +42,92 @@ MAX_SECONDS = int(dt.timedelta.max.total_seconds())
 
 def _seconds(value: int | None) -> dt.timedelta | None:
     return dt.timedelta(seconds=value) if value else None
+
+
+# --- the schema of the answers (for /api/schema/ and /api/docs/) -----------------------
+
+
+class InvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    created_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    accepted_by = serializers.CharField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class InvitationCreatedOutput(InvitationOutput):
+    token = serializers.CharField(help_text="shown once")
+    url = serializers.URLField()
+
+
+class ApiKeyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    workspace = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApiKeyCreatedOutput(ApiKeyOutput):
+    key = serializers.CharField(help_text="the secret, shown once")
+
+
+class ShareLinkOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    thread_id = serializers.UUIDField()
+    created_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    live = serializers.BooleanField()
+
+
+class ShareLinkCreatedOutput(ShareLinkOutput):
+    token = serializers.CharField(help_text="shown once")
+    url = serializers.URLField()
+
+
+class CommentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    thread_id = serializers.UUIDField()
+    checkpoint_id = serializers.CharField()
+    author = serializers.CharField(allow_null=True)
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AuditEntryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    thread_id = serializers.CharField(allow_null=True)
+    detail = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class CredentialOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    provider = serializers.ChoiceField(choices=credentials.PROVIDERS)
+    name = serializers.CharField()
+    hint = serializers.CharField(help_text="the secret masked; the secret is never returned")
+    base_url = serializers.CharField(allow_blank=True)
+    created_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ThreadImportedOutput(serializers.Serializer):
+    thread_id = serializers.UUIDField()
+    workspace = serializers.CharField()
+
+
+TAGS = ["team"]
+NO_CONTENT = {204: None}
 
 
 # --- invitations ------------------------------------------------------------------------
@@ -71,6 +157,7 @@ class InvitationListView(ApiView):
             help_text="seconds (default 7 days, at most 90)",
         )
 
+    @extend_schema(tags=TAGS, responses=paginated("InvitationPage", InvitationOutput))
     def get(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
@@ -79,7 +166,7 @@ class InvitationListView(ApiView):
         )
         return _page(self, rows, invitation_dict)
 
-    @extend_schema(request=Input)
+    @extend_schema(tags=TAGS, request=Input, responses={201: InvitationCreatedOutput})
     def post(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
@@ -96,6 +183,7 @@ class InvitationListView(ApiView):
 
 
 class InvitationDetailView(ApiView):
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
     def delete(self, request: Any, slug: str, invitation_id: int) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
@@ -137,10 +225,11 @@ class ApiKeyListView(ApiView):
         name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         workspace = serializers.CharField(required=False, allow_null=True)
 
+    @extend_schema(tags=TAGS, responses=paginated("ApiKeyPage", ApiKeyOutput))
     def get(self, request: Any) -> Response:
         return _page(self, _own_keys(self), apikey_dict)
 
-    @extend_schema(request=Input)
+    @extend_schema(tags=TAGS, request=Input, responses={201: ApiKeyCreatedOutput})
     def post(self, request: Any) -> Response:
         data = self.parse(self.Input)
         workspace = self.scope.workspace(data["workspace"]) if data.get("workspace") else None
@@ -158,6 +247,7 @@ class ApiKeyListView(ApiView):
 
 
 class ApiKeyDetailView(ApiView):
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
     def delete(self, request: Any, key_id: int) -> Response:
         key = _own_keys(self).filter(pk=key_id).first()
         if key is None:
@@ -191,13 +281,14 @@ class ThreadShareLinksView(ApiView):
             help_text="seconds; empty: never",
         )
 
+    @extend_schema(tags=TAGS, responses=paginated("ShareLinkPage", ShareLinkOutput))
     def get(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "edit")
         links = ShareLink.objects.filter(thread=thread).select_related("created_by")
         return _page(self, links, sharelink_dict)
 
-    @extend_schema(request=Input)
+    @extend_schema(tags=TAGS, request=Input, responses={201: ShareLinkCreatedOutput})
     def post(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "edit")
@@ -211,6 +302,7 @@ class ThreadShareLinksView(ApiView):
 
 
 class ShareLinkDetailView(ApiView):
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
     def delete(self, request: Any, link_id: int) -> Response:
         link = (
             ShareLink.objects.filter(pk=link_id, thread__workspace__in=self.scope.workspaces())
@@ -239,6 +331,12 @@ class SharedThreadView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(
+        tags=TAGS,
+        auth=[],
+        responses=OpenApiTypes.OBJECT,
+        description="the thread's state, history and events as the share page shows them",
+    )
     def get(self, request: Any, token: str) -> Response:
         thread = sharing.sharelink_resolve(token)
         if thread is None:
@@ -257,6 +355,11 @@ class SharedThreadView(ApiView):
 
 
 class ThreadExportView(ApiView):
+    @extend_schema(
+        tags=TAGS,
+        responses=OpenApiTypes.OBJECT,
+        description="an export document (POST it to /api/workspaces/{slug}/threads/import/)",
+    )
     def get(self, request: Any, thread_id: str) -> JsonResponse:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "read")
@@ -267,7 +370,12 @@ class ThreadExportView(ApiView):
 
 
 class ThreadImportView(ApiView):
-    @extend_schema(request=OpenApiTypes.OBJECT, description="the body is an export document")
+    @extend_schema(
+        tags=TAGS,
+        request=OpenApiTypes.OBJECT,
+        responses={201: ThreadImportedOutput},
+        description="the body is an export document",
+    )
     def post(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         # Importing may create a graph in the workspace: that is an editor's right.
@@ -292,6 +400,11 @@ class CommentListView(ApiView):
     class Filter(serializers.Serializer):
         checkpoint_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("checkpoint_id", str)],
+        responses=paginated("CommentPage", CommentOutput),
+    )
     def get(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "read")
@@ -301,7 +414,7 @@ class CommentListView(ApiView):
         )
         return _page(self, comments, teams.comment_dict)
 
-    @extend_schema(request=Input)
+    @extend_schema(tags=TAGS, request=Input, responses={201: CommentOutput})
     def post(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "act")
@@ -320,7 +433,15 @@ class AuditFilter(serializers.Serializer):
     actor = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
+AUDIT_SCHEMA = extend_schema(
+    tags=TAGS,
+    parameters=[OpenApiParameter("action", str), OpenApiParameter("actor", str)],
+    responses=paginated("AuditPage", AuditEntryOutput),
+)
+
+
 class ThreadAuditView(ApiView):
+    @AUDIT_SCHEMA
     def get(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "read")
@@ -330,6 +451,7 @@ class ThreadAuditView(ApiView):
 
 
 class WorkspaceAuditView(ApiView):
+    @AUDIT_SCHEMA
     def get(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
@@ -371,13 +493,14 @@ class CredentialListView(ApiView):
                     raise serializers.ValidationError(str(exc)) from None
             return value
 
+    @extend_schema(tags=TAGS, responses=paginated("CredentialPage", CredentialOutput))
     def get(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
         rows = ProviderCredential.objects.filter(workspace=workspace).select_related("created_by")
         return _page(self, rows, credential_dict)
 
-    @extend_schema(request=Input)
+    @extend_schema(tags=TAGS, request=Input, responses={201: CredentialOutput})
     def post(self, request: Any, slug: str) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
@@ -387,6 +510,7 @@ class CredentialListView(ApiView):
 
 
 class CredentialDetailView(ApiView):
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
     def delete(self, request: Any, slug: str, credential_id: int) -> Response:
         workspace = self.scope.workspace(slug)
         self.scope.require(workspace, "manage")
