@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from builder.api.diff import spec_diff
 from builder.api.errors import ApiError, not_found
+from builder.api.limits import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE
 from builder.api.pagination import IdCursorPagination, NumberCursorPagination, paginated
 from builder.api.strict import StrictInput
 from builder.api.views.base import ApiView, JSONObjectField
@@ -69,9 +70,11 @@ class GraphListView(ApiView):
 
     class Input(StrictInput):
         workspace = serializers.CharField(required=False, help_text="workspace slug")
-        name = serializers.CharField(max_length=200)
+        name = serializers.CharField(max_length=MAX_NAME)
         slug = serializers.SlugField(max_length=100, required=False)
-        description = serializers.CharField(required=False, allow_blank=True, default="")
+        description = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=MAX_DESCRIPTION
+        )
         spec = JSONObjectField(required=False)
 
     @extend_schema(
@@ -122,8 +125,10 @@ class GraphDetailView(ApiView):
     class Input(StrictInput):
         spec = JSONObjectField(required=False)
         draft_revision = serializers.IntegerField(required=False, min_value=1)
-        name = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(required=False, allow_blank=True)
+        name = serializers.CharField(max_length=MAX_NAME, required=False)
+        description = serializers.CharField(
+            required=False, allow_blank=True, max_length=MAX_DESCRIPTION
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if "spec" in attrs and "draft_revision" not in attrs:
@@ -180,7 +185,9 @@ class GraphValidateView(ApiView):
 
 class VersionListView(ApiView):
     class Input(StrictInput):
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=MAX_NOTE
+        )
 
     @extend_schema(responses=paginated("VersionPage", VersionOutput))
     def get(self, request: Any, graph_id: str) -> Response:
@@ -292,10 +299,14 @@ class GraphImportView(ApiView):
         workspace = serializers.CharField(required=False)
         spec = JSONObjectField()
         slug = serializers.SlugField(max_length=100, required=False)
-        name = serializers.CharField(required=False)
-        description = serializers.CharField(required=False, allow_blank=True)
+        name = serializers.CharField(required=False, max_length=MAX_NAME)
+        description = serializers.CharField(
+            required=False, allow_blank=True, max_length=MAX_DESCRIPTION
+        )
         publish = serializers.BooleanField(default=False)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=MAX_NOTE
+        )
         # Accepted so that an export document can be posted back unchanged.
         format = serializers.CharField(required=False)
         format_version = serializers.IntegerField(required=False)

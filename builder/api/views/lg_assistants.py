@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import assistant_dict, assistant_version_dict
 from builder.api.errors import ApiError
+from builder.api.limits import MAX_DESCRIPTION, MAX_NAME, MetadataField
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.models import Assistant, Graph, GraphSource
 from builder.selectors.assistants import assistant_versions
@@ -53,12 +54,16 @@ class AssistantCreateView(ApiView):
         assistant_id = serializers.UUIDField(required=False, allow_null=True)
         config = JSONObjectField(required=False, allow_null=True)
         context = JSONObjectField(required=False, allow_null=True)
-        metadata = JSONObjectField(required=False, allow_null=True)
+        metadata = MetadataField(required=False, allow_null=True)
         if_exists = serializers.ChoiceField(
             choices=["raise", "do_nothing"], required=False, allow_null=True
         )
-        name = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-        description = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+        name = serializers.CharField(
+            required=False, allow_null=True, allow_blank=True, max_length=MAX_NAME
+        )
+        description = serializers.CharField(
+            required=False, allow_null=True, allow_blank=True, max_length=MAX_DESCRIPTION
+        )
 
     @extend_schema(
         tags=TAGS, request=Input, responses=AssistantOutput, operation_id="create_assistant"
@@ -175,9 +180,11 @@ class AssistantDetailView(ApiView):
         graph_id = serializers.CharField(required=False, allow_null=True)
         config = JSONObjectField(required=False, allow_null=True)
         context = JSONObjectField(required=False, allow_null=True)
-        metadata = JSONObjectField(required=False, allow_null=True)
-        name = serializers.CharField(required=False, allow_null=True)
-        description = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+        metadata = MetadataField(required=False, allow_null=True)
+        name = serializers.CharField(required=False, allow_null=True, max_length=MAX_NAME)
+        description = serializers.CharField(
+            required=False, allow_null=True, allow_blank=True, max_length=MAX_DESCRIPTION
+        )
 
     @extend_schema(tags=TAGS, responses=AssistantOutput, operation_id="get_assistant")
     def get(self, request: Any, assistant_id: str) -> Response:

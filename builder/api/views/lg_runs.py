@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import run_dict, run_location
 from builder.api.errors import ApiError
+from builder.api.limits import MetadataField
 from builder.api.scope import Scope, _uuid
 from builder.api.sse import STREAM_MODES, THREAD_STREAM_MODES, RunStream, ThreadStream, WaitBody
 from builder.api.state_checks import check_run_options, graph_and_spec
@@ -76,7 +77,7 @@ class RunCreateInput(serializers.Serializer):
     command = CommandInput(required=False, allow_null=True)
     config = JSONObjectField(required=False, allow_null=True)
     context = JSONObjectField(required=False, allow_null=True)
-    metadata = JSONObjectField(required=False, allow_null=True)
+    metadata = MetadataField(required=False, allow_null=True)
     stream_mode = stream_mode_field()
     stream_subgraphs = serializers.BooleanField(required=False, default=False)
     stream_resumable = serializers.BooleanField(required=False, default=False)

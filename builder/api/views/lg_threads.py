@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from builder.api.compat import thread_dict
 from builder.api.errors import ApiError, not_found
+from builder.api.limits import MetadataField
 from builder.api.state_checks import check_state_values, graph_and_spec
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import AnyJSONField, CheckpointInput
@@ -56,7 +57,7 @@ class ThreadStateOutput(serializers.Serializer):
 class ThreadCreateView(ApiView):
     class Input(serializers.Serializer):
         thread_id = serializers.UUIDField(required=False, allow_null=True)
-        metadata = JSONObjectField(required=False, allow_null=True)
+        metadata = MetadataField(required=False, allow_null=True)
         if_exists = serializers.ChoiceField(
             choices=["raise", "do_nothing"], required=False, allow_null=True
         )
@@ -175,7 +176,7 @@ class ThreadCountView(ApiView):
 
 class ThreadDetailView(ApiView):
     class Input(serializers.Serializer):
-        metadata = JSONObjectField(required=False, allow_null=True)
+        metadata = MetadataField(required=False, allow_null=True)
         ttl = serializers.JSONField(required=False, allow_null=True)
 
     @extend_schema(tags=TAGS, responses=ThreadOutput, operation_id="get_thread")
