@@ -14,6 +14,7 @@ from builder.api.views import (
     lg_store,
     lg_threads,
     me,
+    thread_list,
     workspaces,
 )
 
@@ -42,6 +43,11 @@ builder_patterns = [
     path("graphs/<str:graph_id>/mermaid/", graphs.GraphMermaidView.as_view(), name="graph-mermaid"),
     path("workspaces/", workspaces.WorkspaceListView.as_view(), name="workspaces"),
     path("workspaces/<slug:slug>/members/", workspaces.MemberListView.as_view(), name="members"),
+    path(
+        "workspaces/<slug:slug>/threads/",
+        thread_list.WorkspaceThreadListView.as_view(),
+        name="workspace-threads",
+    ),
     path(
         "workspaces/<slug:slug>/members/<str:username>/",
         workspaces.MemberDetailView.as_view(),

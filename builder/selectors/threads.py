@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
-from builder.models import ACTIVE_RUN_STATUSES, ApiKey, Run, RunEvent, Thread
+from builder.models import ACTIVE_RUN_STATUSES, ApiKey, Run, RunEvent, Thread, ThreadStatus
 from builder.permissions import visible_workspaces
 from builder.services.events import event_as_dict
 
@@ -16,9 +17,18 @@ def thread_list(
     user: Any,
     api_key: ApiKey | None,
     workspace_id: int | None = None,
-    status: str | None = None,
+    status: str | list[str] | None = None,
+    waiting_for_review: bool | None = None,
+    graph_id: int | None = None,
+    started_by: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    updated_after: datetime | None = None,
+    updated_before: datetime | None = None,
 ) -> QuerySet[Thread]:
-    """Threads the caller can see, most recently updated first.
+    """Threads the caller can see, most recently updated first, narrowed by the filters
+    given (``started_by`` is a username; ``*_after`` bounds are inclusive, ``*_before``
+    exclusive).
 
     ``api_key`` has no default on purpose: a key limited to one workspace must never see
     threads of the user's other workspaces, so every caller says which key (or None).
@@ -26,9 +36,29 @@ def thread_list(
     threads = Thread.objects.filter(workspace__in=visible_workspaces(user, api_key))
     if workspace_id is not None:
         threads = threads.filter(workspace_id=workspace_id)
-    if status:
+    if isinstance(status, str) and status:
         threads = threads.filter(status=status)
-    return threads.order_by("-updated_at")
+    elif status:
+        threads = threads.filter(status__in=status)
+    # A thread waits for review while its run is paused at an interrupt or breakpoint:
+    # the same threads the review inbox reads its items from.
+    if waiting_for_review is True:
+        threads = threads.filter(status=ThreadStatus.INTERRUPTED)
+    elif waiting_for_review is False:
+        threads = threads.exclude(status=ThreadStatus.INTERRUPTED)
+    if graph_id is not None:
+        threads = threads.filter(graph_id=graph_id)
+    if started_by:
+        threads = threads.filter(created_by__username=started_by)
+    if created_after is not None:
+        threads = threads.filter(created_at__gte=created_after)
+    if created_before is not None:
+        threads = threads.filter(created_at__lt=created_before)
+    if updated_after is not None:
+        threads = threads.filter(updated_at__gte=updated_after)
+    if updated_before is not None:
+        threads = threads.filter(updated_at__lt=updated_before)
+    return threads.select_related("graph", "workspace", "created_by").order_by("-updated_at")
 
 
 def run_list(*, thread: Thread) -> QuerySet[Run]:
