@@ -11,6 +11,7 @@ import { exportThread } from "../api/teams";
 import { roleAllows } from "../model/roles";
 import { downloadJson } from "../ui/download";
 import { specToCanvas } from "../model/convert";
+import { kindTitles, nodeLabels } from "../model/labels";
 import { Banner } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
@@ -30,6 +31,7 @@ import { createDebuggerStore, type DebuggerStoreApi, type DebugTab } from "./sto
 import { TimelineArea } from "./TimelineArea";
 import { TokenStream } from "./TokenStream";
 import { useThreadSocket } from "./useThreadSocket";
+import { useNodeLabel } from "./labels";
 
 interface Loaded {
   thread: Thread;
@@ -56,7 +58,7 @@ async function load(threadId: string, graphParam: string | null, signal: AbortSi
   ]);
   if (g instanceof Error) graphError = `Could not load the graph: ${errorMessage(g)}`;
   else graph = g;
-  return { thread, graph, graphError, kindTitles: Object.fromEntries(kinds.map((k) => [k.kind, k.title])) };
+  return { thread, graph, graphError, kindTitles: kindTitles(Object.fromEntries(kinds.map((k) => [k.kind, k.title]))) };
 }
 
 export function DebuggerPage({ threadId }: { threadId: string }) {
@@ -89,7 +91,7 @@ export function DebuggerPage({ threadId }: { threadId: string }) {
 
 function Debugger({ loaded }: { loaded: Loaded }) {
   const [api] = useState<DebuggerStoreApi>(() =>
-    createDebuggerStore(loaded.thread.thread_id, loaded.graph?.spec.breakpoints ?? { before: [], after: [] }),
+    createDebuggerStore(loaded.thread.thread_id, loaded.graph?.spec.breakpoints ?? { before: [], after: [] }, nodeLabels(loaded.graph?.spec)),
   );
   return (
     <DebuggerContext.Provider value={api}>
@@ -170,7 +172,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   };
   const answer = (value: unknown, interruptId: string) =>
     void actAndFollow("Could not send the review", () => resumeInterrupt(api, socketRef.current, assistantId, value, interruptId));
-  const nodeLabel = (id: string) => loaded.graph?.spec.nodes.find((n) => n.id === id)?.label ?? id;
+  const nodeLabel = useNodeLabel();
   const status = pausedAt
     ? "waiting"
     : loaded.thread.status === "error" && runStatus === "idle"
@@ -292,13 +294,18 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
               <>
                 <StateInspector
                   busy={busy}
-                  onEditState={(values, cp, andRun) =>
-                    void (andRun ? actAndFollow : act)(
-                      "Could not update the state",
-                      () => (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp)),
-                      andRun ? "State saved; running from it." : "State saved as a new checkpoint.",
-                    )
-                  }
+                  onEditState={async (values, cp, andRun) => {
+                    // Refusals are shown next to the editor (which keeps the text), not in a banner.
+                    setBusy(true);
+                    setMessage(null);
+                    const r = await (andRun ? forkWithState(api, socketRef.current, assistantId, values, cp) : editStateAt(api, values, cp));
+                    setBusy(false);
+                    if (r.ok) {
+                      setMessage({ tone: "success", text: andRun ? "State saved; running from it." : "State saved as a new checkpoint." });
+                      if (andRun) api.getState().select(null);
+                    }
+                    return r;
+                  }}
                   onRerun={(cp) => void actAndFollow("Could not re-run", () => rerunFrom(api, socketRef.current, assistantId, cp), "Re-running from the selected checkpoint.")}
                 />
                 <CommentsPanel threadId={loaded.thread.thread_id} canPost={roleAllows(role ?? "reviewer", "act")} />

@@ -4,6 +4,7 @@ import type { OpenInterrupt } from "../model/events";
 import { reviewAnswer, reviewRequest, type ReviewAction } from "../model/review";
 import { Loading } from "../ui/Spinner";
 import { JsonTree } from "./JsonTree";
+import { useNodeLabel } from "./labels";
 
 const ConfigForm = lazy(() => import("../editor/ConfigForm"));
 
@@ -20,7 +21,8 @@ export function InterruptPanel({
   onAnswer: (value: unknown, action: ReviewAction) => void;
   busy: boolean;
 }) {
-  const req = useMemo(() => reviewRequest(interrupt.value, interrupt.node), [interrupt]);
+  const label = useNodeLabel();
+  const req = useMemo(() => reviewRequest(interrupt.value, label(interrupt.node)), [interrupt, label]);
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [edited, setEdited] = useState(false);
   const send = (action: ReviewAction) => onAnswer(reviewAnswer(req, action, values), action);
@@ -30,7 +32,7 @@ export function InterruptPanel({
       <header>
         <span className="badge badge-waiting">
           <span className="badge-dot" aria-hidden="true" />
-          Waiting for review{interrupt.node ? ` at ${interrupt.node}` : ""}
+          Waiting for review{interrupt.node ? ` at ${label(interrupt.node)}` : ""}
         </span>
         <h2>{req.title}</h2>
         {req.instructions && <p>{req.instructions}</p>}

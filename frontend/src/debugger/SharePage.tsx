@@ -3,6 +3,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { getSharedThread, type SharedThread } from "../api/teams";
 import { ApiError } from "../api/http";
 import { specToCanvas } from "../model/convert";
+import { KIND_TITLES, nodeLabels } from "../model/labels";
 import { flushPending, initialDebugState, reduceEvents } from "../model/events";
 import { Banner } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
@@ -18,6 +19,7 @@ import { StateInspector } from "./StateInspector";
 import { createDebuggerStore, type DebugTab } from "./store";
 import { TimelineArea } from "./TimelineArea";
 import { TokenStream } from "./TokenStream";
+import { useNodeLabel } from "./labels";
 
 /** The server-rendered history under #root, for readers without JavaScript. */
 function setFallbackHidden(hidden: boolean) {
@@ -56,7 +58,7 @@ export function SharePage({ token }: { token: string }) {
 
 function SharedDebugger({ data }: { data: SharedThread }) {
   const [api] = useState(() => {
-    const store = createDebuggerStore(data.thread.thread_id);
+    const store = createDebuggerStore(data.thread.thread_id, undefined, nodeLabels(data.graph?.spec));
     const debug = flushPending(reduceEvents(initialDebugState(), data.events ?? []));
     store.setState({ debug, socket: "unavailable" });
     store.getState().setHistory(data.history ?? []);
@@ -84,7 +86,8 @@ function SharedLayout({ data }: { data: SharedThread }) {
   const spec = data.graph?.spec ?? null;
   const doc = useMemo(() => (spec ? specToCanvas(spec) : null), [spec]);
   const threadId = data.thread.thread_id;
-  const waitingAt = [...new Set(interrupts.map((i) => i.node).filter(Boolean))];
+  const label = useNodeLabel();
+  const waitingAt = [...new Set(interrupts.map((i) => i.node).filter(Boolean).map(label))];
   return (
     <div className="debugger shared-thread">
       <Banner tone="info">Read-only shared view: you can look at this thread's history, but not run, review or change it.</Banner>
@@ -101,7 +104,7 @@ function SharedLayout({ data }: { data: SharedThread }) {
       {data.events_truncated && <Banner tone="warning">Only the first {data.events.length} events are shared; node statuses may be incomplete.</Banner>}
       <div className="debugger-body">
         {doc ? (
-          <DebugCanvas doc={doc} kindTitles={{}} readOnly />
+          <DebugCanvas doc={doc} kindTitles={KIND_TITLES} readOnly />
         ) : (
           <div className="canvas canvas-missing" role="img" aria-label="No graph picture">
             <p className="empty-inline">{data.graph ? "This graph is written in code; its picture is not part of the shared view." : "The thread's graph is not shared."}</p>

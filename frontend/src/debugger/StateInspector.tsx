@@ -1,6 +1,8 @@
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { changedKeys, diffState, formatPath } from "../model/stateDiff";
-import { JsonField } from "../editor/JsonField";
+import { describeJsonError, parseJsonText } from "../model/jsonText";
+import type { ActionResult, FieldProblem } from "./actions";
+import { useNodeLabel } from "./labels";
 import { JsonTree } from "./JsonTree";
 import { useDebugger } from "./DebuggerContext";
 import { selectedSnapshots } from "./store";
@@ -16,7 +18,8 @@ export function StateInspector({
   onRerun,
   busy = false,
 }: {
-  onEditState?: (values: Record<string, unknown>, checkpointId: string, andRun: boolean) => void;
+  /** Resolves with the server's answer; on failure the editor stays open with the user's text. */
+  onEditState?: (values: Record<string, unknown>, checkpointId: string, andRun: boolean) => Promise<ActionResult>;
   onRerun?: (checkpointId: string) => void;
   busy?: boolean;
 }) {
@@ -27,6 +30,7 @@ export function StateInspector({
   const { current, parent } = selectedSnapshots({ history, selected });
   const [showDiff, setShowDiff] = useState(true);
   const [editing, setEditing] = useState<Record<string, unknown> | null>(null);
+  const label = useNodeLabel();
   const changes = useMemo(() => (current ? diffState(parent?.values ?? {}, current.values) : []), [current, parent]);
   if (!current) {
     if (liveValues) return <JsonTree value={liveValues} name="Live state" />;
@@ -52,7 +56,7 @@ export function StateInspector({
       </div>
       {current.next.length > 0 && (
         <p className="muted">
-          Next: <strong>{current.next.join(", ")}</strong>
+          Next: <strong>{current.next.map(label).join(", ")}</strong>
         </p>
       )}
       <div className="btn-group wrap">
@@ -72,36 +76,13 @@ export function StateInspector({
         </label>
       </div>
       {editing && onEditState && (
-        <div className="edit-state">
-          <JsonField label="New state values (a fork is created when this is not the latest step)" value={editing} onChange={(v) => v && typeof v === "object" && setEditing(v as Record<string, unknown>)} rows={10} />
-          <div className="btn-group">
-            <button
-              type="button"
-              className="btn btn-primary btn-sm"
-              disabled={busy}
-              onClick={() => {
-                onEditState(editing, id, true);
-                setEditing(null);
-              }}
-            >
-              Save and continue from here
-            </button>
-            <button
-              type="button"
-              className="btn btn-sm"
-              disabled={busy}
-              onClick={() => {
-                onEditState(editing, id, false);
-                setEditing(null);
-              }}
-            >
-              Save state only
-            </button>
-            <button type="button" className="btn btn-sm" onClick={() => setEditing(null)}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <EditStateBox
+          key={id}
+          initial={editing}
+          busy={busy}
+          onSave={(values, andRun) => onEditState(values, id, andRun)}
+          onClose={() => setEditing(null)}
+        />
       )}
       {showDiff && (
         <section className="diff" aria-label="Changes from the previous step">
@@ -138,5 +119,91 @@ export function StateInspector({
       <h3>Values</h3>
       <JsonTree value={current.values} changed={changedKeys(changes)} name="State values" />
     </section>
+  );
+}
+
+/**
+ * The state editor: JSON text that must parse to an object before either save button
+ * is enabled; the server's objections (JSON pointers such as `/values/category`) are
+ * shown next to it and the text is kept.
+ */
+function EditStateBox({
+  initial,
+  busy,
+  onSave,
+  onClose,
+}: {
+  initial: Record<string, unknown>;
+  busy: boolean;
+  onSave: (values: Record<string, unknown>, andRun: boolean) => Promise<ActionResult>;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const [text, setText] = useState(() => JSON.stringify(initial, null, 2));
+  const [server, setServer] = useState<{ error: string; fields: FieldProblem[] } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const parsed = useMemo(() => parseJsonText(text), [text]);
+  const problem = !parsed.ok
+    ? describeJsonError(parsed)
+    : !parsed.value || typeof parsed.value !== "object" || Array.isArray(parsed.value)
+      ? "The state must be a JSON object (its keys are the state's fields)."
+      : null;
+  const values = problem === null && parsed.ok ? (parsed.value as Record<string, unknown>) : null;
+  const save = async (andRun: boolean) => {
+    if (!values) return;
+    setSaving(true);
+    setServer(null);
+    const r = await onSave(values, andRun);
+    setSaving(false);
+    if (r.ok) onClose();
+    else setServer({ error: r.error, fields: r.fields ?? [] });
+  };
+  const disabled = busy || saving || values === null;
+  const describedBy = [problem ? `${id}-parse` : "", server ? `${id}-server` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="edit-state">
+      <div className="field">
+        <label htmlFor={id}>New state values (a fork is created when this is not the latest step)</label>
+        <textarea
+          id={id}
+          rows={10}
+          value={text}
+          spellCheck={false}
+          aria-invalid={problem || server ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => setText(e.target.value)}
+        />
+        {problem && (
+          <p className="field-error" id={`${id}-parse`} role="alert">
+            Not valid JSON yet — {problem}
+          </p>
+        )}
+        {server && (
+          <div className="field-error" id={`${id}-server`} role="alert">
+            <p>The server refused the state: {server.error}</p>
+            {server.fields.length > 0 && (
+              <ul className="server-problems">
+                {server.fields.map((f, i) => (
+                  <li key={i}>
+                    <code>{f.path || "/"}</code>: {f.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+      <div className="btn-group wrap">
+        <button type="button" className="btn btn-primary btn-sm" disabled={disabled} onClick={() => void save(true)}>
+          Save and continue from here
+        </button>
+        <button type="button" className="btn btn-sm" disabled={disabled} onClick={() => void save(false)}>
+          Save state only
+        </button>
+        <button type="button" className="btn btn-sm" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </div>
   );
 }

@@ -95,3 +95,16 @@ describe("save and continue from a checkpoint", () => {
     expect(await forkWithState(api, socket, "g1", { a: 1 }, "cp1")).toEqual({ ok: false, error: "Busy." });
   });
 });
+
+describe("fieldProblems", () => {
+  it("reads the JSON pointers of the API's 400", async () => {
+    const { fieldProblems } = await import("./actions");
+    const { ApiError } = await import("../api/http");
+    const e = new ApiError(400, "/api/threads/t/state", {
+      error: { code: "invalid", message: "Invalid input.", fields: [{ path: "/values/category", message: "12 is not of type 'string'" }] },
+    });
+    expect(fieldProblems(e)).toEqual([{ path: "/values/category", message: "12 is not of type 'string'" }]);
+    expect(fieldProblems(new Error("x"))).toEqual([]);
+    expect(fieldProblems(new ApiError(400, "/u", "plain text"))).toEqual([]);
+  });
+});

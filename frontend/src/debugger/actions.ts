@@ -10,14 +10,36 @@ import type { DebuggerStoreApi } from "./store";
 
 export const STREAM_MODES = ["values", "updates", "messages", "custom"];
 
-export type ActionResult = { ok: true } | { ok: false; error: string };
+/** A problem the server found in one part of the request (`path` is a JSON pointer, e.g. `/values/category`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type ActionResult = { ok: true } | { ok: false; error: string; fields?: FieldProblem[] };
+
+/** The `{error: {fields: [{path, message}]}}` of the API's error shape, if any. */
+export function fieldProblems(e: unknown): FieldProblem[] {
+  if (!(e instanceof ApiError) || !e.body || typeof e.body !== "object") return [];
+  const err = (e.body as { error?: unknown }).error;
+  const fields = err && typeof err === "object" ? (err as { fields?: unknown }).fields : undefined;
+  if (!Array.isArray(fields)) return [];
+  return fields
+    .filter((f): f is Record<string, unknown> => !!f && typeof f === "object")
+    .map((f) => ({ path: typeof f.path === "string" ? f.path : "", message: typeof f.message === "string" ? f.message : String(f.message) }));
+}
 
 async function viaRest(fn: () => Promise<unknown>): Promise<ActionResult> {
   try {
     await fn();
     return { ok: true };
   } catch (e) {
-    return { ok: false, error: e instanceof ApiError && e.isMissing ? "This action is not available on the server yet." : errorMessage(e) };
+    const fields = fieldProblems(e);
+    return {
+      ok: false,
+      error: e instanceof ApiError && e.isMissing ? "This action is not available on the server yet." : errorMessage(e),
+      ...(fields.length ? { fields } : {}),
+    };
   }
 }
 

@@ -19,6 +19,8 @@ export interface DebuggerState {
   /** Who else has this thread open (from the socket's presence messages). */
   presence: string[];
   tab: DebugTab;
+  /** Node id → label of the graph, so panels say "Approve reply", not "review". */
+  nodeLabels: Record<string, string>;
 }
 
 export interface DebuggerActions {
@@ -37,7 +39,11 @@ export interface DebuggerActions {
 
 export type DebuggerStore = DebuggerState & DebuggerActions;
 
-export function createDebuggerStore(threadId: string, breakpoints: { before: string[]; after: string[] } = { before: [], after: [] }) {
+export function createDebuggerStore(
+  threadId: string,
+  breakpoints: { before: string[]; after: string[] } = { before: [], after: [] },
+  nodeLabels: Record<string, string> = {},
+) {
   return createStore<DebuggerStore>()((set, get) => ({
     threadId,
     debug: initialDebugState(),
@@ -49,6 +55,7 @@ export function createDebuggerStore(threadId: string, breakpoints: { before: str
     socket: "connecting",
     presence: [],
     tab: "state",
+    nodeLabels,
     receive: (e) => get().receiveMany([e]),
     receiveMany: (events) => {
       const next = reduceEvents(get().debug, events);
