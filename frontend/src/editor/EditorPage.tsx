@@ -12,6 +12,7 @@ import { EditorCanvas } from "./EditorCanvas";
 import { Palette } from "./Palette";
 import { SidePanel } from "./SidePanel";
 import { Toolbar } from "./Toolbar";
+import { DiffCanvas, DiffChanges } from "./VersionDiff";
 import { ConflictDialog, MermaidDialog, PublishDialog } from "./Dialogs";
 import { createEditorStore, type EditorStoreApi } from "./store";
 import { loadEditorData, type LoadedGraph } from "./loadEditor";
@@ -73,6 +74,7 @@ function Editor({ loaded }: { loaded: LoadedGraph }) {
 
 function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: boolean }) {
   const readOnly = useEditor((s) => s.readOnly);
+  const diffing = useEditor((s) => s.diff !== null);
   const saveStatus = useEditor((s) => s.saveStatus);
   const saveError = useEditor((s) => s.saveError);
   const { fitView } = useReactFlow();
@@ -102,11 +104,18 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
           {message.text}
         </Banner>
       )}
-      <div className={readOnly ? "editor-body no-palette" : "editor-body"}>
-        {!readOnly && <Palette />}
-        <EditorCanvas />
-        <SidePanel onPublish={() => setPublishing(true)} versionsKey={versionsKey} />
-      </div>
+      {diffing ? (
+        <div className="editor-body no-palette">
+          <DiffCanvas />
+          <DiffChanges />
+        </div>
+      ) : (
+        <div className={readOnly ? "editor-body no-palette" : "editor-body"}>
+          {!readOnly && <Palette />}
+          <EditorCanvas />
+          <SidePanel onPublish={() => setPublishing(true)} versionsKey={versionsKey} />
+        </div>
+      )}
       <ConflictDialog />
       <PublishDialog
         open={publishing}

@@ -8,6 +8,7 @@ import { errorMessage } from "../api/http";
 import { useRouter } from "../app/router";
 import { useEditor, useEditorApi } from "./EditorContext";
 import type { SaveStatus } from "./store";
+import { exportFileName } from "./fileName";
 
 const SAVE_TEXT: Record<SaveStatus, string> = {
   saved: "All changes saved",
@@ -42,7 +43,9 @@ export function Toolbar({
   const { fitView } = useReactFlow();
   const { navigate } = useRouter();
   const name = useEditor((s) => s.history.present.meta.name);
-  const readOnly = useEditor((s) => s.readOnly);
+  // While a version diff is shown, the canvas is not the draft: no edit controls.
+  const readOnly = useEditor((s) => s.readOnly || s.diff !== null);
+  const codeOrViewer = useEditor((s) => s.readOnly);
   const undoable = useEditor((s) => canUndo(s.history));
   const redoable = useEditor((s) => canRedo(s.history));
   const saveStatus = useEditor((s) => s.saveStatus);
@@ -54,7 +57,7 @@ export function Toolbar({
 
   const exportJson = () => {
     const spec = canvasToSpec(api.getState().history.present);
-    downloadText(`${(spec.name || "graph").replace(/[^\w.-]+/g, "_")}.json`, JSON.stringify(spec, null, 2) + "\n");
+    downloadText(exportFileName(spec.name), JSON.stringify(spec, null, 2) + "\n");
   };
   const importJson = async (file: File) => {
     try {
@@ -86,10 +89,12 @@ export function Toolbar({
       <h1 className="toolbar-title" title={name}>
         {name || "Untitled graph"}
       </h1>
-      {readOnly ? (
+      {codeOrViewer ? (
         <span className="tag" title="Defined in code; edit the Python file instead">
           Read-only (defined in code)
         </span>
+      ) : readOnly ? (
+        <span className="tag">Comparing versions (read-only)</span>
       ) : (
         <span className={`save-status save-${saveStatus}`} role="status" title={saveError ?? undefined}>
           {SAVE_TEXT[saveStatus]}

@@ -4,7 +4,14 @@ import { ApiError, errorMessage } from "../api/http";
 import { useAsync } from "../ui/useAsync";
 import { Loading } from "../ui/Spinner";
 import { relativeTime } from "../ui/time";
+import { canvasToSpec } from "../model/convert";
+import type { GraphSpec } from "../model/graphspec";
+import type { GraphVersion } from "../api/types";
 import { useEditor, useEditorApi } from "./EditorContext";
+import { diffSpecs } from "./versionDiff";
+import "./diff.css";
+
+const DRAFT = "draft";
 
 export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void; refreshKey: number }) {
   const api = useEditorApi();
@@ -38,6 +45,7 @@ export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void
       {versions.status === "ready" && versions.data.length === 0 && (
         <p className="empty-inline">No versions yet. Publish one to freeze the draft so runs and teammates can use it.</p>
       )}
+      {versions.status === "ready" && versions.data.length > 0 && <CompareVersions versions={versions.data} onError={setError} />}
       {versions.status === "ready" && versions.data.length > 0 && (
         <ol className="versions" reversed>
           {versions.data.map((v) => (
@@ -56,5 +64,71 @@ export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void
         </ol>
       )}
     </section>
+  );
+}
+
+/** Pick two sides (versions or the current draft) and show their diff on the canvas. */
+function CompareVersions({ versions, onError }: { versions: GraphVersion[]; onError: (e: string | null) => void }) {
+  const api = useEditorApi();
+  const graphId = useEditor((s) => s.graphId);
+  const numbers = versions.map((v) => v.number).sort((a, b) => b - a);
+  const [from, setFrom] = useState(String(numbers[0]));
+  const [to, setTo] = useState(DRAFT);
+  const [busy, setBusy] = useState(false);
+  const label = (ref: string) => (ref === DRAFT ? "Current draft" : `v${ref}`);
+  const specOf = async (ref: string): Promise<GraphSpec> => {
+    if (ref === DRAFT) return canvasToSpec(api.getState().history.present);
+    const v = await getVersion(graphId, Number(ref));
+    if (!v.spec) throw new Error(`Version ${ref} has no spec.`);
+    return v.spec;
+  };
+  const compare = async () => {
+    onError(null);
+    setBusy(true);
+    try {
+      const [a, b] = await Promise.all([specOf(from), specOf(to)]);
+      api.getState().openDiff(label(from), label(to), diffSpecs(a, b));
+    } catch (e) {
+      onError(`Could not compare: ${errorMessage(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const options = (
+    <>
+      <option value={DRAFT}>Current draft</option>
+      {numbers.map((n) => (
+        <option key={n} value={String(n)}>
+          v{n}
+        </option>
+      ))}
+    </>
+  );
+  return (
+    <form
+      className="version-compare"
+      aria-label="Compare versions"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void compare();
+      }}
+    >
+      <h3>Compare</h3>
+      <label className="field">
+        <span>From (older)</span>
+        <select value={from} onChange={(e) => setFrom(e.target.value)}>
+          {options}
+        </select>
+      </label>
+      <label className="field">
+        <span>To (newer)</span>
+        <select value={to} onChange={(e) => setTo(e.target.value)}>
+          {options}
+        </select>
+      </label>
+      <button type="submit" className="btn btn-sm" disabled={busy || from === to}>
+        {busy ? "Comparing…" : "Show diff on canvas"}
+      </button>
+    </form>
   );
 }

@@ -27,9 +27,19 @@ import type { GraphSpec, Position, StateField } from "../model/graphspec";
 import { canRedo, canUndo, createHistory, push, redo, replacePresent, seal, undo, type History } from "../model/history";
 import { layoutGraph } from "../model/layout";
 import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
+import type { DiffView } from "./versionDiff";
 
 export type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict" | "read-only";
 export type PanelTab = "properties" | "state" | "problems" | "versions";
+
+/** Two versions (or a version and the draft) compared on the canvas; editing waits meanwhile. */
+export interface DiffSession {
+  fromLabel: string;
+  toLabel: string;
+  view: DiffView;
+  /** The node a clicked change points at. */
+  focus: { id: string; nonce: number } | null;
+}
 
 export interface FocusRequest {
   kind: "node" | "edge";
@@ -58,6 +68,8 @@ export interface EditorState {
   highlightedField: number | null;
   /** A node drag is in progress: autosave and validation wait for it to end. */
   dragging: boolean;
+  /** The version diff shown instead of the editable canvas, if any. */
+  diff: DiffSession | null;
 }
 
 export interface EditorActions {
@@ -99,6 +111,9 @@ export interface EditorActions {
   setTab: (tab: PanelTab) => void;
   focusElement: (kind: "node" | "edge", id: string) => void;
   highlightField: (index: number | null) => void;
+  openDiff: (fromLabel: string, toLabel: string, view: DiffView) => void;
+  closeDiff: () => void;
+  focusDiffNode: (id: string) => void;
 }
 
 export type EditorStore = EditorState & EditorActions;
@@ -137,7 +152,7 @@ export function createEditorStore(init: EditorInit) {
     /** Apply a document edit as an undo step (or coalesced into the previous one). */
     const edit = (fn: (d: CanvasDoc) => CanvasDoc, key: string | null = null) => {
       const s = get();
-      if (s.readOnly) return;
+      if (s.readOnly || s.diff) return;
       const next = fn(s.history.present);
       if (next === s.history.present) return;
       set({ history: push(s.history, next, key) });
@@ -165,6 +180,7 @@ export function createEditorStore(init: EditorInit) {
       focus: null,
       highlightedField: null,
       dragging: false,
+      diff: null,
 
       onNodesChange: (changes) => {
         const removed = changes.filter((c) => c.type === "remove").map((c) => c.id);
@@ -197,7 +213,7 @@ export function createEditorStore(init: EditorInit) {
       },
       connect: (source, target) => edit((d) => connect(d, source, target).doc),
       addNode: (kind, label, position) => {
-        if (get().readOnly) return null;
+        if (get().readOnly || get().diff) return null;
         const r = addStepNode(get().history.present, kind, label, position);
         const sel = withSelection(r.doc, new Set([r.id]), new Set());
         set({ history: push(get().history, sel), tab: "properties" });
@@ -244,10 +260,10 @@ export function createEditorStore(init: EditorInit) {
       selectAll: () => quiet((d) => withSelection(d, new Set(d.nodes.map((n) => n.id)), new Set(d.edges.map((e) => e.id)))),
       select: (sel) => quiet((d) => withSelection(d, new Set(sel.nodes ?? []), new Set(sel.edges ?? []))),
       undo: () => {
-        if (!get().readOnly && canUndo(get().history)) set({ history: undo(get().history) });
+        if (!get().readOnly && !get().diff && canUndo(get().history)) set({ history: undo(get().history) });
       },
       redo: () => {
-        if (!get().readOnly && canRedo(get().history)) set({ history: redo(get().history) });
+        if (!get().readOnly && !get().diff && canRedo(get().history)) set({ history: redo(get().history) });
       },
       autoLayout: () =>
         edit((d) => {
@@ -289,6 +305,12 @@ export function createEditorStore(init: EditorInit) {
         set({ focus: { kind, id, nonce: (get().focus?.nonce ?? 0) + 1 } });
       },
       highlightField: (index) => set({ highlightedField: index, tab: index === null ? get().tab : "state" }),
+      openDiff: (fromLabel, toLabel, view) => set({ diff: { fromLabel, toLabel, view, focus: null } }),
+      closeDiff: () => set({ diff: null, tab: "versions" }),
+      focusDiffNode: (id) => {
+        const d = get().diff;
+        if (d) set({ diff: { ...d, focus: { id, nonce: (d.focus?.nonce ?? 0) + 1 } } });
+      },
     };
   });
 }
