@@ -93,14 +93,28 @@ def review_act(*, thread_id: str, reviewer: Reviewer, message: Any) -> dict[str,
         if isinstance(exc, ReviewRefused):
             raise
         raise ReviewRefused(str(exc), exc.status_code) from exc
+    audit = {**detail, "request_id": message.get("request_id")}
+    comment = _comment_of(message)
+    if comment:
+        audit["comment"] = comment  # the audit trail says why, not only what
     audit_record(
         workspace=access.workspace_id,
         actor=reviewer.user,
         thread=Thread(pk=access.thread_id),
         action=f"review.{action}",
-        detail={**detail, "request_id": message.get("request_id")},
+        detail=audit,
     )
     return {"type": "ack", "request_id": message.get("request_id"), "action": action, **detail}
+
+
+MAX_AUDIT_COMMENT = 2000
+
+
+def _comment_of(message: dict[str, Any]) -> str:
+    """The reviewer's comment, from the answer (``value``/``resume``) or the message."""
+    value = message.get("value", message.get("resume"))
+    comment = value.get("comment") if isinstance(value, dict) else message.get("comment")
+    return comment[:MAX_AUDIT_COMMENT] if isinstance(comment, str) else ""
 
 
 # --- resume --------------------------------------------------------------------------

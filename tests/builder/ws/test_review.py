@@ -261,3 +261,41 @@ def test_rest_twin_refusals_use_the_one_error_shape_with_field_paths(people):
     for body, status, path in cases:
         error = assert_error(client.post(url, body, format="json"), status, "invalid")
         assert [f["path"] for f in error["fields"]] == [path], (body, error)
+
+
+def test_the_triage_reviewers_comment_reaches_the_state_and_the_audit(people):
+    """The support-triage demo asks for a Comment: it lands in the state (review_answer)
+    and in the audit entry of the review, not only in the resume value."""
+    import json
+
+    from django.conf import settings
+
+    from builder.services.threads import thread_create
+
+    spec = json.loads(
+        (settings.BASE_DIR / "runtime" / "spec" / "demos" / "support_triage.json").read_text()
+    )
+    graph = m.Graph.objects.create(
+        workspace=people["acme"], slug="support_triage", name="Support triage", draft=spec
+    )
+    thread = thread_create(workspace=people["acme"], graph=graph)
+    run_start(thread=thread, input={"ticket": "Please refund my invoice"})
+    thread.refresh_from_db()
+    assert thread.status == m.ThreadStatus.INTERRUPTED
+    iid = m.RunEvent.objects.get(thread=thread, type="interrupt").payload["interrupt"]["id"]
+
+    client = APIClient()
+    client.force_authenticate(people["bob"])
+    body = {
+        "action": "resume",
+        "interrupt_id": iid,
+        "decision": "approve",
+        "value": {"comment": "Refund approved by finance"},
+    }
+    response = client.post(f"/api/threads/{thread.pk}/review/", body, format="json")
+    assert response.status_code == 200, response.content
+    state = client.get(f"/api/threads/{thread.pk}/state").json()["values"]
+    assert state["status"] == "sent"
+    assert state["review_answer"]["comment"] == "Refund approved by finance"
+    entry = m.AuditEntry.objects.get(thread=thread, action="review.resume")
+    assert entry.detail["comment"] == "Refund approved by finance"

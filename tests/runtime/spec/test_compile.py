@@ -194,6 +194,16 @@ def test_support_triage_approve_with_edit():
     assert out["messages"][-1]["content"] == "Done!"
 
 
+def test_support_triage_keeps_the_reviewers_comment_in_the_state():
+    graph = compile_spec(load_demo("support_triage.json"), checkpointer=InMemoryCheckpointer())
+    config = cfg()
+    graph.invoke({"ticket": "Please refund my invoice"}, config)
+    answer = {"decision": "approve", "comment": "Refund approved by finance"}
+    out = graph.invoke(Command(resume=answer), config)
+    assert out["status"] == "sent"
+    assert out["review_answer"]["comment"] == "Refund approved by finance"
+
+
 def test_support_triage_invalid_answer_asks_again_then_rejects():
     graph = compile_spec(load_demo("support_triage.json"), checkpointer=InMemoryCheckpointer())
     config = cfg()
