@@ -6,7 +6,8 @@ import { specToMermaid } from "../model/mermaid";
 import { summarizeSpecChanges } from "../model/specChanges";
 import { Dialog } from "../ui/Dialog";
 import { relativeTime } from "../ui/time";
-import { useEditor, useEditorApi } from "./EditorContext";
+import { useCatalog, useEditor, useEditorApi } from "./EditorContext";
+import { describePublishError, plural } from "./problemText";
 
 /** 409 on save: show what the other person changed; keep mine or take theirs. */
 export function ConflictDialog() {
@@ -105,14 +106,42 @@ export function PublishDialog({ open, onClose, onPublished }: { open: boolean; o
       >
         <p className="muted">A version is an immutable snapshot of the saved draft. Runs use published versions.</p>
         {unsaved && <p className="field-error">Wait for the draft to finish saving first.</p>}
-        {errors > 0 && <p className="field-error">The graph has {errors} error(s); the server may refuse to publish it.</p>}
+        {errors > 0 && (
+          <p className="field-error">
+            The graph has {plural(errors, "error")}; the server may refuse to publish it. See the Problems tab.
+          </p>
+        )}
         <label className="field">
           <span>What changed?</span>
           <textarea autoFocus rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Tightened the classifier prompt" />
         </label>
-        {error && <p className="field-error" role="alert">{error}</p>}
+        {error && <PublishError message={error} />}
       </form>
     </Dialog>
+  );
+}
+
+/** The server's refusal with labels and field names, each problem once (not pointer, then message). */
+function PublishError({ message }: { message: string }) {
+  const api = useEditorApi();
+  const { kinds } = useCatalog();
+  const parsed = describePublishError(message, canvasToSpec(api.getState().history.present), kinds);
+  if (!parsed) {
+    return (
+      <p className="field-error" role="alert">
+        {message}
+      </p>
+    );
+  }
+  return (
+    <div className="field-error" role="alert">
+      <p>{parsed.intro}:</p>
+      <ul>
+        {parsed.lines.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
