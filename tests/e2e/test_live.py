@@ -239,7 +239,7 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
         values.pop(key, None)
     editor.fill(json.dumps(values))
     page.get_by_role("button", name="Save and continue from here").click()
-    expect(timeline.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(1)
+    expect(timeline.get_by_role("button", name=re.compile(r", fork start,"))).to_have_count(1)
     expect(page.locator(".timeline-fork")).to_have_count(1)
 
     # The fork pauses at the review again: edit the reply and continue.
@@ -265,7 +265,7 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     # Re-run from the input checkpoint: a second branch; the old ones stay.
     timeline.get_by_role("button", name="Checkpoint at step -1 (input)").first.click()
     page.get_by_role("button", name="Re-run from here").click()
-    expect(timeline.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(2)
+    expect(timeline.get_by_role("button", name=re.compile(r", fork start,"))).to_have_count(2)
     expect(review).to_contain_text("Approve the reply to a billing ticket")
     shot(page, "debugger-forks")
     history = live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})

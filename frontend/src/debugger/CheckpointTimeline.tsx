@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { layoutTimeline } from "../model/timeline";
+import { checkpointName, layoutTimeline } from "../model/timeline";
 import { useDebugger, useDebuggerApi } from "./DebuggerContext";
 
 const COL = 44;
@@ -52,8 +52,8 @@ export function CheckpointTimeline() {
             className={`timeline-dot source-${n.source}${isSel ? " is-selected" : ""}${layout.heads.includes(n.id) ? " is-head" : ""}`}
             style={{ left: p.x, top: p.y }}
             aria-pressed={isSel}
-            aria-label={`Checkpoint at step ${n.step} (${n.source})${n.isForkStart ? ", fork" : ""}`}
-            title={`step ${n.step} · ${n.source} · ${new Date(n.createdAt).toLocaleTimeString()}`}
+            aria-label={checkpointName(n)}
+            title={`step ${n.step} · ${n.source} · branch ${n.lane + 1} · ${new Date(n.createdAt).toLocaleTimeString()}`}
             onClick={() => api.getState().select(n.id === history[0]?.checkpoint.checkpoint_id ? null : n.id)}
           >
             <span className="timeline-step">{n.step}</span>

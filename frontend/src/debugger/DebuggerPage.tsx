@@ -11,6 +11,7 @@ import { exportThread } from "../api/teams";
 import { roleAllows } from "../model/roles";
 import { downloadJson } from "../ui/download";
 import { specToCanvas } from "../model/convert";
+import { specNodeModels } from "../model/tokens";
 import { kindTitles, nodeLabels } from "../model/labels";
 import { Banner } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
@@ -91,7 +92,7 @@ export function DebuggerPage({ threadId }: { threadId: string }) {
 
 function Debugger({ loaded }: { loaded: Loaded }) {
   const [api] = useState<DebuggerStoreApi>(() =>
-    createDebuggerStore(loaded.thread.thread_id, loaded.graph?.spec.breakpoints ?? { before: [], after: [] }, nodeLabels(loaded.graph?.spec)),
+    createDebuggerStore(loaded.thread.thread_id, loaded.graph?.spec.breakpoints ?? { before: [], after: [] }, nodeLabels(loaded.graph?.spec), specNodeModels(loaded.graph?.spec)),
   );
   return (
     <DebuggerContext.Provider value={api}>

@@ -3,6 +3,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { getSharedThread, type SharedThread } from "../api/teams";
 import { ApiError } from "../api/http";
 import { specToCanvas } from "../model/convert";
+import { specNodeModels } from "../model/tokens";
 import { KIND_TITLES, nodeLabels } from "../model/labels";
 import { flushPending, initialDebugState, reduceEvents } from "../model/events";
 import { Banner } from "../ui/Banner";
@@ -58,7 +59,7 @@ export function SharePage({ token }: { token: string }) {
 
 function SharedDebugger({ data }: { data: SharedThread }) {
   const [api] = useState(() => {
-    const store = createDebuggerStore(data.thread.thread_id, undefined, nodeLabels(data.graph?.spec));
+    const store = createDebuggerStore(data.thread.thread_id, undefined, nodeLabels(data.graph?.spec), specNodeModels(data.graph?.spec));
     const debug = flushPending(reduceEvents(initialDebugState(), data.events ?? []));
     store.setState({ debug, socket: "unavailable" });
     store.getState().setHistory(data.history ?? []);

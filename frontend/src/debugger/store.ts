@@ -21,6 +21,8 @@ export interface DebuggerState {
   tab: DebugTab;
   /** Node id → label of the graph, so panels say "Approve reply", not "review". */
   nodeLabels: Record<string, string>;
+  /** Provider and model of the graph's llm nodes (from the spec), for tokens whose events do not say. */
+  nodeModels: Record<string, { provider: string; model: string }>;
 }
 
 export interface DebuggerActions {
@@ -43,6 +45,7 @@ export function createDebuggerStore(
   threadId: string,
   breakpoints: { before: string[]; after: string[] } = { before: [], after: [] },
   nodeLabels: Record<string, string> = {},
+  nodeModels: Record<string, { provider: string; model: string }> = {},
 ) {
   return createStore<DebuggerStore>()((set, get) => ({
     threadId,
@@ -56,6 +59,7 @@ export function createDebuggerStore(
     presence: [],
     tab: "state",
     nodeLabels,
+    nodeModels,
     receive: (e) => get().receiveMany([e]),
     receiveMany: (events) => {
       const next = reduceEvents(get().debug, events);

@@ -121,13 +121,49 @@ describe("reduceEvent", () => {
     expect(s.reviews).toEqual([{ by: "alice", decision: "approve", seq: 13, interruptId: "i1" }]);
   });
 
-  it("a new run resets node status and tokens but keeps the checkpoint history", () => {
+  it("a resumed run keeps the lineage's node statuses; a checkpoint on another branch drops them", () => {
     let s = reduceEvents(initialDebugState(), happyRun());
     s = reduceEvent(s, ev("run.started", {}, "run2", 13));
     expect(s.runId).toBe("run2");
-    expect(s.nodes).toEqual({});
+    expect(s.nodes.classify?.status).toBe("finished"); // "Classify" stays green after Continue
     expect(s.tokens.text).toBe("");
     expect(s.checkpoints).toHaveLength(2);
+    // The resumed run continues from the head (c1): still the same lineage.
+    s = reduceEvents(s, [
+      ev("task.started", { node: "review", step: 1 }, "run2", 14),
+      ev("task.finished", { node: "review", step: 1 }, "run2", 15),
+      ev("checkpoint.created", { checkpoint_id: "c2", parent_id: "c1", step: 1, source: "loop", next: [] }, "run2", 16),
+      ev("run.finished", {}, "run2", 17),
+    ]);
+    expect(s.nodes.classify?.status).toBe("finished");
+    expect(s.nodes.review?.status).toBe("finished");
+    // A re-run from c0: its first checkpoint's parent is not the head, so only its own nodes stay.
+    s = reduceEvents(s, [
+      ev("run.started", {}, "run3", 18),
+      ev("task.started", { node: "classify", step: 0 }, "run3", 19),
+      ev("task.finished", { node: "classify", step: 0 }, "run3", 20),
+      ev("checkpoint.created", { checkpoint_id: "c3", parent_id: "c0", step: 0, source: "loop", next: ["review"] }, "run3", 21),
+    ]);
+    expect(Object.keys(s.nodes)).toEqual(["classify"]);
+    expect(s.checkpoints).toHaveLength(4);
+  });
+
+  it("keeps one entry per streamed message with its node and the model from the finished message", () => {
+    let s = initialDebugState();
+    seq = 0;
+    const chunk = (id: string, content: string, node: string) => ev("messages", { ns: [], chunk: { type: "AIMessageChunk", id, content }, metadata: { langgraph_node: node } });
+    s = reduceEvents(s, [
+      ev("run.started"),
+      chunk("m1", "question", "classify"),
+      chunk("m2", "Hello", "draft"),
+      chunk("m2", "! Thanks", "draft"),
+      ev("task.finished", { ns: [], name: "draft", result: { messages: [{ role: "assistant", id: "m2", content: "Hello! Thanks", response_metadata: { provider: "fake", model: "fake-1" } }] } }),
+    ]);
+    expect(s.tokens.messages.map((m) => [m.id, m.node, m.text, m.chunks, m.provider ?? null, m.model ?? null])).toEqual([
+      ["m1", "classify", "question", 1, null, null],
+      ["m2", "draft", "Hello! Thanks", 2, "fake", "fake-1"],
+    ]);
+    expect(s.tokens.byNode).toEqual({ classify: "question", draft: "Hello! Thanks" });
   });
 
   it("a new run drops earlier runs' open interrupts; a resumed run raises the unanswered ones again", () => {

@@ -72,6 +72,21 @@ export interface CheckpointInfo {
   seq: number;
 }
 
+/** One streamed LLM message: its chunks joined, the node that wrote it and the model, when known. */
+export interface TokenMessage {
+  /** The message id of its chunks (or a stand-in for chunks without one). */
+  id: string;
+  node?: string;
+  runId: string | null;
+  text: string;
+  chunks: number;
+  /** Provider and model, from the chunks' metadata or the finished message's `response_metadata`. */
+  provider?: string;
+  model?: string;
+  /** Seq of the first chunk. */
+  seq: number;
+}
+
 export interface DebugState {
   /** Highest sequence number applied; the websocket resumes with after_seq = lastSeq. */
   lastSeq: number;
@@ -81,9 +96,16 @@ export interface DebugState {
   runId: string | null;
   runStatus: RunStatus;
   runError: string | null;
+  /**
+   * Node statuses along the current lineage: a run that continues where the last one
+   * stopped (resume, continue, new input at the head) keeps the earlier runs' statuses;
+   * a checkpoint that branches off elsewhere (fork, re-run, edit of an old step) drops them.
+   */
   nodes: Record<string, NodeRunInfo>;
-  /** Streamed LLM tokens of the current run, all nodes together and per node. */
-  tokens: { text: string; byNode: Record<string, string> };
+  /** Nodes whose status the current run has set (kept when the lineage changes). */
+  runNodes: string[];
+  /** Streamed LLM tokens of the current run, all nodes together, per node and per message. */
+  tokens: { text: string; byNode: Record<string, string>; messages: TokenMessage[] };
   interrupts: OpenInterrupt[];
   checkpoints: CheckpointInfo[];
   values: Record<string, unknown> | null;
@@ -103,7 +125,8 @@ export function initialDebugState(afterSeq = 0): DebugState {
     runStatus: "idle",
     runError: null,
     nodes: {},
-    tokens: { text: "", byNode: {} },
+    runNodes: [],
+    tokens: { text: "", byNode: {}, messages: [] },
     interrupts: [],
     checkpoints: [],
     values: null,
@@ -193,18 +216,81 @@ function errorText(v: unknown): string | undefined {
 
 /**
  * A token chunk in any of the shapes servers send: {content|text|delta, node},
- * or LangGraph's [messageChunk, metadata] pair.
+ * `{chunk, metadata}` (the runtime's), or LangGraph's [messageChunk, metadata] pair.
+ * `id` is the message id; `provider`/`model` come from LangChain-style metadata when present.
  */
-export function tokenChunk(data: unknown): { text: string; node?: string } | null {
+export function tokenChunk(data: unknown): { text: string; node?: string; id?: string; provider?: string; model?: string } | null {
+  let chunk: Record<string, unknown>;
+  let meta: Record<string, unknown>;
+  let text: string | undefined;
+  let node: string | undefined;
   if (Array.isArray(data)) {
-    const chunk = asRecord(data[0]);
-    const meta = asRecord(data[1]);
-    const text = contentText(chunk.content);
-    return text ? { text, node: str(meta.langgraph_node) ?? str(meta.node) } : null;
+    chunk = asRecord(data[0]);
+    meta = asRecord(data[1]);
+    text = contentText(chunk.content);
+    node = str(meta.langgraph_node) ?? str(meta.node);
+  } else {
+    const d = asRecord(data);
+    chunk = asRecord(d.chunk);
+    meta = asRecord(d.metadata);
+    text = str(d.delta) ?? str(d.text) ?? contentText(d.content) ?? contentText(chunk.content);
+    node = str(d.node) ?? str(meta.langgraph_node);
   }
-  const d = asRecord(data);
-  const text = str(d.delta) ?? str(d.text) ?? contentText(d.content) ?? contentText(asRecord(d.chunk).content);
-  return text ? { text, node: str(d.node) ?? str(asRecord(d.metadata).langgraph_node) } : null;
+  if (!text) return null;
+  const rm = asRecord(chunk.response_metadata);
+  return {
+    text,
+    node,
+    id: str(chunk.id),
+    provider: str(meta.ls_provider) ?? str(meta.provider) ?? str(rm.provider),
+    model: str(meta.ls_model_name) ?? str(meta.model) ?? str(rm.model) ?? str(rm.model_name),
+  };
+}
+
+/** Provider and model of finished messages found in a node's output, by message id. */
+export function messageModels(value: unknown, out: Record<string, { provider?: string; model?: string }> = {}, depth = 0): Record<string, { provider?: string; model?: string }> {
+  if (depth > 5 || !value || typeof value !== "object") return out;
+  if (Array.isArray(value)) {
+    for (const v of value) messageModels(v, out, depth + 1);
+    return out;
+  }
+  const r = value as Record<string, unknown>;
+  const rm = r.response_metadata;
+  if (typeof r.id === "string" && rm && typeof rm === "object") {
+    const m = asRecord(rm);
+    out[r.id] = { provider: str(m.provider) ?? str(m.ls_provider), model: str(m.model) ?? str(m.model_name) };
+    return out;
+  }
+  for (const v of Object.values(r)) messageModels(v, out, depth + 1);
+  return out;
+}
+
+/** Fold one chunk into the per-message list: same id (or, without ids, same node in a row) joins. */
+function addChunk(messages: TokenMessage[], chunk: NonNullable<ReturnType<typeof tokenChunk>>, runId: string | null, seq: number): TokenMessage[] {
+  const last = messages[messages.length - 1];
+  const idx = chunk.id
+    ? messages.findIndex((m) => m.id === chunk.id)
+    : last && last.id.startsWith("seq-") && last.node === chunk.node && last.runId === runId
+      ? messages.length - 1
+      : -1;
+  if (idx < 0) {
+    return [
+      ...messages,
+      { id: chunk.id ?? `seq-${seq}`, node: chunk.node, runId, text: chunk.text, chunks: 1, provider: chunk.provider, model: chunk.model, seq },
+    ];
+  }
+  const m = messages[idx]!;
+  const next = messages.slice();
+  next[idx] = { ...m, text: m.text + chunk.text, chunks: m.chunks + 1, provider: m.provider ?? chunk.provider, model: m.model ?? chunk.model };
+  return next;
+}
+
+/** Messages with their provider/model filled in from finished messages in `data`. */
+function withModels(messages: TokenMessage[], data: unknown): TokenMessage[] {
+  if (!messages.some((m) => !m.provider)) return messages;
+  const found = messageModels(data);
+  if (!Object.keys(found).length) return messages;
+  return messages.map((m) => (found[m.id] && !m.provider ? { ...m, provider: found[m.id]!.provider, model: m.model ?? found[m.id]!.model } : m));
 }
 
 function contentText(c: unknown): string | undefined {
@@ -297,7 +383,8 @@ function durationBetween(start: string | undefined, end: string): number | undef
 
 function setNode(state: DebugState, node: string, patch: Partial<NodeRunInfo>): DebugState {
   const prev = state.nodes[node] ?? { status: "idle" as const };
-  return { ...state, nodes: { ...state.nodes, [node]: { ...prev, ...patch } } };
+  const runNodes = state.runNodes.includes(node) ? state.runNodes : [...state.runNodes, node];
+  return { ...state, nodes: { ...state.nodes, [node]: { ...prev, ...patch } }, runNodes };
 }
 
 function startRun(state: DebugState, runId: string | null): DebugState {
@@ -307,8 +394,9 @@ function startRun(state: DebugState, runId: string | null): DebugState {
     runId,
     runStatus: "running",
     runError: null,
-    nodes: {},
-    tokens: { text: "", byNode: {} },
+    // Statuses stay until a checkpoint shows the run is on another branch (see checkpoint.created).
+    runNodes: [],
+    tokens: { text: "", byNode: {}, messages: [] },
     // Earlier runs' open questions are moot: a resumed run raises the unanswered ones
     // again (same ids), and a fork leaves the old branch's behind.
     interrupts: state.interrupts.filter((i) => i.runId === runId),
@@ -363,6 +451,7 @@ function transition(prev: DebugState, event: ThreadEvent): DebugState {
     case "task.finished":
     case "task.failed": {
       const t = taskInfo(event.data);
+      if (s.tokens.messages.length) s = { ...s, tokens: { ...s.tokens, messages: withModels(s.tokens.messages, d.result) } };
       if (!t.node || !t.topLevel) break;
       const prev = s.nodes[t.node];
       const durationMs = t.durationMs ?? durationBetween(prev?.startedAt, event.ts);
@@ -376,15 +465,24 @@ function transition(prev: DebugState, event: ThreadEvent): DebugState {
       if (chunk) {
         const byNode = { ...s.tokens.byNode };
         if (chunk.node) byNode[chunk.node] = (byNode[chunk.node] ?? "") + chunk.text;
-        s = { ...s, tokens: { text: s.tokens.text + chunk.text, byNode } };
+        s = { ...s, tokens: { text: s.tokens.text + chunk.text, byNode, messages: addChunk(s.tokens.messages, chunk, event.run_id, event.seq) } };
       }
       break;
     }
+    case "updates":
+      if (s.tokens.messages.length) s = { ...s, tokens: { ...s.tokens, messages: withModels(s.tokens.messages, streamData(event.data)) } };
+      break;
     case "values":
       if (isTopLevel(d)) s = { ...s, values: asRecord(streamData(event.data)) };
       break;
     case "checkpoint.created": {
       const c = checkpointInfo(event.data);
+      const head = s.checkpoints[s.checkpoints.length - 1];
+      if (c && head && c.parentId && c.parentId !== head.checkpointId && !s.checkpoints.some((x) => x.checkpointId === c.checkpointId)) {
+        // Another branch: only what the running run did still applies.
+        const keep = s.runStatus === "running" ? s.runNodes : [];
+        s = { ...s, nodes: Object.fromEntries(keep.filter((n) => s.nodes[n]).map((n) => [n, s.nodes[n]!])), runNodes: keep };
+      }
       if (c && !s.checkpoints.some((x) => x.checkpointId === c.checkpointId)) {
         s = { ...s, checkpoints: [...s.checkpoints, { ...c, runId: event.run_id, seq: event.seq }] };
       }
@@ -428,20 +526,20 @@ function transition(prev: DebugState, event: ThreadEvent): DebugState {
   return s;
 }
 
-/** One line describing an event for the event log. */
-export function describeEvent(e: ThreadEvent): string {
+/** One line describing an event for the event log; `label` turns node ids into their labels. */
+export function describeEvent(e: ThreadEvent, label: (node: string) => string = (n) => n): string {
   switch (e.type) {
     case "task.started": {
       const t = taskInfo(e.data);
-      return `${t.node ?? "task"} started${t.step !== undefined ? ` (step ${t.step})` : ""}`;
+      return `${t.node ? label(t.node) : "task"} started${t.step !== undefined ? ` (step ${t.step})` : ""}`;
     }
     case "task.finished": {
       const t = taskInfo(e.data);
-      return `${t.node ?? "task"} ${t.interrupted ? "paused" : "finished"}${t.durationMs !== undefined ? ` in ${Math.round(t.durationMs)} ms` : ""}`;
+      return `${t.node ? label(t.node) : "task"} ${t.interrupted ? "paused" : "finished"}${t.durationMs !== undefined ? ` in ${Math.round(t.durationMs)} ms` : ""}`;
     }
     case "task.failed": {
       const t = taskInfo(e.data);
-      return `${t.node ?? "task"} failed: ${t.error ?? "error"}`;
+      return `${t.node ? label(t.node) : "task"} failed: ${t.error ?? "error"}`;
     }
     case "checkpoint.created": {
       const c = checkpointInfo(e.data);
@@ -449,7 +547,7 @@ export function describeEvent(e: ThreadEvent): string {
     }
     case "interrupt": {
       const it = interruptInfo(e.data, e.seq);
-      return `${it.node ?? "graph"} is waiting for review`;
+      return `${it.node ? label(it.node) : "graph"} is waiting for review`;
     }
     case "review.resolved": {
       const d = asRecord(e.data);

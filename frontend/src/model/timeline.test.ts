@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutTimeline, type TimelineInput } from "./timeline";
+import { checkpointName, layoutTimeline, type TimelineInput } from "./timeline";
 
 const cp = (id: string, parentId: string | null, minute: number, step = 0, source = "loop"): TimelineInput => ({
   id,
@@ -35,12 +35,28 @@ describe("layoutTimeline", () => {
     expect(l.heads).toEqual(["e", "c"]);
   });
 
-  it("reuses a lane once its branch is over and handles unknown parents", () => {
-    const l = layoutTimeline([cp("a", null, 1), cp("b", "a", 2), cp("x", "a", 3), cp("y", "a", 4), cp("z", "gone", 5)]);
+  it("gives every fork and unknown-parent root a row of its own", () => {
+    const l = layoutTimeline([cp("a", null, 1), cp("b", "a", 2), cp("x", "a", 3), cp("y", "a", 4), cp("y2", "y", 5), cp("w", "b", 6), cp("z", "gone", 7)]);
     const byId = Object.fromEntries(l.nodes.map((n) => [n.id, n]));
+    expect([byId.a!.lane, byId.b!.lane]).toEqual([0, 0]);
     expect(byId.x!.lane).toBe(1);
-    expect(byId.y!.lane).toBe(1); // lane 1 is free again after x
-    expect(byId.z!.lane).toBe(0); // unknown parent: a new root, first free lane
+    expect(byId.y!.lane).toBe(2); // not back on x's row, even though x's branch is over
+    expect(byId.y2!.lane).toBe(2);
+    expect(byId.w!.lane).toBe(0); // b's first child continues its row
+    expect(byId.z!.lane).toBe(3);
+    expect(l.lanes).toBe(4);
+    // No two checkpoints on one spot.
+    expect(new Set(l.nodes.map((n) => `${n.column}:${n.lane}`)).size).toBe(l.nodes.length);
     expect(layoutTimeline([])).toEqual({ nodes: [], links: [], lanes: 0, heads: [] });
+  });
+});
+
+describe("checkpointName", () => {
+  it("tells apart checkpoints of the same step on different branches", () => {
+    const l = layoutTimeline([cp("aaaa01", null, 1), cp("aaaa02", "aaaa01", 2, 2), cp("aaaa03", "aaaa01", 3, 2), cp("aaaa04", "aaaa01", 4, 2)]);
+    const names = l.nodes.map((n) => checkpointName(n, () => "12:00"));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names[2]).toBe("Checkpoint at step 2 (loop), branch 2, fork start, 12:00, id …aaaa03");
+    expect(names[1]).toBe("Checkpoint at step 2 (loop), branch 1, 12:00, id …aaaa02");
   });
 });

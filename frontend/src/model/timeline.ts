@@ -1,6 +1,7 @@
 /**
- * Lay out a thread's checkpoints as a tree: time runs left to right, and a fork
- * (a second child of the same checkpoint) opens a new lane below.
+ * Lay out a thread's checkpoints as a tree: time runs left to right, and every fork
+ * (a second child of the same checkpoint) opens a lane of its own below the others,
+ * so branches never share a row and a lane is one branch ("branch N" = lane N + 1).
  */
 
 export interface TimelineInput {
@@ -40,23 +41,19 @@ export function layoutTimeline(input: readonly TimelineInput[]): TimelineLayout 
   const nodes: TimelineNode[] = [];
   const links: TimelineLayout["links"] = [];
 
-  const freeLane = (column: number, from: number) => {
-    for (let l = from; l < lanes; l++) if ((laneEnd.get(l) ?? -1) < column) return l;
-    return lanes++;
-  };
 
   ordered.forEach((c, column) => {
     const parent = c.parentId && known.has(c.parentId) ? c.parentId : null;
     let lane: number;
     let isForkStart = false;
-    if (parent === null) lane = nodes.length === 0 ? (lanes++, 0) : freeLane(column, 0);
+    if (parent === null) lane = lanes++;
     else {
       const n = childCount.get(parent) ?? 0;
       childCount.set(parent, n + 1);
       const parentLane = laneOf.get(parent)!;
       if (n === 0 && (laneEnd.get(parentLane) ?? -1) < column) lane = parentLane;
       else {
-        lane = freeLane(column, parentLane + 1);
+        lane = lanes++;
         isForkStart = true;
       }
       links.push({ from: parent, to: c.id, fork: isForkStart });
@@ -72,4 +69,14 @@ export function layoutTimeline(input: readonly TimelineInput[]): TimelineLayout 
     .sort((a, b) => b.column - a.column)
     .map((n) => n.id);
   return { nodes, links, lanes: Math.max(lanes, nodes.length ? 1 : 0), heads };
+}
+
+/**
+ * A checkpoint's accessible name, unique on the timeline: step and source, its branch
+ * (lane), the time and the tail of its id ("Checkpoint at step 2 (loop), branch 2,
+ * fork start, 12:00:03, id …a1b2c3").
+ */
+export function checkpointName(n: TimelineNode, time: (iso: string) => string = (iso) => new Date(iso).toLocaleTimeString()): string {
+  const when = n.createdAt ? time(n.createdAt) : "";
+  return `Checkpoint at step ${n.step} (${n.source}), branch ${n.lane + 1}${n.isForkStart ? ", fork start" : ""}${when ? `, ${when}` : ""}, id …${n.id.slice(-6)}`;
 }
