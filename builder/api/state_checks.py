@@ -78,16 +78,37 @@ def node_names(graph: Graph, spec: Any) -> list[str] | None:
     return sorted(n["id"] for n in nodes or [] if isinstance(n, dict) and "id" in n)
 
 
+def recursion_limit_error(config: Any) -> str | None:
+    """Why ``config["recursion_limit"]`` is unusable, or None (also when absent)."""
+    if not isinstance(config, dict) or "recursion_limit" not in config:
+        return None
+    limit = config["recursion_limit"]
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        return "expected a positive integer"
+    return None
+
+
+class RunConfigField(serializers.JSONField):
+    """A run config object (assistants keep one): ``recursion_limit`` a positive integer."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if value is not None and not isinstance(value, dict):
+            raise serializers.ValidationError("expected a JSON object")
+        problem = recursion_limit_error(value)
+        if problem:
+            raise serializers.ValidationError({"recursion_limit": [problem]})
+        return value
+
+
 def check_run_options(data: dict[str, Any], graph: Graph, spec: Any) -> None:
     """Raise a 400 for options the run would fail on: a recursion limit that is not a
     positive integer, input that is not an object or breaks the state's types, interrupt
     nodes the graph does not have."""
     errors: dict[str, Any] = {}
-    config = data.get("config") or {}
-    if "recursion_limit" in config:
-        limit = config["recursion_limit"]
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            errors["config"] = {"recursion_limit": ["expected a positive integer"]}
+    problem = recursion_limit_error(data.get("config"))
+    if problem:
+        errors["config"] = {"recursion_limit": [problem]}
     value = data.get("input")
     if value is not None:
         if not isinstance(value, dict):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from builder.api.compat import assistant_dict, assistant_version_dict
 from builder.api.errors import ApiError
 from builder.api.limits import MAX_DESCRIPTION, MAX_NAME, MetadataField
+from builder.api.state_checks import RunConfigField
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.models import Assistant, Graph, GraphSource
 from builder.selectors.assistants import assistant_versions
@@ -52,7 +53,7 @@ class AssistantCreateView(ApiView):
     class Input(serializers.Serializer):
         graph_id = serializers.CharField()
         assistant_id = serializers.UUIDField(required=False, allow_null=True)
-        config = JSONObjectField(required=False, allow_null=True)
+        config = RunConfigField(required=False, allow_null=True)
         context = JSONObjectField(required=False, allow_null=True)
         metadata = MetadataField(required=False, allow_null=True)
         if_exists = serializers.ChoiceField(
@@ -178,7 +179,7 @@ class AssistantCountView(ApiView):
 class AssistantDetailView(ApiView):
     class Input(serializers.Serializer):
         graph_id = serializers.CharField(required=False, allow_null=True)
-        config = JSONObjectField(required=False, allow_null=True)
+        config = RunConfigField(required=False, allow_null=True)
         context = JSONObjectField(required=False, allow_null=True)
         metadata = MetadataField(required=False, allow_null=True)
         name = serializers.CharField(required=False, allow_null=True, max_length=MAX_NAME)

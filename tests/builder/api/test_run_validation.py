@@ -204,3 +204,17 @@ def test_code_graphs_without_json_types_stay_permissive(acme, api, settings):
         ),
         "/input",
     )
+
+
+@pytest.mark.parametrize("limit", ["abc", 0, -1, True, 2.5])
+def test_an_assistants_config_needs_a_usable_recursion_limit(api, triage, limit):
+    body = {"graph_id": "triage", "config": {"recursion_limit": limit}}
+    _refused(api.post("/api/assistants", body, format="json"), "/config/recursion_limit")
+    assistant = api.post("/api/assistants", {"graph_id": "triage"}, format="json").json()
+    url = f"/api/assistants/{assistant['assistant_id']}"
+    _refused(
+        api.patch(url, {"config": {"recursion_limit": limit}}, format="json"),
+        "/config/recursion_limit",
+    )
+    ok = api.patch(url, {"config": {"recursion_limit": 50}}, format="json")
+    assert ok.status_code == 200, ok.content
