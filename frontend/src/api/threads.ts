@@ -1,9 +1,25 @@
 /** LangGraph-Server-compatible thread and run endpoints. */
 import { request } from "./http";
+import { fetchMe } from "./me";
 import type { Run, RunCreate, StateSnapshot, Thread } from "./types";
 
-export function createThread(graphId: string, metadata: Record<string, unknown> = {}): Promise<Thread> {
-  return request<Thread>("/api/threads", { method: "POST", body: { metadata: { ...metadata, graph_id: graphId }, graph_id: graphId } });
+/**
+ * A thread to run the graph in: the caller's newest thread of this graph that never ran
+ * (idle, no state yet), else a new one. "Run" in the editor opens the thread page before
+ * any run starts, so pressing it again must not pile up empty threads.
+ */
+export async function createThread(graphId: string, metadata: Record<string, unknown> = {}): Promise<Thread> {
+  const me = await fetchMe().catch(() => null);
+  const startedBy = me?.user?.username;
+  if (startedBy) {
+    const mine = await searchThreads({ metadata: { graph_id: graphId, started_by: startedBy }, status: "idle", limit: 20 }).catch(
+      () => [] as Thread[],
+    );
+    const unused = Array.isArray(mine) ? mine.find((t) => t.status === "idle" && (t.values === null || t.values === undefined)) : undefined;
+    if (unused) return unused;
+  }
+  const tagged = startedBy ? { ...metadata, started_by: startedBy } : metadata;
+  return request<Thread>("/api/threads", { method: "POST", body: { metadata: { ...tagged, graph_id: graphId }, graph_id: graphId } });
 }
 
 export function getThread(threadId: string, signal?: AbortSignal): Promise<Thread> {
@@ -55,5 +71,36 @@ export function updateState(
   return request(`/api/threads/${encodeURIComponent(threadId)}/state`, {
     method: "POST",
     body: { values, as_node: opts.asNode, checkpoint_id: opts.checkpointId },
+  });
+}
+
+/** A row of the builder's thread list (`GET /api/workspaces/{slug}/threads/`). */
+export interface ThreadListItem {
+  thread_id: string;
+  workspace: string;
+  graph: { id: number; slug: string; name: string } | null;
+  status: string;
+  waiting_for_review: boolean;
+  started_by: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ThreadListPage {
+  next: string | null;
+  previous: string | null;
+  results: ThreadListItem[];
+}
+
+/** One cursor page of a workspace's threads, most recent activity first. */
+export function listWorkspaceThreads(
+  workspace: string,
+  query: Record<string, string | undefined>,
+  opts: { cursor?: string; pageSize?: number; signal?: AbortSignal } = {},
+): Promise<ThreadListPage> {
+  return request<ThreadListPage>(`/api/workspaces/${encodeURIComponent(workspace)}/threads/`, {
+    query: { ...query, cursor: opts.cursor, page_size: opts.pageSize ?? 50 },
+    signal: opts.signal,
   });
 }

@@ -1,4 +1,8 @@
+import { useState } from "react";
+import { errorMessage } from "../api/http";
+import { logout } from "../api/me";
 import { Link, useRouter } from "./router";
+import "./topbar.css";
 import { useSession } from "./SessionContext";
 import { Banner } from "../ui/Banner";
 
@@ -37,6 +41,7 @@ export function TopBar() {
               {user.username}
             </span>
           )}
+          <LogoutButton />
         </div>
       </header>
       {status === "error" && <Banner tone="error">Could not load your account and workspaces: {error}</Banner>}
@@ -60,5 +65,32 @@ function WorkspaceSwitcher() {
         ))}
       </select>
     </label>
+  );
+}
+
+function LogoutButton() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const onClick = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await logout();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="btn btn-sm btn-ghost topbar-logout" onClick={() => void onClick()} disabled={busy}>
+        {busy ? "Logging out…" : "Log out"}
+      </button>
+      {error && (
+        <span role="alert" className="field-error">
+          Could not log out: {error}
+        </span>
+      )}
+    </>
   );
 }

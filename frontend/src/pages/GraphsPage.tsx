@@ -79,6 +79,7 @@ export function GraphsPage() {
               <th scope="col">Source</th>
               <th scope="col">Latest version</th>
               <th scope="col">Updated</th>
+              <th scope="col">Threads</th>
             </tr>
           </thead>
           <tbody>
@@ -90,6 +91,11 @@ export function GraphsPage() {
                 <td>{g.source === "code" ? <span className="tag">code (read-only)</span> : <span className="tag">canvas</span>}</td>
                 <td>{g.latest_version ? `v${g.latest_version}` : <span className="muted">unpublished</span>}</td>
                 <td>{relativeTime(g.updated_at)}</td>
+                <td>
+                  <Link href={`/app/threads?graph=${encodeURIComponent(g.id)}`} aria-label={`Threads of ${g.name}`}>
+                    Threads
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -14,7 +14,7 @@ function stub(role: string, posted: unknown[]) {
         posted.push(JSON.parse(String(init.body)));
         return new Response(JSON.stringify({ thread_id: "new-thread", workspace: "demo" }), { status: 201 });
       }
-      if (url === "/api/threads/search") return new Response(JSON.stringify([]));
+      if (url.startsWith("/api/workspaces/demo/threads/?")) return new Response(JSON.stringify({ next: null, previous: null, results: [] }));
       return new Response(JSON.stringify({ detail: "Not found." }), { status: 404 });
     }),
   );
