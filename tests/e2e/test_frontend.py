@@ -109,7 +109,7 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     page.wait_for_selector(".react-flow__node")
-    page.get_by_text("● Live").wait_for()
+    page.get_by_role("status").filter(has_text="Live").wait_for()
     page.get_by_role("tab", name="Run").click()
     # Drop the graph's own breakpoint so the run goes straight to the review.
     page.get_by_role("button", name="Remove breakpoint before Approve reply").click()
@@ -159,7 +159,7 @@ def test_debugger_breakpoint_pauses_and_continues(page: Any, mock_backend: Any) 
     open_editor(page, mock_backend)
     page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
-    page.get_by_text("● Live").wait_for()
+    page.get_by_role("status").filter(has_text="Live").wait_for()
     page.get_by_role("tab", name="Run").click()
     # The graph's own breakpoint (before "Approve reply") is listed for the run.
     page.get_by_role("button", name="Remove breakpoint before Approve reply").wait_for()

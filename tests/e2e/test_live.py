@@ -169,7 +169,7 @@ def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer
 
     page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
-    page.get_by_text("● Live").wait_for()
+    page.get_by_role("status").filter(has_text="Live").wait_for()
     page.get_by_role("tab", name="Run").click()
     page.get_by_role("button", name="Start run").click()
     expect(node(page, "Greet")).to_have_class(re.compile(r"\bis-finished\b"))
@@ -197,7 +197,7 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     page.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_url(re.compile(r"/app/threads/"))
     thread_id = page.url.split("/app/threads/")[1].split("?")[0]
-    page.get_by_text("● Live").wait_for()
+    page.get_by_role("status").filter(has_text="Live").wait_for()
     page.evaluate(WATCH_STATUSES_JS)
 
     # A breakpoint before "Draft reply" (click the node), then start with a billing ticket.

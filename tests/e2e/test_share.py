@@ -51,7 +51,7 @@ def test_share_link_opens_read_only_without_login_until_revoked(
     owner.get_by_role("button", name="Run", exact=True).click()
     owner.wait_for_url(re.compile(r"/app/threads/"))
     thread_id = owner.url.split("/app/threads/")[1].split("?")[0]
-    owner.get_by_text("● Live").wait_for()
+    owner.get_by_role("status").filter(has_text="Live").wait_for()
     owner.get_by_role("tab", name="Run").click()
     owner.get_by_role("textbox", name="ticket", exact=True).fill("Please send my invoice again")
     owner.get_by_role("button", name="Start run").click()

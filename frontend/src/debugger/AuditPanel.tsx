@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { listThreadAudit, type AuditEntry } from "../api/teams";
 import { ApiError } from "../api/http";
-import { AUDIT_FILTERS, auditActors, auditFilter, describeAudit, filterAudit } from "../model/audit";
+import { AUDIT_FILTERS, auditActors, auditFilter, collapseAudit, describeAudit, filterAudit } from "../model/audit";
 import { useKeptAsync } from "../ui/useKeptAsync";
 
 /**
@@ -24,7 +24,7 @@ export function AuditPanel({ threadId, entries, refreshKey }: { threadId: string
   useEffect(() => {
     if (data) setActors((known) => [...new Set([...known, ...auditActors(data)])].sort());
   }, [data]);
-  const shown = useMemo(() => filterAudit(data ?? [], filterId, actor), [data, filterId, actor]);
+  const shown = useMemo(() => filterAudit(collapseAudit(data ?? []), filterId, actor), [data, filterId, actor]);
   return (
     <section className="audit-panel" aria-label="Audit trail">
       <div className="btn-group wrap">
@@ -82,9 +82,7 @@ export function AuditPanel({ threadId, entries, refreshKey }: { threadId: string
                     </time>
                   </td>
                   <td>{e.actor ?? "system"}</td>
-                  <td>
-                    {describeAudit(e)} <span className="muted mono">{e.action}</span>
-                  </td>
+                  <td title={e.action}>{describeAudit(e)}</td>
                 </tr>
               ))}
             </tbody>

@@ -33,6 +33,7 @@ import { TimelineArea } from "./TimelineArea";
 import { TokenStream } from "./TokenStream";
 import { useThreadSocket } from "./useThreadSocket";
 import { useNodeLabel } from "./labels";
+import { LiveStatus } from "./LiveStatus";
 
 interface Loaded {
   thread: Thread;
@@ -196,9 +197,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           </Link>
         )}
         <StatusBadge status={status} label={pausedAt ? "Paused" : undefined} />
-        <span className="muted" aria-live="polite">
-          {socket === "open" ? "● Live" : socket === "connecting" ? "Connecting…" : socket === "closed" ? "Reconnecting…" : "Live updates unavailable"}
-        </span>
+        <LiveStatus socket={socket} />
         {presence.length > 1 && (
           <span className="presence" title={presence.join(", ")}>
             {presence.length} viewing: {presence.join(", ")}

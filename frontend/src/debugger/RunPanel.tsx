@@ -4,6 +4,7 @@ import { formDataToInput, inputSchemaFor } from "../model/inputSchema";
 import { JsonField } from "../editor/JsonField";
 import { Loading } from "../ui/Spinner";
 import { useDebugger, useDebuggerApi } from "./DebuggerContext";
+import "./debugger.css";
 
 const ConfigForm = lazy(() => import("../editor/ConfigForm"));
 
@@ -67,9 +68,12 @@ export function RunPanel({
           ))}
         </ul>
       )}
-      <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && onRun(input)}>
-        <span aria-hidden="true">▶ </span>Start run
-      </button>
+      {/* Sticky: the primary action stays in view below a long input form. */}
+      <div className="run-panel-actions">
+        <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && onRun(input)}>
+          <span aria-hidden="true">▶ </span>Start run
+        </button>
+      </div>
     </section>
   );
 }

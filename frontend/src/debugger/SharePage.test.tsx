@@ -62,6 +62,9 @@ describe("share page", () => {
     expect(screen.getAllByRole("button", { name: /Checkpoint at step/ })).toHaveLength(2);
     fireEvent.click(screen.getByRole("tab", { name: "Audit trail" }));
     expect(screen.getByText("approved the review")).toBeTruthy();
+    // One sentence per entry; the action code only as a tooltip.
+    expect(screen.getByText("approved the review").closest("td")?.getAttribute("title")).toBe("review.resume");
+    expect(screen.queryByText(/review\.resume/)).toBeNull();
     fireEvent.change(screen.getByRole("combobox", { name: "Actor" }), { target: { value: "ann" } });
     expect(screen.queryByText("approved the review")).toBeNull();
     expect(screen.getByText("started a run")).toBeTruthy();

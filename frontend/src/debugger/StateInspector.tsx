@@ -3,6 +3,7 @@ import { changedKeys, diffState, formatPath } from "../model/stateDiff";
 import { describeJsonError, parseJsonText } from "../model/jsonText";
 import type { ActionResult, FieldProblem } from "./actions";
 import { useNodeLabel } from "./labels";
+import "./debugger.css";
 import { JsonTree } from "./JsonTree";
 import { useDebugger } from "./DebuggerContext";
 import { selectedSnapshots } from "./store";

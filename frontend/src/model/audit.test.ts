@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditActors, auditFilter, auditVerb, describeAudit, filterAudit, type AuditRecord } from "./audit";
+import { auditActors, auditFilter, auditVerb, collapseAudit, describeAudit, filterAudit, type AuditRecord } from "./audit";
 
 let id = 0;
 const entry = (action: string, actor: string | null, detail: Record<string, unknown> = {}): AuditRecord => ({
@@ -29,7 +29,9 @@ describe("audit trail", () => {
     expect(describeAudit(trail[2]!)).toBe("rejected the review");
     expect(describeAudit(trail[3]!)).toBe("edited the state at checkpoint …12345678");
     expect(describeAudit(trail[4]!)).toBe("rewound to checkpoint …87654321");
-    expect(describeAudit(trail[8]!)).toBe("thread.created");
+    expect(describeAudit(trail[8]!)).toBe("created the thread");
+    expect(describeAudit(entry("review.start_run", "ann", { run_id: "r9" }))).toBe("started a run");
+    expect(describeAudit(entry("graph.some_new_thing", "ann"))).toBe("some new thing (graph)");
     expect(describeAudit(entry("review.resume", "x", { decision: "maybe" }))).toBe("answered the review");
   });
 
@@ -47,5 +49,24 @@ describe("audit trail", () => {
     expect(auditFilter("approved").serverAction).toBe("review.resume");
     expect(auditFilter("cancelled").serverAction).toBeUndefined();
     expect(auditActors(trail)).toEqual(["ann", "bob", "cy"]);
+  });
+
+  it("keeps one entry when a debugger action is logged by the review and by the service", () => {
+    const pair = [
+      entry("review.start_run", "ann", { run_id: "r5" }),
+      entry("run.started", "ann", { run_id: "r5" }),
+      entry("run.started", "bob", { run_id: "r6" }), // through the API: kept
+      entry("review.fork", "ann", { checkpoint_id: "cp-new", run_id: "r7" }),
+      entry("thread.state_updated", "ann", { checkpoint_id: "cp-new" }),
+      entry("run.started", "ann", { run_id: "r7" }),
+      entry("review.cancel", "cy", { run_id: "r7" }),
+      entry("run.cancel_requested", "cy", { run_id: "r7" }),
+    ];
+    expect(collapseAudit(pair).map((e) => `${e.action}:${describeAudit(e)}`)).toEqual([
+      "review.start_run:started a run",
+      "run.started:started a run",
+      "review.fork:rewound to checkpoint …"+"cp-new".slice(-8),
+      "review.cancel:cancelled the run",
+    ]);
   });
 });

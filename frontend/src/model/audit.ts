@@ -55,7 +55,7 @@ export function describeAudit(e: AuditRecord): string {
   const cp = shortId(e.detail?.checkpoint_id);
   switch (auditVerb(e)) {
     case "started":
-      return e.action === "review.start_run" ? "started a run (from the debugger)" : "started a run";
+      return "started a run";
     case "approved":
       return "approved the review";
     case "rejected":
@@ -73,8 +73,52 @@ export function describeAudit(e: AuditRecord): string {
     case "shared":
       return e.action === "sharelink.revoked" ? "revoked a share link" : "created a share link";
     default:
-      return e.action;
+      return OTHER_ACTIONS[e.action] ?? humanize(e.action);
   }
+}
+
+/** Sentences for the thread-level actions that are not reviewer verbs. */
+const OTHER_ACTIONS: Record<string, string> = {
+  "thread.created": "created the thread",
+  "thread.updated": "updated the thread's details",
+  "thread.deleted": "deleted the thread",
+  "thread.copied": "copied the thread",
+  "thread.imported": "imported the thread",
+  "run.deleted": "deleted a run",
+  "review.start_run": "started a run",
+};
+
+/** "thing.did_something" → "did something (thing)": readable for actions this build does not know. */
+function humanize(action: string): string {
+  const [subject, ...rest] = action.split(".");
+  const verb = rest.join(" ").replace(/_/g, " ");
+  return verb ? `${verb} (${subject!.replace(/_/g, " ")})` : action.replace(/_/g, " ");
+}
+
+/**
+ * One entry per thing a person did. A reviewer action through the debugger is logged
+ * twice by the server: `review.<action>` and the service's own entry for the run it
+ * started or cancelled (`run.started`, `run.cancel_requested`, same `run_id`) or the state
+ * it wrote (`thread.state_updated`, same `checkpoint_id`); the review entry says more, so
+ * the service entry is left out.
+ */
+export function collapseAudit<T extends AuditRecord>(entries: readonly T[]): T[] {
+  const covered = new Set<string>();
+  for (const e of entries) {
+    if (!e.action.startsWith("review.")) continue;
+    const runId = e.detail?.run_id;
+    const cp = e.detail?.checkpoint_id;
+    if (typeof runId === "string") covered.add(`run:${e.actor ?? ""}:${runId}`);
+    if (typeof cp === "string") covered.add(`cp:${e.actor ?? ""}:${cp}`);
+  }
+  if (!covered.size) return [...entries];
+  return entries.filter((e) => {
+    const runId = e.detail?.run_id;
+    const cp = e.detail?.checkpoint_id;
+    if ((e.action === "run.started" || e.action === "run.cancel_requested") && typeof runId === "string") return !covered.has(`run:${e.actor ?? ""}:${runId}`);
+    if (e.action === "thread.state_updated" && typeof cp === "string") return !covered.has(`cp:${e.actor ?? ""}:${cp}`);
+    return true;
+  });
 }
 
 export interface AuditFilter {
