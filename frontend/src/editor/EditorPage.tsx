@@ -13,6 +13,7 @@ import { Palette } from "./Palette";
 import { SidePanel } from "./SidePanel";
 import { Toolbar } from "./Toolbar";
 import { DiffCanvas, DiffChanges } from "./VersionDiff";
+import { Toasts, type ToastMessage } from "./Toasts";
 import { ConflictDialog, MermaidDialog, PublishDialog } from "./Dialogs";
 import { createEditorStore, type EditorStoreApi } from "./store";
 import { loadEditorData, type LoadedGraph } from "./loadEditor";
@@ -85,8 +86,15 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
   const [publishing, setPublishing] = useState(false);
   const [mermaid, setMermaid] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
-  const [message, setMessage] = useState<{ tone: BannerTone; text: string } | null>(null);
-  const onMessage = useCallback((tone: BannerTone, text: string) => setMessage({ tone, text }), []);
+  const [message, setMessage] = useState<ToastMessage | null>(null);
+  const onMessage = useCallback((tone: BannerTone, text: string) => setMessage((m) => ({ tone, text, nonce: (m?.nonce ?? 0) + 1 })), []);
+  const dismissMessage = useCallback(() => setMessage(null), []);
+  const notice = useEditor((s) => s.notice);
+  const dismissNotice = useCallback(() => api.getState().dismissNotice(), [api]);
+  const toasts = [
+    ...(message ? [{ message, onDismiss: dismissMessage }] : []),
+    ...(notice ? [{ message: { tone: "info" as const, text: notice.text, nonce: notice.nonce }, onDismiss: dismissNotice }] : []),
+  ];
   useClipboard(api, onMessage);
   return (
     <div className="editor">
@@ -99,11 +107,7 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
         </Banner>
       )}
       {saveStatus === "error" && <Banner tone="error">The draft could not be saved: {saveError}. Your changes are kept in this tab.</Banner>}
-      {message && (
-        <Banner tone={message.tone} onDismiss={() => setMessage(null)}>
-          {message.text}
-        </Banner>
-      )}
+      <Toasts items={toasts} />
       {diffing ? (
         <div className="editor-body no-palette">
           <DiffCanvas />
@@ -122,7 +126,7 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
         onClose={() => setPublishing(false)}
         onPublished={(n) => {
           setVersionsKey((k) => k + 1);
-          setMessage({ tone: "success", text: `Published version ${n}.` });
+          onMessage("success", `Published version ${n}.`);
           api.getState().setTab("versions");
         }}
       />

@@ -2,6 +2,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useCatalog, useEditorApi } from "./EditorContext";
 import { startKindDrag } from "./hooks/useDragAndDrop";
 import { kindStyle } from "../canvas/kinds";
+import { fieldsNamedByDefaults } from "./nodeFields";
 
 /** Node kinds from the catalog: drag onto the canvas, or press to add in the middle of the view. */
 export function Palette() {
@@ -13,7 +14,8 @@ export function Palette() {
     const r = el?.getBoundingClientRect();
     const p = r ? screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
     const jitter = Math.round(Math.random() * 40 - 20);
-    api.getState().addNode(kind, title, { x: Math.round(p.x - 100 + jitter), y: Math.round(p.y - 30 + jitter) });
+    const info = kinds.find((k) => k.kind === kind);
+    api.getState().addNode(kind, title, { x: Math.round(p.x - 100 + jitter), y: Math.round(p.y - 30 + jitter) }, fieldsNamedByDefaults(info));
   };
   return (
     <aside className="palette" aria-label="Node kinds">

@@ -28,6 +28,7 @@ import { canRedo, canUndo, createHistory, push, redo, replacePresent, seal, undo
 import { layoutGraph } from "../model/layout";
 import { forgetPresetHandles, measuredIds, withFrames } from "../canvas/frames";
 import type { DiffView } from "./versionDiff";
+import { addedFieldsNotice, missingFields } from "./nodeFields";
 
 export type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict" | "read-only";
 export type PanelTab = "properties" | "state" | "problems" | "versions";
@@ -70,13 +71,16 @@ export interface EditorState {
   dragging: boolean;
   /** The version diff shown instead of the editable canvas, if any. */
   diff: DiffSession | null;
+  /** A short message about something the editor did on the user's behalf. */
+  notice: { text: string; nonce: number } | null;
 }
 
 export interface EditorActions {
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   connect: (source: string, target: string) => void;
-  addNode: (kind: string, label: string, position: Position) => string | null;
+  /** Add a node; `needs` are state fields its default config names, added with it when missing. */
+  addNode: (kind: string, label: string, position: Position, needs?: readonly StateField[]) => string | null;
   updateNode: (id: string, patch: Partial<Pick<StepNodeData, "label" | "config" | "retry">>, coalesceKey?: string) => void;
   /** Schema defaults a form filled in by itself: no undo step of their own. */
   fillNodeDefaults: (id: string, config: JsonObject) => void;
@@ -111,6 +115,7 @@ export interface EditorActions {
   setTab: (tab: PanelTab) => void;
   focusElement: (kind: "node" | "edge", id: string) => void;
   highlightField: (index: number | null) => void;
+  dismissNotice: () => void;
   openDiff: (fromLabel: string, toLabel: string, view: DiffView) => void;
   closeDiff: () => void;
   focusDiffNode: (id: string) => void;
@@ -181,6 +186,7 @@ export function createEditorStore(init: EditorInit) {
       highlightedField: null,
       dragging: false,
       diff: null,
+      notice: null,
 
       onNodesChange: (changes) => {
         const removed = changes.filter((c) => c.type === "remove").map((c) => c.id);
@@ -212,11 +218,14 @@ export function createEditorStore(init: EditorInit) {
         if (rest.length) quiet((d) => ({ ...d, edges: applyEdgeChanges(rest, d.edges) }));
       },
       connect: (source, target) => edit((d) => connect(d, source, target).doc),
-      addNode: (kind, label, position) => {
+      addNode: (kind, label, position, needs = []) => {
         if (get().readOnly || get().diff) return null;
         const r = addStepNode(get().history.present, kind, label, position);
-        const sel = withSelection(r.doc, new Set([r.id]), new Set());
-        set({ history: push(get().history, sel), tab: "properties" });
+        const added = missingFields(needs, r.doc.state);
+        const withFields = added.length ? { ...r.doc, state: [...r.doc.state, ...added] } : r.doc;
+        const sel = withSelection(withFields, new Set([r.id]), new Set());
+        const notice = added.length ? { text: addedFieldsNotice(added, label), nonce: (get().notice?.nonce ?? 0) + 1 } : get().notice;
+        set({ history: push(get().history, sel), tab: "properties", notice });
         return r.id;
       },
       updateNode: (id, patch, key) => edit((d) => updateNodeData(d, id, patch), key ? `node:${id}:${key}` : null),
@@ -305,6 +314,7 @@ export function createEditorStore(init: EditorInit) {
         set({ focus: { kind, id, nonce: (get().focus?.nonce ?? 0) + 1 } });
       },
       highlightField: (index) => set({ highlightedField: index, tab: index === null ? get().tab : "state" }),
+      dismissNotice: () => set({ notice: null }),
       openDiff: (fromLabel, toLabel, view) => set({ diff: { fromLabel, toLabel, view, focus: null } }),
       closeDiff: () => set({ diff: null, tab: "versions" }),
       focusDiffNode: (id) => {
