@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from builder import views, views_share
 from builder.ratelimit import RateLimitedLoginView
@@ -18,6 +19,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("share/<str:token>/", views_share.share_page, name="share"),
     path("invite/<str:token>/", views_share.invite_page, name="invite"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the API docs, JSON).
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("", views.app_page, name="app"),

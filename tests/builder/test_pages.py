@@ -95,3 +95,39 @@ def test_healthz_is_503_when_a_dependency_is_down(client, settings, monkeypatch)
     assert body["status"] == "unavailable"
     assert body["checks"]["broker"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+
+def test_every_page_names_the_favicon_and_it_is_served(client, user, manifest):
+    for html in (client.get("/login/").content, _logged_in(client, user).get("/").content):
+        assert b'<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301 and redirect["Location"] == "/static/favicon.svg"
+
+
+def _logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_canvas_pages_preload_their_chunk(client, user, manifest):
+    data = json.loads(manifest.read_text())
+    data["src/main.tsx"]["dynamicImports"] = ["src/editor/EditorPage.tsx"]
+    data["src/editor/EditorPage.tsx"] = {
+        "file": "assets/EditorPage-123.js",
+        "isDynamicEntry": True,
+        "imports": ["src/main.tsx", "_flow.js", "_vendor.js"],
+    }
+    data["_flow.js"] = {"file": "assets/flow-456.js"}
+    manifest.write_text(json.dumps(data))
+    client.force_login(user)
+    editor = client.get("/app/graphs/7").content.decode()
+    assert '<link rel="modulepreload" href="/static/app/assets/EditorPage-123.js">' in editor
+    assert '<link rel="modulepreload" href="/static/app/assets/flow-456.js">' in editor
+    # The entry is its own script, not preloaded twice; other pages load no editor.
+    assert editor.count("main-abc.js") == 1
+    assert editor.count("vendor-def.js") == 1
+    assert "EditorPage-123.js" not in client.get("/app/threads").content.decode()
+    assert "EditorPage-123.js" not in client.get("/app/graphs").content.decode()

@@ -31,10 +31,13 @@ def page(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and "favicon" in r.url and missing.append(r.url))
     login(page, live_app.url)
     yield page
     context.close()
     assert not errors, errors
+    assert not missing, missing  # the pages name an icon that is served
 
 
 @pytest.fixture(scope="module")
