@@ -14,53 +14,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from builder.graph_loader import load_code_graph, run_spec
-from builder.models import Assistant, Graph, Run, Thread
-from runtime.spec.schema import schema_problems
+from builder.graph_loader import load_code_graph
+from builder.models import Graph
+from builder.selectors.state_schema import graph_and_spec, state_problems
 
-_JSON_TYPES: dict[str, dict[str, Any]] = {
-    "string": {"type": ["string", "null"]},
-    "number": {"type": ["number", "null"]},
-    "integer": {"type": ["integer", "null"]},
-    "boolean": {"type": ["boolean", "null"]},
-    "object": {"type": ["object", "null"]},
-    "array": {"type": ["array", "null"]},
-    "messages": {"type": ["array", "null"]},
-    "any": {},
-}
-
-
-def update_schema(spec: dict[str, Any]) -> dict[str, Any]:
-    """The JSON Schema of one write to a spec graph's state (run input or a state update).
-
-    What a field accepts depends on its reducer as well as its type: ``append`` takes one
-    item or a list, ``messages`` whatever ``add_messages`` does, ``merge`` an object;
-    ``replace`` and ``add`` take a value of the field's type. None is always allowed.
-    """
-    fields = ((spec.get("state") or {}).get("fields")) or []
-    properties: dict[str, Any] = {}
-    for field in fields:
-        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-            continue
-        reducer = field.get("reducer") or "replace"
-        if reducer in ("append", "messages"):
-            properties[field["name"]] = {}
-        elif reducer == "merge":
-            properties[field["name"]] = _JSON_TYPES["object"]
-        else:
-            properties[field["name"]] = _JSON_TYPES.get(field.get("type") or "any", {})
-    return {"type": "object", "properties": properties, "additionalProperties": False}
-
-
-def graph_and_spec(thread: Thread, assistant: Assistant | None) -> tuple[Graph, Any]:
-    """The graph a new run (or state update) on ``thread`` uses and its spec (None for a
-    code graph): the same choice the executor makes (see ``run_spec``)."""
-    latest = (
-        thread.runs.select_related("graph_version").order_by("-created_at").first()
-        if assistant is None
-        else None
-    )
-    return run_spec(latest or Run(thread=thread, assistant=assistant or thread.assistant))
+__all__ = ["check_run_options", "check_state_values", "graph_and_spec"]
 
 
 def node_names(graph: Graph, spec: Any) -> list[str] | None:
@@ -114,7 +72,7 @@ def check_run_options(data: dict[str, Any], graph: Graph, spec: Any) -> None:
         if not isinstance(value, dict):
             errors["input"] = ["expected an object (the graph's state keys and their values)"]
         elif isinstance(spec, dict):
-            _merge(errors, _schema_errors(value, update_schema(spec), "input"))
+            _merge(errors, _schema_errors(value, spec, "input"))
     for option in ("interrupt_before", "interrupt_after"):
         wanted = data.get(option)
         if not wanted or wanted == ["*"]:
@@ -137,24 +95,22 @@ def check_state_values(values: Any, spec: Any) -> None:
     """Raise a 400 when a state update's ``values`` break a spec graph's state schema."""
     if values is None or not isinstance(spec, dict):
         return
-    schema = update_schema(spec)
     if isinstance(values, dict):
-        errors = _schema_errors(values, schema, "values")
+        errors = _schema_errors(values, spec, "values")
     elif isinstance(values, list):
         errors = {}
         for i, item in enumerate(values):
-            _merge(errors, _schema_errors(item, schema, "values", i))
+            _merge(errors, _schema_errors(item, spec, "values", i))
     else:
         errors = {"values": ["expected an object (state keys and their new values)"]}
     if errors:
         raise serializers.ValidationError(errors)
 
 
-def _schema_errors(value: Any, schema: dict[str, Any], *base: str | int) -> dict[str, Any]:
+def _schema_errors(value: Any, spec: dict[str, Any], *base: str | int) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    for problem in schema_problems(value, schema, base=base):
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in problem.pointer.split("/")[1:]]
-        _merge(errors, _nest(parts, problem.message))
+    for parts, message in state_problems(value, spec, *base):
+        _merge(errors, _nest(parts, message))
     return errors
 
 

@@ -34,6 +34,7 @@ from builder.selectors.review import (
     run_interrupts,
     thread_access,
 )
+from builder.selectors.state_schema import graph_and_spec, state_problems
 from builder.services.audit import audit_record
 from builder.services.errors import ServiceError
 from builder.services.events import event_record
@@ -244,6 +245,7 @@ def _update_state(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -
     as_node = _optional_str(message, "as_node")
     checkpoint_id = _optional_str(message, "checkpoint_id")
     thread = Thread.objects.get(pk=thread_id)
+    _check_state(thread, values, "values")
     config = _state_update(thread, reviewer, values, as_node, checkpoint_id)
     new_checkpoint = config.get("configurable", {}).get("checkpoint_id")
     run = _run_on(thread, reviewer, checkpoint_id=new_checkpoint or "")
@@ -267,6 +269,7 @@ def _fork(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[s
         raise ReviewRefused(f"Checkpoint {checkpoint_id} does not exist on this thread.", 404)
     start_from = checkpoint_id
     if values:
+        _check_state(thread, values, "values")
         as_node = _optional_str(message, "as_node")
         config = _state_update(thread, reviewer, values, as_node, checkpoint_id)
         start_from = config.get("configurable", {}).get("checkpoint_id") or checkpoint_id
@@ -299,6 +302,11 @@ def _start_run(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> d
     thread = Thread.objects.select_related("assistant").get(pk=thread_id)
     if thread.graph_id is None and thread.assistant_id is None:
         raise ReviewRefused("This thread has no graph to run yet.", 400)
+    value = message.get("input")
+    if value is not None and not isinstance(value, dict):
+        raise ReviewRefused("start_run's 'input' must be a JSON object or null.", 400, "/input")
+    if value:
+        _check_state(thread, value, "input")
     run = run_start(
         thread=thread,
         assistant=thread.assistant,
@@ -309,6 +317,18 @@ def _start_run(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> d
         user=reviewer.user,
     )
     return {"run_id": str(run.pk)}
+
+
+def _check_state(thread: Thread, values: dict[str, Any], member: str) -> None:
+    """A spec graph's state is typed: refuse values that break its schema, naming the
+    first place (code graphs declare no types and are not checked)."""
+    if thread.graph_id is None and thread.assistant_id is None:
+        return
+    problems = state_problems(values, graph_and_spec(thread, None)[1], member)
+    if problems:
+        parts, reason = problems[0]
+        field = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+        raise ReviewRefused(reason, 400, field=field)
 
 
 def _state_update(

@@ -299,3 +299,43 @@ def test_the_triage_reviewers_comment_reaches_the_state_and_the_audit(people):
     assert state["review_answer"]["comment"] == "Refund approved by finance"
     entry = m.AuditEntry.objects.get(thread=thread, action="review.resume")
     assert entry.detail["comment"] == "Refund approved by finance"
+
+
+def test_review_state_edits_and_starts_are_checked_against_the_typed_state(people):
+    """update_state, fork and start_run write a spec graph's typed state too: the same
+    schema as POST /threads/{id}/state and run input, refused with the field's pointer."""
+    import json
+
+    from django.conf import settings
+
+    from builder.services.threads import thread_create
+
+    spec = json.loads(
+        (settings.BASE_DIR / "runtime" / "spec" / "demos" / "support_triage.json").read_text()
+    )
+    graph = m.Graph.objects.create(
+        workspace=people["acme"], slug="support_triage", name="Support triage", draft=spec
+    )
+    thread = thread_create(workspace=people["acme"], graph=graph)
+    run_start(thread=thread, input={"ticket": "Please refund my invoice"})
+    checkpoint = m.Checkpoint.objects.filter(thread_id=str(thread.pk)).values_list(
+        "checkpoint_id", flat=True
+    )[0]
+    client = APIClient()
+    client.force_authenticate(people["bob"])
+    url = f"/api/threads/{thread.pk}/review/"
+    cases = [
+        ({"action": "update_state", "values": {"category": {"a": 1}}}, "/values/category"),
+        ({"action": "update_state", "values": {"bogus": 1}}, "/values/bogus"),
+        (
+            {"action": "fork", "checkpoint_id": checkpoint, "values": {"ticket": 3}},
+            "/values/ticket",
+        ),
+        ({"action": "start_run", "input": {"ticket": ["x"]}}, "/input/ticket"),
+        ({"action": "start_run", "input": [1]}, "/input"),
+    ]
+    runs = m.Run.objects.filter(thread=thread).count()
+    for body, path in cases:
+        error = assert_error(client.post(url, body, format="json"), 400, "invalid")
+        assert [f["path"] for f in error["fields"]] == [path], (body, error)
+    assert m.Run.objects.filter(thread=thread).count() == runs
