@@ -5,7 +5,9 @@ import { SecretOnce } from "../../ui/SecretOnce";
 import { relativeTime } from "../../ui/time";
 import { useAction } from "../../ui/useAction";
 import { useKeptAsync } from "../../ui/useKeptAsync";
+import { ApiKeyUsage } from "./ApiKeyUsage";
 import { LoadError } from "./LoadError";
+import "./settings.css";
 
 /** The signed-in user's own API keys: create (the key is shown once), see when each was last used, revoke. */
 export function ApiKeysSection({ workspace }: { workspace: string | null }) {
@@ -17,9 +19,7 @@ export function ApiKeysSection({ workspace }: { workspace: string | null }) {
   return (
     <section className="settings-section" aria-labelledby="keys-title">
       <h2 id="keys-title">Your API keys</h2>
-      <p className="muted">
-        A key acts as you from scripts and the LangGraph SDK (<code>Authorization: Bearer …</code>). Limit it to one workspace when you can.
-      </p>
+      <ApiKeyUsage />
       {action.error && (
         <Banner tone="error" onDismiss={() => action.setError(null)}>
           {action.error}
