@@ -138,8 +138,8 @@ def test_build_configure_publish_and_run_a_graph(page: Any, live_app: LiveServer
     shot(page, "editor-problem")
     problem.click()
     page.get_by_role("heading", name="Transform node").wait_for()
-    page.get_by_role("textbox", name="field*").fill("greeting")
-    page.get_by_role("textbox", name="expression").fill("'hello from ' + 'the browser'")
+    page.get_by_role("combobox", name=re.compile(r"^Field\W*$")).select_option("greeting")
+    page.get_by_role("textbox", name="Expression").fill("'hello from ' + 'the browser'")
     page.get_by_role("tab", name=re.compile("Problems")).click()
     expect(page.get_by_role("tab", name=re.compile("Problems"))).to_have_accessible_name(
         re.compile(r"Problems \(0\)"), timeout=15_000

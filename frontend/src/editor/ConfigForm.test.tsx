@@ -41,4 +41,24 @@ describe("ConfigForm", () => {
     expect(onChange).toHaveBeenLastCalledWith({ url: "ab" }, true);
     expect(await screen.findByText(/must NOT have fewer than 5 characters/)).toBeTruthy();
   });
+
+  it("labels fields by title, draws prompts as textareas and state fields as a select", () => {
+    const human = catalog.find((k) => k.kind === "human")!;
+    const llm = catalog.find((k) => k.kind === "llm")!;
+    const onChange = vi.fn();
+    render(
+      <ConfigForm schema={llm.config_schema as Record<string, unknown>} value={{}} onChange={() => undefined} disabled={false} idPrefix="llm" stateFields={["messages", "notes"]} />,
+    );
+    expect(screen.getByLabelText("Max tokens").tagName).toBe("INPUT");
+    expect(screen.getByLabelText("System").tagName).toBe("TEXTAREA");
+    cleanup();
+    render(
+      <ConfigForm schema={human.config_schema as Record<string, unknown>} value={{ decision_field: "decision" }} onChange={onChange} disabled={false} idPrefix="h" stateFields={["messages", "verdict"]} />,
+    );
+    const select = screen.getByRole("combobox", { name: "Decision field" }) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(["Choose a state field…", "messages", "verdict", "decision (not a state field)"]);
+    fireEvent.keyDown(select, { key: "ArrowDown" });
+    fireEvent.change(select, { target: { value: "verdict" } });
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ decision_field: "verdict" }), true);
+  });
 });

@@ -1,11 +1,45 @@
 /** A node's config edited through a form generated from its kind's JSON Schema. */
 import Form from "@rjsf/core";
-import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import type { RJSFSchema, RegistryWidgetsType, UiSchema, WidgetProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { useEffect, useMemo, useRef } from "react";
 import type { JsonObject } from "../model/canvas";
+import { configFormUi } from "./formUi";
+import "./editor-ui.css";
 
 const UI: UiSchema = { "ui:submitButtonOptions": { norender: true } };
+const NO_FIELDS: readonly string[] = [];
+
+/** A config property naming a state field: a select of the graph's state fields. */
+function StateFieldWidget(props: WidgetProps) {
+  const { id, value, disabled, readonly, required, onChange, onBlur, onFocus, options } = props;
+  const fields = (options.stateFields as readonly string[] | undefined) ?? NO_FIELDS;
+  const nullable = Boolean(options.nullable);
+  const current = typeof value === "string" ? value : "";
+  const unknown = current !== "" && !fields.includes(current);
+  return (
+    <select
+      id={id}
+      className="form-control"
+      value={current}
+      disabled={disabled || readonly}
+      required={required}
+      onChange={(e) => onChange(e.target.value === "" ? (nullable ? null : undefined) : e.target.value)}
+      onBlur={() => onBlur(id, value)}
+      onFocus={() => onFocus(id, value)}
+    >
+      <option value="">{nullable ? "(none)" : "Choose a state field…"}</option>
+      {fields.map((f) => (
+        <option key={f} value={f}>
+          {f}
+        </option>
+      ))}
+      {unknown && <option value={current}>{current} (not a state field)</option>}
+    </select>
+  );
+}
+
+const WIDGETS: RegistryWidgetsType = { stateField: StateFieldWidget };
 
 export default function ConfigForm({
   schema,
@@ -14,6 +48,7 @@ export default function ConfigForm({
   disabled,
   idPrefix,
   uiSchema,
+  stateFields = NO_FIELDS,
 }: {
   schema: Record<string, unknown>;
   value: JsonObject;
@@ -22,9 +57,13 @@ export default function ConfigForm({
   disabled: boolean;
   idPrefix: string;
   uiSchema?: UiSchema;
+  /** The graph's state field names, offered where a property names one. */
+  stateFields?: readonly string[];
 }) {
   // The schema's own title would repeat the panel heading.
-  const s = useMemo(() => ({ ...schema, title: undefined }) as RJSFSchema, [schema]);
+  const derived = useMemo(() => configFormUi({ ...schema, title: undefined }, { stateFields }), [schema, stateFields]);
+  const s = derived.schema as RJSFSchema;
+  const ui = useMemo(() => ({ ...UI, ...(derived.uiSchema as UiSchema), ...(uiSchema ?? {}) }), [derived, uiSchema]);
   const touched = useRef(false);
   const box = useRef<HTMLDivElement>(null);
   // rjsf renders the oneOf/anyOf variant picker without a label; give it a name.
@@ -40,7 +79,8 @@ export default function ConfigForm({
     <div ref={box} className="config-form" onPointerDownCapture={touch} onKeyDownCapture={touch} onPasteCapture={touch}>
       <Form
         schema={s}
-        uiSchema={uiSchema ? { ...UI, ...uiSchema } : UI}
+        uiSchema={ui}
+        widgets={WIDGETS}
         formData={value}
         validator={validator}
         liveValidate="onChange"

@@ -1,4 +1,4 @@
-import { lazy, memo, Suspense, useState } from "react";
+import { lazy, memo, Suspense, useMemo, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import type { StepNode } from "../model/canvas";
 import { specKindOf } from "../model/canvas";
@@ -22,6 +22,9 @@ function NodeInspectorBody({ node }: { node: StepNode }) {
   const api = useEditorApi();
   const readOnly = useEditor((s) => s.readOnly);
   const bp = useEditor((s) => s.history.present.meta.breakpoints);
+  // Joined, so the form re-renders only when the names change (not on every edit).
+  const stateKey = useEditor((s) => s.history.present.state.map((f) => f.name).join("\n"));
+  const stateFields = useMemo(() => (stateKey ? stateKey.split("\n") : []), [stateKey]);
   const { kinds } = useCatalog();
   const kind = specKindOf(node.data);
   const info = kindInfo(kinds, kind);
@@ -59,6 +62,7 @@ function NodeInspectorBody({ node }: { node: StepNode }) {
               schema={schema}
               value={node.data.config}
               disabled={readOnly}
+              stateFields={stateFields}
               onChange={(config, fromUser) =>
                 fromUser ? s.updateNode(node.id, { config }, "config") : s.fillNodeDefaults(node.id, config)
               }
