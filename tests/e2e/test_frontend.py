@@ -130,7 +130,8 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     assert "Thanks for writing in!" in review.inner_text()
     review.get_by_label("Comment").fill("Looks good")
     review.get_by_role("button", name="Approve").click()
-    expect(page.locator(".flow-node.is-finished")).to_have_count(1)
+    # The resumed run continues the same lineage: the earlier steps stay finished.
+    expect(page.locator(".flow-node.is-finished")).to_have_count(3)
     expect(page.locator(".timeline-dot")).to_have_count(4)
     thread_id = page.url.split("/app/threads/")[1].split("?")[0]
     state = mock_backend.api("GET", f"/api/threads/{thread_id}/state")
@@ -141,7 +142,7 @@ def test_debugger_runs_streams_and_reviews(page: Any, mock_backend: Any) -> None
     editor = page.get_by_label(re.compile("New state values"))
     editor.fill('{"category": "bug", "messages": [], "notes": []}')
     page.get_by_role("button", name="Save and continue from here").click()
-    expect(page.get_by_role("button", name=re.compile(r", fork$"))).to_have_count(1)
+    expect(page.get_by_role("button", name=re.compile(r", fork start,"))).to_have_count(1)
     expect(page.locator(".timeline-fork")).to_have_count(1)
 
 

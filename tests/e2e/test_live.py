@@ -300,3 +300,69 @@ def test_code_graph_opens_read_only(page: Any, live_app: LiveServer) -> None:
     source = page.get_by_label("Mermaid source")
     expect(source).to_contain_text("review")
     shot(page, "code-graph")
+
+
+def test_debugger_refuses_broken_state_and_names_things(page: Any, live_app: LiveServer) -> None:
+    """The state editor never saves JSON that does not parse, shows the server's 400 next
+    to the text, and the panels speak in node labels, one row per message, at 1280x800."""
+    graph_id = live_app.graph_id("Support triage")
+    page.goto(f"{live_app.url}/app/graphs/{graph_id}")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_url(re.compile(r"/app/threads/"))
+    thread_id = page.url.split("/app/threads/")[1].split("?")[0]
+    live = page.get_by_role("status").filter(has_text="Live")
+    live.wait_for()
+    expect(live).to_have_class(re.compile(r"\bis-live\b"))
+
+    # The primary action of the Run tab is on screen without scrolling.
+    page.get_by_role("tab", name="Run").click()
+    start = page.get_by_role("button", name="Start run")
+    box = start.bounding_box()
+    assert box and box["y"] + box["height"] <= 800, box
+    page.get_by_role("textbox", name="ticket", exact=True).fill("Please send my invoice again")
+    start.click()
+    review = page.get_by_role("region", name="Waiting for review")
+    expect(review).to_contain_text("Waiting for review at Approve reply")
+
+    # Tokens: one block per node and message, the scripted model said to be fake.
+    page.get_by_role("tab", name="Tokens").click()
+    expect(page.get_by_role("article", name=re.compile(r"^Classify ticket, fake model \(demo\)"))).to_have_count(1)
+    expect(page.get_by_role("article", name=re.compile(r"^Draft reply, fake model \(demo\)"))).to_have_count(1)
+    # Events: a message's token chunks are one row.
+    page.get_by_role("tab", name="Events").click()
+    log = page.get_by_role("region", name="Event log")
+    expect(log.locator(".event-chunks")).to_have_count(2)
+
+    # Edit the state at step 1 with JSON missing its closing brace: nothing can be saved.
+    timeline = page.get_by_role("group", name="Checkpoint timeline")
+    timeline.get_by_role("button", name=re.compile(r"^Checkpoint at step 1 \(loop\)")).first.click()
+    page.get_by_role("tab", name="State").click()
+    before = len(live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100}))
+    page.get_by_role("button", name="Edit state here").click()
+    editor = page.get_by_label(re.compile("New state values"))
+    editor.fill('{"category": 12, "bogus_field": 1')
+    alert = page.get_by_role("alert").filter(has_text="Not valid JSON")
+    expect(alert).to_contain_text(re.compile(r"Line 1, column \d+"))
+    expect(page.get_by_role("button", name="Save state only")).to_be_disabled()
+    expect(page.get_by_role("button", name="Save and continue from here")).to_be_disabled()
+    # Cancel stays inside the panel.
+    cancel = page.get_by_role("button", name="Cancel", exact=True).bounding_box()
+    panel = page.get_by_role("complementary", name="Debugger panels").bounding_box()
+    assert cancel and panel and cancel["x"] + cancel["width"] <= panel["x"] + panel["width"], (cancel, panel)
+
+    # Valid JSON the schema refuses: the server's pointers beside the kept text, no fork.
+    editor.fill('{"category": 12, "bogus_field": 1}')
+    page.get_by_role("button", name="Save state only").click()
+    refused = page.get_by_role("alert").filter(has_text="The server refused")
+    expect(refused).to_contain_text("/values/category")
+    expect(refused).to_contain_text("/values/bogus_field")
+    expect(editor).to_have_value('{"category": 12, "bogus_field": 1}')
+    assert len(live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})) == before
+    shot(page, "debugger-state-refused")
+
+    # The audit trail: one sentence per run, codes only as tooltips.
+    page.get_by_role("tab", name="Audit trail").click()
+    audit = page.get_by_role("region", name="Audit trail")
+    expect(audit.get_by_text("started a run", exact=True)).to_have_count(1)
+    expect(audit.get_by_text("created the thread", exact=True)).to_have_count(1)
+    expect(audit).not_to_contain_text("run.started")
