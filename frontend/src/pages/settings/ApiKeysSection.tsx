@@ -1,12 +1,11 @@
 import { useState } from "react";
 import { createApiKey, listApiKeys, revokeApiKey, type CreatedApiKey } from "../../api/teams";
-import { Banner } from "../../ui/Banner";
 import { SecretOnce } from "../../ui/SecretOnce";
 import { relativeTime } from "../../ui/time";
 import { useAction } from "../../ui/useAction";
 import { useKeptAsync } from "../../ui/useKeptAsync";
 import { ApiKeyUsage } from "./ApiKeyUsage";
-import { LoadError } from "./LoadError";
+import { SettingsSection, SettingsTable } from "./SettingsParts";
 import "./settings.css";
 
 /** The signed-in user's own API keys: create (the key is shown once), see when each was last used, revoke. */
@@ -17,14 +16,7 @@ export function ApiKeysSection({ workspace }: { workspace: string | null }) {
   const [limited, setLimited] = useState(true);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   return (
-    <section className="settings-section" aria-labelledby="keys-title">
-      <h2 id="keys-title">Your API keys</h2>
-      <ApiKeyUsage />
-      {action.error && (
-        <Banner tone="error" onDismiss={() => action.setError(null)}>
-          {action.error}
-        </Banner>
-      )}
+    <SettingsSection id="keys" title="Your API keys" intro={<ApiKeyUsage />} action={action}>
       <form
         className="settings-form"
         aria-label="Create an API key"
@@ -54,52 +46,37 @@ export function ApiKeysSection({ workspace }: { workspace: string | null }) {
         </button>
       </form>
       {created && <SecretOnce label="API key" value={created.key} note="Copy it now and keep it secret: it is shown only once." />}
-      <LoadError state={keys} what="API keys" />
-      {keys.status === "ready" &&
-        (keys.data.length === 0 ? (
-          <p className="empty-inline">No API keys yet.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name || <span className="muted">unnamed</span>}</td>
-                  <td className="mono">{k.prefix}…</td>
-                  <td>{k.workspace ?? <span className="muted">all</span>}</td>
-                  <td>{relativeTime(k.created_at)}</td>
-                  <td>{k.last_used_at ? relativeTime(k.last_used_at) : <span className="muted">never</span>}</td>
-                  <td>
-                    {k.revoked_at ? (
-                      <span className="tag">Revoked</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger"
-                        aria-label={`Revoke key ${k.name || k.prefix}`}
-                        disabled={action.busy}
-                        onClick={() => void action.run(() => revokeApiKey(k.id)).then((ok) => ok && keys.reload())}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-    </section>
+      <SettingsTable
+        state={keys}
+        what="API keys"
+        empty="No API keys yet."
+        columns={["Name", "Key", "Workspace", "Created", "Last used"]}
+        keyOf={(k) => k.id}
+        row={(k) => (
+          <>
+            <td>{k.name || <span className="muted">unnamed</span>}</td>
+            <td className="mono">{k.prefix}…</td>
+            <td>{k.workspace ?? <span className="muted">all</span>}</td>
+            <td>{relativeTime(k.created_at)}</td>
+            <td>{k.last_used_at ? relativeTime(k.last_used_at) : <span className="muted">never</span>}</td>
+            <td>
+              {k.revoked_at ? (
+                <span className="tag">Revoked</span>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn-sm btn-danger"
+                  aria-label={`Revoke key ${k.name || k.prefix}`}
+                  disabled={action.busy}
+                  onClick={() => void action.run(() => revokeApiKey(k.id)).then((ok) => ok && keys.reload())}
+                >
+                  Revoke
+                </button>
+              )}
+            </td>
+          </>
+        )}
+      />
+    </SettingsSection>
   );
 }

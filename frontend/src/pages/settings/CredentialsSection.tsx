@@ -1,10 +1,9 @@
 import { useState } from "react";
 import { addCredential, deleteCredential, listCredentials, PROVIDERS, type Provider } from "../../api/teams";
-import { Banner } from "../../ui/Banner";
 import { relativeTime } from "../../ui/time";
 import { useAction } from "../../ui/useAction";
 import { useKeptAsync } from "../../ui/useKeptAsync";
-import { LoadError } from "./LoadError";
+import { ConfirmButton, SettingsSection, SettingsTable } from "./SettingsParts";
 
 const PROVIDER_LABEL: Record<Provider, string> = { openai: "OpenAI", anthropic: "Anthropic" };
 
@@ -18,14 +17,12 @@ export function CredentialsSection({ workspace }: { workspace: string }) {
   const [baseUrl, setBaseUrl] = useState("");
   const [confirming, setConfirming] = useState<number | null>(null);
   return (
-    <section className="settings-section" aria-labelledby="credentials-title">
-      <h2 id="credentials-title">LLM credentials</h2>
-      <p className="muted">Runs in this workspace call the provider with these keys. After saving, a key cannot be read again, only replaced or deleted.</p>
-      {action.error && (
-        <Banner tone="error" onDismiss={() => action.setError(null)}>
-          {action.error}
-        </Banner>
-      )}
+    <SettingsSection
+      id="credentials"
+      title="LLM credentials"
+      intro={<p className="muted">Runs in this workspace call the provider with these keys. After saving, a key cannot be read again, only replaced or deleted.</p>}
+      action={action}
+    >
       <form
         className="settings-form"
         aria-label="Add a credential"
@@ -69,69 +66,45 @@ export function CredentialsSection({ workspace }: { workspace: string }) {
           Add credential
         </button>
       </form>
-      <LoadError state={credentials} what="credentials" />
-      {credentials.status === "ready" &&
-        (credentials.data.length === 0 ? (
-          <p className="empty-inline">No credentials yet: runs use the server's default keys, if any.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {credentials.data.map((c) => (
-                <tr key={c.id}>
-                  <td>{PROVIDER_LABEL[c.provider] ?? c.provider}</td>
-                  <td>
-                    {c.name}
-                    {c.base_url && <div className="muted mono">{c.base_url}</div>}
-                  </td>
-                  <td className="mono">
-                    {c.hint}
-                  </td>
-                  <td>
-                    {relativeTime(c.created_at)}
-                    {c.created_by && <span className="muted"> by {c.created_by}</span>}
-                  </td>
-                  <td>
-                    {confirming === c.id ? (
-                      <span className="btn-group" role="group" aria-label={`Confirm deleting ${c.name}`}>
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-danger"
-                          disabled={action.busy}
-                          onClick={() =>
-                            void action.run(() => deleteCredential(workspace, c.id)).then((ok) => {
-                              setConfirming(null);
-                              if (ok) credentials.reload();
-                            })
-                          }
-                        >
-                          Yes, delete {c.name}
-                        </button>
-                        <button type="button" className="btn btn-sm" onClick={() => setConfirming(null)}>
-                          Keep
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete credential ${c.name}`} onClick={() => setConfirming(c.id)}>
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-    </section>
+      <SettingsTable
+        state={credentials}
+        what="credentials"
+        empty="No credentials yet: runs use the server's default keys, if any."
+        columns={["Provider", "Name", "Key", "Added"]}
+        keyOf={(c) => c.id}
+        row={(c) => (
+          <>
+            <td>{PROVIDER_LABEL[c.provider] ?? c.provider}</td>
+            <td>
+              {c.name}
+              {c.base_url && <div className="muted mono">{c.base_url}</div>}
+            </td>
+            <td className="mono">{c.hint}</td>
+            <td>
+              {relativeTime(c.created_at)}
+              {c.created_by && <span className="muted"> by {c.created_by}</span>}
+            </td>
+            <td>
+              <ConfirmButton
+                confirming={confirming === c.id}
+                onAsk={() => setConfirming(c.id)}
+                onKeep={() => setConfirming(null)}
+                onConfirm={() =>
+                  void action.run(() => deleteCredential(workspace, c.id)).then((ok) => {
+                    setConfirming(null);
+                    if (ok) credentials.reload();
+                  })
+                }
+                busy={action.busy}
+                text="Delete"
+                label={`Delete credential ${c.name}`}
+                groupLabel={`Confirm deleting ${c.name}`}
+                confirmText={`Yes, delete ${c.name}`}
+              />
+            </td>
+          </>
+        )}
+      />
+    </SettingsSection>
   );
 }

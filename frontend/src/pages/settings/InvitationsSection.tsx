@@ -3,12 +3,11 @@ import { createInvitation, listInvitations, revokeInvitation, type CreatedInvita
 import type { Role } from "../../api/types";
 import { ROLES } from "../../model/roles";
 import { INVITATION_EXPIRY, invitationState } from "../../model/sharing";
-import { Banner } from "../../ui/Banner";
 import { SecretOnce } from "../../ui/SecretOnce";
 import { relativeTime } from "../../ui/time";
 import { useAction } from "../../ui/useAction";
 import { useKeptAsync } from "../../ui/useKeptAsync";
-import { LoadError } from "./LoadError";
+import { SettingsSection, SettingsTable } from "./SettingsParts";
 
 const STATE_LABEL = { pending: "Pending", accepted: "Accepted", revoked: "Revoked", expired: "Expired" } as const;
 
@@ -20,14 +19,12 @@ export function InvitationsSection({ workspace }: { workspace: string }) {
   const [expiry, setExpiry] = useState(1);
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
   return (
-    <section className="settings-section" aria-labelledby="invitations-title">
-      <h2 id="invitations-title">Invitations</h2>
-      <p className="muted">Anyone who opens an invitation link while logged in joins this workspace with its role. Each link works once.</p>
-      {action.error && (
-        <Banner tone="error" onDismiss={() => action.setError(null)}>
-          {action.error}
-        </Banner>
-      )}
+    <SettingsSection
+      id="invitations"
+      title="Invitations"
+      intro={<p className="muted">Anyone who opens an invitation link while logged in joins this workspace with its role. Each link works once.</p>}
+      action={action}
+    >
       <form
         className="settings-form"
         aria-label="Create an invitation"
@@ -63,57 +60,44 @@ export function InvitationsSection({ workspace }: { workspace: string }) {
         </button>
       </form>
       {created && <SecretOnce label="Invitation link" value={created.url} note={`Send it to the person you invite as ${created.role}. It is shown only once.`} />}
-      <LoadError state={invitations} what="invitations" />
-      {invitations.status === "ready" &&
-        (invitations.data.length === 0 ? (
-          <p className="empty-inline">No invitations yet.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.map((inv) => {
-                const state = invitationState(inv);
-                const label = `invitation as ${inv.role} created ${relativeTime(inv.created_at)}`;
-                return (
-                  <tr key={inv.id}>
-                    <td>{inv.role}</td>
-                    <td>
-                      {relativeTime(inv.created_at)}
-                      {inv.created_by && <span className="muted"> by {inv.created_by}</span>}
-                    </td>
-                    <td>
-                      <span className="tag">{STATE_LABEL[state]}</span>
-                      {state === "accepted" && inv.accepted_by && <span className="muted"> by {inv.accepted_by}</span>}
-                      {state === "pending" && <span className="muted"> until {new Date(inv.expires_at).toLocaleDateString()}</span>}
-                    </td>
-                    <td>
-                      {state === "pending" && (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-danger"
-                          aria-label={`Revoke ${label}`}
-                          disabled={action.busy}
-                          onClick={() => void action.run(() => revokeInvitation(workspace, inv.id)).then((ok) => ok && invitations.reload())}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ))}
-    </section>
+      <SettingsTable
+        state={invitations}
+        what="invitations"
+        empty="No invitations yet."
+        columns={["Role", "Created", "Status"]}
+        keyOf={(inv) => inv.id}
+        row={(inv) => {
+          const state = invitationState(inv);
+          const label = `invitation as ${inv.role} created ${relativeTime(inv.created_at)}`;
+          return (
+            <>
+              <td>{inv.role}</td>
+              <td>
+                {relativeTime(inv.created_at)}
+                {inv.created_by && <span className="muted"> by {inv.created_by}</span>}
+              </td>
+              <td>
+                <span className="tag">{STATE_LABEL[state]}</span>
+                {state === "accepted" && inv.accepted_by && <span className="muted"> by {inv.accepted_by}</span>}
+                {state === "pending" && <span className="muted"> until {new Date(inv.expires_at).toLocaleDateString()}</span>}
+              </td>
+              <td>
+                {state === "pending" && (
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-danger"
+                    aria-label={`Revoke ${label}`}
+                    disabled={action.busy}
+                    onClick={() => void action.run(() => revokeInvitation(workspace, inv.id)).then((ok) => ok && invitations.reload())}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </>
+          );
+        }}
+      />
+    </SettingsSection>
   );
 }

@@ -2,11 +2,10 @@ import { useState } from "react";
 import { addMember, listMembers, removeMember, setMemberRole, type Member } from "../../api/teams";
 import type { Role } from "../../api/types";
 import { ROLES } from "../../model/roles";
-import { Banner } from "../../ui/Banner";
 import { relativeTime } from "../../ui/time";
 import { useAction } from "../../ui/useAction";
 import { useKeptAsync } from "../../ui/useKeptAsync";
-import { LoadError } from "./LoadError";
+import { ConfirmButton, SettingsSection, SettingsTable } from "./SettingsParts";
 
 /** The workspace's members: change a role, remove someone, add an existing user (owners only). */
 export function MembersSection({ workspace, me }: { workspace: string; me: string | undefined }) {
@@ -17,75 +16,50 @@ export function MembersSection({ workspace, me }: { workspace: string; me: strin
   const [role, setRole] = useState<Role>("viewer");
   const change = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && members.reload());
   return (
-    <section className="settings-section" aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
-      {action.error && (
-        <Banner tone="error" onDismiss={() => action.setError(null)}>
-          {action.error}
-        </Banner>
-      )}
-      <LoadError state={members} what="members" />
-      {members.status === "ready" && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((m: Member) => (
-              <tr key={m.username}>
-                <td>
-                  <strong>{m.username}</strong>
-                  {m.username === me && <span className="muted"> (you)</span>}
-                  {m.email && <div className="muted">{m.email}</div>}
-                </td>
-                <td>
-                  <select
-                    aria-label={`Role of ${m.username}`}
-                    value={m.role}
-                    disabled={action.busy}
-                    onChange={(e) => void change(() => setMemberRole(workspace, m.username, e.target.value as Role))}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{relativeTime(m.created_at)}</td>
-                <td>
-                  {removing === m.username ? (
-                    <span className="btn-group" role="group" aria-label={`Confirm removing ${m.username}`}>
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger"
-                        disabled={action.busy}
-                        onClick={() => void change(() => removeMember(workspace, m.username)).then(() => setRemoving(null))}
-                      >
-                        Yes, remove {m.username}
-                      </button>
-                      <button type="button" className="btn btn-sm" onClick={() => setRemoving(null)}>
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${m.username}`} onClick={() => setRemoving(m.username)}>
-                      Remove
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+    <SettingsSection id="members" title="Members" action={action}>
+      <SettingsTable
+        state={members}
+        what="members"
+        columns={["Member", "Role", "Since"]}
+        keyOf={(m: Member) => m.username}
+        row={(m: Member) => (
+          <>
+            <td>
+              <strong>{m.username}</strong>
+              {m.username === me && <span className="muted"> (you)</span>}
+              {m.email && <div className="muted">{m.email}</div>}
+            </td>
+            <td>
+              <select
+                aria-label={`Role of ${m.username}`}
+                value={m.role}
+                disabled={action.busy}
+                onChange={(e) => void change(() => setMemberRole(workspace, m.username, e.target.value as Role))}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td>{relativeTime(m.created_at)}</td>
+            <td>
+              <ConfirmButton
+                confirming={removing === m.username}
+                onAsk={() => setRemoving(m.username)}
+                onKeep={() => setRemoving(null)}
+                onConfirm={() => void change(() => removeMember(workspace, m.username)).then(() => setRemoving(null))}
+                busy={action.busy}
+                text="Remove"
+                label={`Remove ${m.username}`}
+                groupLabel={`Confirm removing ${m.username}`}
+                confirmText={`Yes, remove ${m.username}`}
+              />
+            </td>
+          </>
+        )}
+      />
       <form
         className="settings-form"
         aria-label="Add a member"
@@ -112,6 +86,6 @@ export function MembersSection({ workspace, me }: { workspace: string; me: strin
           Add member
         </button>
       </form>
-    </section>
+    </SettingsSection>
   );
 }
