@@ -38,7 +38,10 @@ export function CheckpointTimeline() {
         {layout.links.map((l) => {
           const a = pos.get(l.from)!;
           const b = pos.get(l.to)!;
-          const d = a.y === b.y ? `M${a.x},${a.y} L${b.x},${b.y}` : `M${a.x},${a.y} C${a.x + COL / 2},${a.y} ${b.x - COL / 2},${b.y} ${b.x},${b.y}`;
+          // A fork drops straight down from its parent, then runs along its own row: each
+          // checkpoint has a column of its own, so the drop never passes through a dot.
+          const r = Math.min(8, Math.abs(b.y - a.y));
+          const d = a.y === b.y ? `M${a.x},${a.y} L${b.x},${b.y}` : `M${a.x},${a.y} L${a.x},${b.y - r} Q${a.x},${b.y} ${a.x + r},${b.y} L${b.x},${b.y}`;
           return <path key={`${l.from}-${l.to}`} d={d} className={l.fork ? "timeline-fork" : "timeline-link"} />;
         })}
       </svg>
