@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.live import LiveServer, chromium, live_app, login
+from tests.e2e.live import SCREENSHOTS, LiveServer, chromium, live_app, login
 
 __all__ = ["chromium", "live_app"]  # fixtures, imported for pytest
 
@@ -111,7 +111,7 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
     changes = page.get_by_role("list", name="Changes")
     change = changes.get_by_role("button", name=re.compile(r"^Greet, changed"))
     # The config key with its old and new value.
-    expect(change).to_contain_text(re.compile(r"set: \[.*'hi'.*\] → \[.*'hello'.*\]"))
+    expect(change).to_contain_text("set[0].expression: \"'hi'\" → \"'hello'\"")
     expect(changes.get_by_role("button", name=re.compile(r"^Shout, added"))).to_be_visible()
     # Read-only while comparing: no palette, no undo.
     expect(page.get_by_role("complementary", name="Node kinds")).to_have_count(0)
@@ -119,6 +119,8 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
 
     change.click()
     expect(page.locator(".flow-node.is-highlighted", has_text="Greet")).to_have_count(1)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "live-version-diff.png"))
 
     page.get_by_role("button", name="Close diff").click()
     expect(page.get_by_role("application", name="Graph canvas")).to_be_visible()

@@ -38,7 +38,7 @@ describe("ConfigForm", () => {
     const input = screen.getByLabelText(/URL/);
     fireEvent.keyDown(input, { key: "a" });
     fireEvent.change(input, { target: { value: "ab" } });
-    expect(onChange).toHaveBeenLastCalledWith({ url: "ab" }, true);
+    expect(onChange).toHaveBeenLastCalledWith({ url: "ab" }, true, expect.stringMatching(/^config:t_url#/));
     expect(await screen.findByText(/must NOT have fewer than 5 characters/)).toBeTruthy();
   });
 
@@ -59,6 +59,21 @@ describe("ConfigForm", () => {
     expect([...select.options].map((o) => o.textContent)).toEqual(["Choose a state field…", "messages", "verdict", "decision (not a state field)"]);
     fireEvent.keyDown(select, { key: "ArrowDown" });
     fireEvent.change(select, { target: { value: "verdict" } });
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ decision_field: "verdict" }), true);
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ decision_field: "verdict" }), true, expect.any(String));
+  });
+
+  it("reports edits made without key events as edits, each field with its own undo key", () => {
+    const onChange = vi.fn();
+    const schema = { type: "object", properties: { temperature: { type: "number", title: "Temperature" }, model: { type: "string", title: "Model", default: "fake-1" } } };
+    render(<ConfigForm schema={schema} value={{ model: "fake-1" }} onChange={onChange} disabled={false} idPrefix="k" />);
+    fireEvent.change(screen.getByLabelText("Temperature"), { target: { value: "0.5" } });
+    const first = onChange.mock.lastCall!;
+    expect(first[0]).toMatchObject({ temperature: 0.5 });
+    expect(first[1]).toBe(true);
+    fireEvent.blur(screen.getByLabelText("Temperature"));
+    fireEvent.change(screen.getByLabelText("Model"), { target: { value: "other" } });
+    const second = onChange.mock.lastCall!;
+    expect(second[1]).toBe(true);
+    expect(second[2]).not.toBe(first[2]);
   });
 });

@@ -2,9 +2,10 @@
 import Form from "@rjsf/core";
 import type { RJSFSchema, RegistryWidgetsType, UiSchema, WidgetProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, type FormEvent } from "react";
 import type { JsonObject } from "../model/canvas";
 import { configFormUi } from "./formUi";
+import { editKey, onlyDefaultsAdded } from "./configEdits";
 import "./editor-ui.css";
 
 const UI: UiSchema = { "ui:submitButtonOptions": { norender: true } };
@@ -52,8 +53,9 @@ export default function ConfigForm({
 }: {
   schema: Record<string, unknown>;
   value: JsonObject;
-  /** `fromUser` is false when the form only filled in schema defaults on its own. */
-  onChange: (v: JsonObject, fromUser: boolean) => void;
+  /** `fromUser` is false when the form only filled in schema defaults on its own; edits
+   *  with the same `undoKey` (typing in one field) are one undo step. */
+  onChange: (v: JsonObject, fromUser: boolean, undoKey: string) => void;
   disabled: boolean;
   idPrefix: string;
   uiSchema?: UiSchema;
@@ -75,8 +77,25 @@ export default function ConfigForm({
   const touch = () => {
     touched.current = true;
   };
+  // Bumped when a field is left or a discrete choice is made: the next edit is a new undo step.
+  const commit = useRef(0);
+  const bump = () => {
+    commit.current += 1;
+  };
+  const onChangeCapture = (e: FormEvent) => {
+    const t = e.target as HTMLInputElement;
+    if (t.tagName === "SELECT" || t.type === "checkbox" || t.type === "radio") bump();
+  };
   return (
-    <div ref={box} className="config-form" onPointerDownCapture={touch} onKeyDownCapture={touch} onPasteCapture={touch}>
+    <div
+      ref={box}
+      className="config-form"
+      onPointerDownCapture={touch}
+      onKeyDownCapture={touch}
+      onPasteCapture={touch}
+      onBlurCapture={bump}
+      onChangeCapture={onChangeCapture}
+    >
       <Form
         schema={s}
         uiSchema={ui}
@@ -88,7 +107,11 @@ export default function ConfigForm({
         noHtml5Validate
         disabled={disabled}
         idPrefix={idPrefix}
-        onChange={(e) => onChange((e.formData ?? {}) as JsonObject, touched.current)}
+        onChange={(e, id) => {
+          const next = (e.formData ?? {}) as JsonObject;
+          const fromUser = touched.current || !onlyDefaultsAdded(value, next, s as Record<string, unknown>);
+          onChange(next, fromUser, editKey(id, commit.current));
+        }}
       />
     </div>
   );

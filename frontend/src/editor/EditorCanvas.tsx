@@ -28,6 +28,9 @@ import { isStepNode, specKindOf } from "../model/canvas";
 
 const MINIMAP_DELAY_MS = 900;
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+// On opening, a big graph is not shrunk until its text is unreadable (~7px at 0.3): the
+// view starts at a legible zoom around the graph's centre, and the user scrolls or zooms out.
+const INITIAL_FIT_OPTIONS = { ...FIT_OPTIONS, minZoom: 0.6 };
 // Props React Flow compares by identity: new objects on every render would make it
 // re-sync its store (and re-register key listeners) on every drag tick.
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
@@ -133,8 +136,8 @@ export function EditorCanvas() {
           selectionKeyCode="Shift"
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           fitView
-          fitViewOptions={FIT_OPTIONS}
-          minZoom={0.2}
+          fitViewOptions={INITIAL_FIT_OPTIONS}
+          minZoom={0.1}
           defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
           proOptions={PRO_OPTIONS}
           aria-label="Graph canvas"

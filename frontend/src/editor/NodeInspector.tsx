@@ -63,8 +63,8 @@ function NodeInspectorBody({ node }: { node: StepNode }) {
               value={node.data.config}
               disabled={readOnly}
               stateFields={stateFields}
-              onChange={(config, fromUser) =>
-                fromUser ? s.updateNode(node.id, { config }, "config") : s.fillNodeDefaults(node.id, config)
+              onChange={(config, fromUser, undoKey) =>
+                fromUser ? s.updateNode(node.id, { config }, undoKey) : s.fillNodeDefaults(node.id, config)
               }
             />
           </Suspense>

@@ -84,13 +84,15 @@ export function StateSchemaEditor() {
                 <span>Reducer</span>
                 <select value={f.reducer ?? "replace"} onChange={(e) => patch(i, { reducer: e.target.value as Reducer })}>
                   {REDUCERS.map((r) => (
-                    <option key={r} value={r} disabled={!reducerFits(r, f.type)}>
-                      {r} — {REDUCER_HELP[r]}
+                    <option key={r} value={r} disabled={!reducerFits(r, f.type)} title={REDUCER_HELP[r]}>
+                      {r}
                     </option>
                   ))}
                 </select>
               </label>
             </div>
+            {/* The chosen reducer's meaning in full, under the row (it did not fit in the select). */}
+            <p className="field-hint reducer-help">{REDUCER_HELP[f.reducer ?? "replace"]}</p>
             <div className="field-row">
               <DefaultInput value={f.default} onChange={(v) => patch(i, { default: v }, "default")} />
               <label className="field">

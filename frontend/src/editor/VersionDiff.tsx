@@ -5,7 +5,7 @@ import { nodeTypes } from "../canvas/nodes";
 import { edgeTypes } from "../canvas/edges";
 import { CanvasDecorContext, type CanvasDecor } from "../canvas/decor";
 import { edgeName, nodeName } from "../canvas/a11y";
-import { MINIMAP_STYLE } from "../canvas/frames";
+import { MINIMAP_STYLE, withFrames } from "../canvas/frames";
 import { isStepNode, type CanvasEdge, type CanvasNode } from "../model/canvas";
 import { useCatalog, useEditor, useEditorApi } from "./EditorContext";
 import { decorate, summary, type DiffMark } from "./versionDiff";
@@ -29,7 +29,8 @@ export function DiffCanvas() {
   const { nodes, edges } = useMemo(() => {
     if (!view) return { nodes: [] as CanvasNode[], edges: [] as CanvasEdge[] };
     const labels = new Map(view.doc.nodes.map((n) => [n.id, isStepNode(n) ? n.data.label : n.type === "start" ? "Start" : "End"]));
-    return decorate(view, (n) => nodeName(n, kindTitles), (e) => edgeName(e, (id) => labels.get(id) ?? id));
+    const framed = { ...view, doc: { ...view.doc, nodes: withFrames(view.doc.nodes) } };
+    return decorate(framed, (n) => nodeName(n, kindTitles), (e) => edgeName(e, (id) => labels.get(id) ?? id));
   }, [view, kindTitles]);
   const decor = useMemo<CanvasDecor>(
     () => ({ status: {}, problems: {}, breakpointsBefore: new Set(), breakpointsAfter: new Set(), kindTitles, highlighted: new Set(focusId ? [focusId] : []) }),

@@ -44,6 +44,14 @@ describe("diffSpecs", () => {
     ]);
   });
 
+  it("names the changed leaf inside lists and objects", () => {
+    const a = spec();
+    const b = spec({ nodes: [a.nodes[0]!, { ...a.nodes[1]!, config: { set: [{ field: "x", expression: "'hello'" }] } }] });
+    const a2 = spec({ nodes: [a.nodes[0]!, { ...a.nodes[1]!, config: { set: [{ field: "x", expression: "'hi'" }] } }] });
+    expect(diffSpecs(a2, b).changes[0]!.details).toEqual([`set[0].expression: "'hi'" → "'hello'"`]);
+    expect(diffSpecs(a, b).changes[0]!.details).toEqual([`set: [] → [{"field":"x","expression":"'hello'"}]`]);
+  });
+
   it("draws removed nodes and edges from the old side and marks added ones", () => {
     const a = spec();
     const b = spec({

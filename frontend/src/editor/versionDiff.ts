@@ -60,10 +60,31 @@ function byKey<T>(xs: readonly T[] | undefined, key: (x: T) => string): Map<stri
   return new Map((xs ?? []).map((x) => [key(x), x]));
 }
 
-/** "key: old → new" for every top-level key whose value differs. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** "key: old → new" for every key whose value differs, down to the changed leaf
+ *  ("set[0].expression"), through objects and lists of the same length. */
 function keyChanges(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.filter((k) => !same(before[k], after[k])).map((k) => `${prefix}${k}: ${formatValue(before[k])} → ${formatValue(after[k])}`);
+  const out: string[] = [];
+  for (const k of keys) {
+    const a = before[k];
+    const b = after[k];
+    if (same(a, b)) continue;
+    const path = `${prefix}${k}`;
+    if (isPlainObject(a) && isPlainObject(b)) out.push(...keyChanges(a, b, `${path}.`));
+    else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+      a.forEach((x, i) => {
+        const y = b[i];
+        if (same(x, y)) return;
+        if (isPlainObject(x) && isPlainObject(y)) out.push(...keyChanges(x, y, `${path}[${i}].`));
+        else out.push(`${path}[${i}]: ${formatValue(x)} → ${formatValue(y)}`);
+      });
+    } else out.push(`${path}: ${formatValue(a)} → ${formatValue(b)}`);
+  }
+  return out;
 }
 
 function nodeDetails(a: SpecNode, b: SpecNode): string[] {
