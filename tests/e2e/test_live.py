@@ -216,6 +216,8 @@ def test_debug_review_rewind_and_fork(page: Any, live_app: LiveServer) -> None:
     expect(review).to_contain_text("Approve the reply to a billing ticket")
     expect(node(page, "Approve reply")).to_have_class(re.compile(r"\bis-waiting\b"))
     expect(node(page, "Draft reply")).to_have_class(re.compile(r"\bis-finished\b"))
+    # "Continue" started a new run on the same lineage: classification stays done.
+    expect(node(page, "Classify ticket")).to_have_class(re.compile(r"\bis-finished\b"))
     statuses = page.evaluate("window.__statuses")
     assert "is-finished" in statuses["Classify ticket"], statuses
     assert "is-waiting" in statuses["Approve reply"], statuses

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { StateSnapshot } from "../api/types";
 import { DebuggerContext } from "./DebuggerContext";
 import { StateInspector } from "./StateInspector";
@@ -86,5 +86,15 @@ describe("StateInspector's state editor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Edit state here" }));
     fireEvent.click(screen.getByRole("button", { name: "Save and continue from here" }));
     await waitFor(() => expect(screen.queryByRole("textbox", { name: /New state values/ })).toBeNull());
+  });
+});
+
+describe("StateInspector's selection", () => {
+  it("closes the editor when another checkpoint is picked", () => {
+    const api = setup(async () => ({ ok: true }));
+    fireEvent.click(screen.getByRole("button", { name: "Edit state here" }));
+    expect(screen.getByRole("textbox", { name: /New state values/ })).toBeTruthy();
+    act(() => api.getState().select("cp2"));
+    expect(screen.queryByRole("textbox", { name: /New state values/ })).toBeNull();
   });
 });

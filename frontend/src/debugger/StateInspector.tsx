@@ -30,7 +30,8 @@ export function StateInspector({
   const liveValues = useDebugger((s) => s.debug.values);
   const { current, parent } = selectedSnapshots({ history, selected });
   const [showDiff, setShowDiff] = useState(true);
-  const [editing, setEditing] = useState<Record<string, unknown> | null>(null);
+  // Which checkpoint's values are being edited: picking another checkpoint closes the editor.
+  const [editing, setEditing] = useState<{ id: string; values: Record<string, unknown> } | null>(null);
   const label = useNodeLabel();
   const changes = useMemo(() => (current ? diffState(parent?.values ?? {}, current.values) : []), [current, parent]);
   if (!current) {
@@ -62,7 +63,7 @@ export function StateInspector({
       )}
       <div className="btn-group wrap">
         {onEditState && (
-          <button type="button" className="btn btn-sm" onClick={() => setEditing(structuredClone(current.values))} disabled={busy}>
+          <button type="button" className="btn btn-sm" onClick={() => setEditing({ id, values: structuredClone(current.values) })} disabled={busy}>
             Edit state here
           </button>
         )}
@@ -76,10 +77,10 @@ export function StateInspector({
           Diff against the previous step
         </label>
       </div>
-      {editing && onEditState && (
+      {editing?.id === id && onEditState && (
         <EditStateBox
           key={id}
-          initial={editing}
+          initial={editing.values}
           busy={busy}
           onSave={(values, andRun) => onEditState(values, id, andRun)}
           onClose={() => setEditing(null)}
