@@ -35,6 +35,7 @@ type ListState =
 export function ThreadsPage() {
   const workspace = useSession((s) => s.workspace);
   const workspaces = useSession((s) => s.workspaces);
+  const sessionStatus = useSession((s) => s.status);
   const selectWorkspace = useSession((s) => s.selectWorkspace);
   const { search, navigate } = useRouter();
   const searchText = search.toString();
@@ -48,6 +49,12 @@ export function ThreadsPage() {
     const wanted = filters.workspace;
     if (wanted && wanted !== workspace && workspaces.some((w) => w.slug === wanted)) selectWorkspace(wanted);
   }, [workspaces, workspace, filters.workspace, selectWorkspace]);
+  // Switching workspace in the top bar: the URL follows, and a graph of the old one goes.
+  useEffect(() => {
+    if (!appliedLinkWorkspace.current || !workspace || !filters.workspace || filters.workspace === workspace) return;
+    navigate(`/app/threads${filtersToSearch({ ...filters, graph: undefined, workspace })}`, { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [workspace]);
   const linkPending =
     !appliedLinkWorkspace.current && !!filters.workspace && workspaces.some((w) => w.slug === filters.workspace);
   const listWorkspace = linkPending ? filters.workspace : workspace;
@@ -97,6 +104,7 @@ export function ThreadsPage() {
   const title = filters.graph ? `Threads of ${graphName ?? `graph ${filters.graph}`}` : "Threads";
 
   if (!listWorkspace) {
+    if (sessionStatus === "loading" || sessionStatus === "idle") return <Loading label="Loading workspaces…" />;
     return (
       <div className="app-page">
         <h1>Threads</h1>
