@@ -98,6 +98,8 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
     compare = page.get_by_role("form", name="Compare versions")
     compare.get_by_label("From (older)").select_option("1")
     compare.get_by_label("To (newer)").select_option("2")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "live-versions-panel.png"))
     compare.get_by_role("button", name="Show diff on canvas").click()
 
     diff = page.get_by_role("application", name="Diff of v1 and v2")
@@ -119,7 +121,6 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
 
     change.click()
     expect(page.locator(".flow-node.is-highlighted", has_text="Greet")).to_have_count(1)
-    SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "live-version-diff.png"))
 
     page.get_by_role("button", name="Close diff").click()

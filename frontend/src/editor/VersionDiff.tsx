@@ -83,7 +83,7 @@ export function DiffChanges() {
   if (!diff) return null;
   const { changes } = diff.view;
   return (
-    <aside className="side-panel diff-panel" aria-label="Changes">
+    <aside className="side-panel diff-panel" aria-label="Version diff">
       <div className="diff-panel-head">
         <h2>
           {diff.fromLabel} → {diff.toLabel}
