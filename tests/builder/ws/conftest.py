@@ -79,9 +79,12 @@ async def connect(
         comm.scope["user"] = user
     ok, code = await comm.connect(timeout=5)
     if ok:
-        # Refusals accept and then close: report them as refusals with their code.
+        # Refusals accept and then close: report them as refusals with their code. An
+        # accepted socket always sends a first frame (presence, the inbox), so this waits
+        # only as long as the server takes; and it must not time out: asgiref cancels the
+        # application on a receive timeout, which under load broke later steps.
         try:
-            first = await comm.receive_output(timeout=0.2)
+            first = await comm.receive_output(timeout=5)
         except TimeoutError:
             first = None
         if first is not None and first["type"] == "websocket.close":
