@@ -361,6 +361,11 @@ def test_debugger_refuses_broken_state_and_names_things(page: Any, live_app: Liv
     expect(editor).to_have_value('{"category": 12, "bogus_field": 1}')
     assert len(live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})) == before
     shot(page, "debugger-state-refused")
+    # The same over the socket ("Save and continue" forks): refused beside the editor, no run.
+    page.get_by_role("button", name="Save and continue from here").click()
+    expect(page.get_by_role("alert").filter(has_text="The server refused")).to_contain_text("bogus_field")
+    expect(editor).to_have_value('{"category": 12, "bogus_field": 1}')
+    assert len(live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})) == before
 
     # The audit trail: one sentence per run, codes only as tooltips.
     page.get_by_role("tab", name="Audit trail").click()

@@ -27,6 +27,8 @@ export interface ActionReply {
   type: "ack" | "error";
   request_id: string;
   reason?: string;
+  /** JSON pointer of the member at fault, when the server names one (e.g. `/values/category`). */
+  field?: string;
 }
 
 interface Handlers<M> {

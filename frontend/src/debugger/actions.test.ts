@@ -94,6 +94,13 @@ describe("save and continue from a checkpoint", () => {
     const socket = { connected: true, act: () => Promise.resolve({ type: "error", request_id: "r", reason: "Busy." }) } as unknown as ThreadSocket;
     expect(await forkWithState(api, socket, "g1", { a: 1 }, "cp1")).toEqual({ ok: false, error: "Busy." });
   });
+
+  it("passes on the member a socket refusal names", async () => {
+    const api = createDebuggerStore("t1");
+    const reason = "'/values/category' must be a string or null";
+    const socket = { connected: true, act: () => Promise.resolve({ type: "error", request_id: "r", reason, field: "/values/category" }) } as unknown as ThreadSocket;
+    expect(await forkWithState(api, socket, "g1", { category: 12 }, "cp1")).toEqual({ ok: false, error: reason, fields: [{ path: "/values/category", message: reason }] });
+  });
 });
 
 describe("fieldProblems", () => {

@@ -48,7 +48,10 @@ export async function viaSocketOr(socket: ThreadSocket | null, action: ClientAct
   if (socket?.connected) {
     const r: ActionReply = await socket.act(action);
     if (r.type === "ack") return { ok: true };
-    if (!/not connected/i.test(r.reason ?? "")) return { ok: false, error: r.reason ?? "The server refused." };
+    if (!/not connected/i.test(r.reason ?? "")) {
+      const error = r.reason ?? "The server refused.";
+      return { ok: false, error, ...(typeof r.field === "string" && r.field ? { fields: [{ path: r.field, message: error }] } : {}) };
+    }
   }
   return viaRest(rest);
 }
