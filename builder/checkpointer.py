@@ -13,8 +13,10 @@ by the id of the checkpoint that changed it:
   none), so values are stored as ``serde`` wrote them, never escaped into a JSON string;
 - ``CheckpointBlob`` rows only for versions that are not the storing checkpoint's id
   (the interface allows any string);
-- pending writes appended to their checkpoint's row (``writes``) as each task finishes;
-  ``CheckpointWrite`` rows only for writes against a checkpoint not stored yet.
+- pending writes appended to their checkpoint's row (``writes``) as each task finishes
+  (the last task's, with durability ``sync``, in the statement that stores the next
+  checkpoint: ``put_step``); ``CheckpointWrite`` rows only for writes against a
+  checkpoint not stored yet.
 
 Reading a page of checkpoints costs a fixed number of queries whatever the number of
 channels: the rows (with the ancestors their versions need), the rows and blobs their
