@@ -42,7 +42,7 @@ function NodeInspectorBody({ node }: { node: StepNode }) {
       </header>
       <label className="field">
         <span>Label</span>
-        <input value={node.data.label} disabled={readOnly} onChange={(e) => s.updateNode(node.id, { label: e.target.value }, "label")} />
+        <input value={node.data.label} disabled={readOnly} onChange={(e) => s.updateNode(node.id, { label: e.target.value }, "label")} onBlur={() => s.sealHistory()} />
       </label>
 
       <div className="inspector-section">

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createEditorStore } from "./store";
 import { emptySpec } from "../model/graphspec";
 import { editKey, onlyDefaultsAdded } from "./configEdits";
@@ -38,5 +38,38 @@ describe("config edits and undo", () => {
     expect(config().config).toEqual({ temperature: 0.5 });
     store.getState().undo();
     expect(config().config).toEqual({});
+  });
+});
+
+describe("undo steps over time", () => {
+  it("starts a new step when the same field is edited again after a pause", () => {
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
+      const store = createEditorStore({ graphId: "g", spec: emptySpec("g"), draftRevision: 1, readOnly: false });
+      const id = store.getState().addNode("llm", "LLM", { x: 0, y: 0 })!;
+      const label = () => store.getState().history.present.nodes.find((n) => n.id === id)!.data.label;
+      store.getState().updateNode(id, { label: "A" }, "label");
+      vi.setSystemTime(new Date("2026-01-01T00:00:00.300Z"));
+      store.getState().updateNode(id, { label: "AB" }, "label");
+      vi.setSystemTime(new Date("2026-01-01T00:00:05Z"));
+      store.getState().updateNode(id, { label: "ABC" }, "label");
+      store.getState().undo();
+      expect(label()).toBe("AB");
+      store.getState().undo();
+      expect(label()).toBe("LLM");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("starts a new step when the field is left", () => {
+    const store = createEditorStore({ graphId: "g", spec: emptySpec("g"), draftRevision: 1, readOnly: false });
+    const id = store.getState().addNode("llm", "LLM", { x: 0, y: 0 })!;
+    store.getState().updateNode(id, { label: "A" }, "label");
+    store.getState().sealHistory();
+    store.getState().updateNode(id, { label: "AB" }, "label");
+    store.getState().undo();
+    expect(store.getState().history.present.nodes.find((n) => n.id === id)!.data.label).toBe("A");
   });
 });

@@ -116,6 +116,8 @@ export interface EditorActions {
   focusElement: (kind: "node" | "edge", id: string) => void;
   highlightField: (index: number | null) => void;
   dismissNotice: () => void;
+  /** End the current undo step: the next edit, even of the same field, is a new one (a field was left). */
+  sealHistory: () => void;
   openDiff: (fromLabel: string, toLabel: string, view: DiffView) => void;
   closeDiff: () => void;
   focusDiffNode: (id: string) => void;
@@ -131,6 +133,8 @@ export interface EditorInit {
 }
 
 const DEFAULT_SIZE = { width: 200, height: 64 };
+/** Edits of one field this close together are one undo step (typing); slower ones are not. */
+export const COALESCE_MS = 1500;
 
 export function selectedIds(doc: CanvasDoc): { nodes: string[]; edges: string[] } {
   return { nodes: doc.nodes.filter((n) => n.selected).map((n) => n.id), edges: doc.edges.filter((e) => e.selected).map((e) => e.id) };
@@ -155,12 +159,17 @@ export function createEditorStore(init: EditorInit) {
   const savedSpecJson = JSON.stringify(canvasToSpec(doc));
   return createStore<EditorStore>()((set, get) => {
     /** Apply a document edit as an undo step (or coalesced into the previous one). */
+    let lastEditAt = 0;
     const edit = (fn: (d: CanvasDoc) => CanvasDoc, key: string | null = null) => {
       const s = get();
       if (s.readOnly || s.diff) return;
       const next = fn(s.history.present);
       if (next === s.history.present) return;
-      set({ history: push(s.history, next, key) });
+      // Only rapid edits of the same thing share a step: after a pause, a new one starts.
+      const now = Date.now();
+      const history = now - lastEditAt > COALESCE_MS ? seal(s.history) : s.history;
+      lastEditAt = now;
+      set({ history: push(history, next, key) });
     };
     /** Change the present without an undo step (selection, measured sizes). */
     const quiet = (fn: (d: CanvasDoc) => CanvasDoc) => {
@@ -315,6 +324,7 @@ export function createEditorStore(init: EditorInit) {
       },
       highlightField: (index) => set({ highlightedField: index, tab: index === null ? get().tab : "state" }),
       dismissNotice: () => set({ notice: null }),
+      sealHistory: () => set({ history: seal(get().history) }),
       openDiff: (fromLabel, toLabel, view) => set({ diff: { fromLabel, toLabel, view, focus: null } }),
       closeDiff: () => set({ diff: null, tab: "versions" }),
       focusDiffNode: (id) => {
