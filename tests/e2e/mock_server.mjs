@@ -203,6 +203,15 @@ const server = createServer(async (req, res) => {
       threads.set(t.thread_id, t);
       return send(res, 200, { ...t, events: undefined, history: undefined });
     }
+    if ((g = m(/^\/api\/workspaces\/([^/]+)\/threads\/$/))) {
+      // The Threads page's list: status and graph filters, one page.
+      const status = url.searchParams.get("status");
+      const graph = url.searchParams.get("graph");
+      const rows = [...threads.values()]
+        .filter((t) => (!status || t.status === status) && (!graph || String(t.graph_id) === graph))
+        .map((t) => ({ thread_id: t.thread_id, workspace: g[1], graph: graphs.has(String(t.graph_id)) ? { id: t.graph_id, slug: String(t.graph_id), name: graphs.get(String(t.graph_id)).name } : null, status: t.status, waiting_for_review: t.status === "interrupted", started_by: "demo", metadata: t.metadata, created_at: t.created_at, updated_at: t.updated_at }));
+      return send(res, 200, { next: null, previous: null, results: rows });
+    }
     if (p === "/api/threads/search") return send(res, 200, [...threads.values()].map((t) => ({ ...t, events: undefined, history: undefined })));
     if ((g = m(/^\/api\/threads\/([^/]+)$/)) && threads.has(g[1])) { const t = threads.get(g[1]); return send(res, 200, { ...t, events: undefined, history: undefined, values: t.history[0]?.values ?? null }); }
     if ((g = m(/^\/api\/threads\/([^/]+)\/history$/)) && threads.has(g[1])) return send(res, 200, threads.get(g[1]).history);

@@ -113,7 +113,10 @@ def test_per_graph_threads_from_the_graph_list(
     page: Any, live_app: LiveServer, threads: dict[str, str]
 ) -> None:
     page.goto(f"{live_app.url}/app/graphs")
-    page.get_by_role("link", name="Threads of Support triage").click()
+    graph_row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name="Support triage", exact=True)
+    )
+    graph_row.get_by_role("link", name="Threads", exact=True).click()
     expect(page.get_by_role("heading", name="Threads of Support triage")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"graph={live_app.graph_id('Support triage')}\b"))
     expect(thread_link(page, threads["paused"])).to_be_visible()

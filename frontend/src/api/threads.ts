@@ -15,7 +15,8 @@ export async function createThread(graphId: string, metadata: Record<string, unk
     const mine = await searchThreads({ metadata: { graph_id: graphId, started_by: startedBy }, status: "idle", limit: 20 }).catch(
       () => [] as Thread[],
     );
-    const unused = Array.isArray(mine) ? mine.find((t) => t.status === "idle" && (t.values === null || t.values === undefined)) : undefined;
+    // `values: null` (not merely absent) is what the server says of a thread with no state yet.
+    const unused = Array.isArray(mine) ? mine.find((t) => t.status === "idle" && t.values === null) : undefined;
     if (unused) return unused;
   }
   const tagged = startedBy ? { ...metadata, started_by: startedBy } : metadata;

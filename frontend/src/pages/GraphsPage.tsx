@@ -86,13 +86,17 @@ export function GraphsPage() {
             {graphs.data.map((g) => (
               <tr key={g.id}>
                 <td>
-                  <Link href={`/app/graphs/${encodeURIComponent(g.id)}`}>{g.name}</Link>
+                  <Link href={`/app/graphs/${encodeURIComponent(g.id)}`} id={`graph-name-${g.id}`}>
+                    {g.name}
+                  </Link>
                 </td>
                 <td>{g.source === "code" ? <span className="tag">code (read-only)</span> : <span className="tag">canvas</span>}</td>
                 <td>{g.latest_version ? `v${g.latest_version}` : <span className="muted">unpublished</span>}</td>
                 <td>{relativeTime(g.updated_at)}</td>
                 <td>
-                  <Link href={`/app/threads?graph=${encodeURIComponent(g.id)}`} aria-label={`Threads of ${g.name}`}>
+                  {/* Named "Threads", described by the graph's name: a label holding the name would
+                      also answer to searches for the graph's own link. */}
+                  <Link href={`/app/threads?graph=${encodeURIComponent(g.id)}`} aria-describedby={`graph-name-${g.id}`}>
                     Threads
                   </Link>
                 </td>
