@@ -127,3 +127,10 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
     expect(page.get_by_role("application", name="Graph canvas")).to_be_visible()
     expect(page.get_by_role("complementary", name="Node kinds")).to_be_visible()
     expect(page.locator(".react-flow__node.diff-changed")).to_have_count(0)
+
+    # The newest version against the draft (saved from it): nothing changed.
+    page.get_by_role("tab", name="Versions").click()
+    page.get_by_role("button", name="Compare v2 with the draft").click()
+    expect(page.get_by_role("complementary", name="Version diff")).to_contain_text("No changes")
+    page.get_by_role("button", name="Close diff").click()
+    expect(page.get_by_role("application", name="Graph canvas")).to_be_visible()

@@ -19,6 +19,7 @@ export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void
   const readOnly = useEditor((s) => s.readOnly);
   const versions = useAsync((signal) => listVersions(graphId, signal), [graphId, refreshKey]);
   const [error, setError] = useState<string | null>(null);
+  const { compare, busy } = useCompare(setError);
   const restore = async (n: number) => {
     setError(null);
     try {
@@ -54,11 +55,16 @@ export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void
                 <strong>v{v.number}</strong> <span className="muted">{relativeTime(v.created_at)}{v.author ? ` by ${v.author}` : ""}</span>
               </div>
               {v.note && <p>{v.note}</p>}
-              {!readOnly && (
-                <button type="button" className="btn btn-sm" onClick={() => void restore(v.number)}>
-                  Restore v{v.number} into the draft
+              <div className="btn-group">
+                <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void compare(String(v.number), DRAFT)}>
+                  Compare v{v.number} with the draft
                 </button>
-              )}
+                {!readOnly && (
+                  <button type="button" className="btn btn-sm" onClick={() => void restore(v.number)}>
+                    Restore v{v.number} into the draft
+                  </button>
+                )}
+              </div>
             </li>
           ))}
         </ol>
@@ -67,13 +73,10 @@ export function VersionsPanel({ onPublish, refreshKey }: { onPublish: () => void
   );
 }
 
-/** Pick two sides (versions or the current draft) and show their diff on the canvas. */
-function CompareVersions({ versions, onError }: { versions: GraphVersion[]; onError: (e: string | null) => void }) {
+/** Open the diff of two sides ("draft" or a version number) on the canvas. */
+function useCompare(onError: (e: string | null) => void) {
   const api = useEditorApi();
   const graphId = useEditor((s) => s.graphId);
-  const numbers = versions.map((v) => v.number).sort((a, b) => b - a);
-  const [from, setFrom] = useState(String(numbers[0]));
-  const [to, setTo] = useState(DRAFT);
   const [busy, setBusy] = useState(false);
   const label = (ref: string) => (ref === DRAFT ? "Current draft" : `v${ref}`);
   const specOf = async (ref: string): Promise<GraphSpec> => {
@@ -82,7 +85,7 @@ function CompareVersions({ versions, onError }: { versions: GraphVersion[]; onEr
     if (!v.spec) throw new Error(`Version ${ref} has no spec.`);
     return v.spec;
   };
-  const compare = async () => {
+  const compare = async (from: string, to: string) => {
     onError(null);
     setBusy(true);
     try {
@@ -94,6 +97,16 @@ function CompareVersions({ versions, onError }: { versions: GraphVersion[]; onEr
       setBusy(false);
     }
   };
+  return { compare, busy };
+}
+
+/** Pick two sides (versions or the current draft) and show their diff on the canvas. */
+function CompareVersions({ versions, onError }: { versions: GraphVersion[]; onError: (e: string | null) => void }) {
+  const numbers = versions.map((v) => v.number).sort((a, b) => b - a);
+  const [from, setFrom] = useState(String(numbers[0]));
+  const [to, setTo] = useState(DRAFT);
+  const { compare: open, busy } = useCompare(onError);
+  const compare = () => open(from, to);
   const options = (
     <>
       <option value={DRAFT}>Current draft</option>
