@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if rounds > 1:
         print("cold opens, a click selects a node (ms):", [round(o["interactive"]) for o in colds])
+    slow = [(i, round(f, 1)) for i, f in enumerate(frames) if f > FRAME_BUDGET_MS * 0.66]
+    print(f"drag frames over {FRAME_BUDGET_MS * 0.66:.0f} ms (index of {len(frames)}, ms):", slow)
     rows = [
         (f"{cold_label}: graph JSON received", med(colds, "graph_loaded"), OPEN_BUDGET_MS),
         (f"{cold_label}: all nodes rendered", med(colds, "rendered"), OPEN_BUDGET_MS),
