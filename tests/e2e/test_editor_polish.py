@@ -48,7 +48,9 @@ def test_human_review_node_arrives_working(page: Any, live_app: LiveServer) -> N
         "nodes": [],
         "edges": [],
     }
-    gid = live_app.api("POST", "/api/graphs/", {"workspace": "demo", "name": "Review me", "spec": spec})["id"]
+    gid = live_app.api(
+        "POST", "/api/graphs/", {"workspace": "demo", "name": "Review me", "spec": spec}
+    )["id"]
     page.goto(f"{live_app.url}/app/graphs/{gid}")
     canvas = page.get_by_role("application", name="Graph canvas")
     before = canvas.bounding_box()
@@ -62,7 +64,9 @@ def test_human_review_node_arrives_working(page: Any, live_app: LiveServer) -> N
     page.screenshot(path=str(SCREENSHOTS / "live-editor-human-added.png"))
 
     # The decision field is a select of the state fields, set to the new field.
-    expect(page.get_by_role("combobox", name=re.compile(r"^Decision field"))).to_have_value("decision")
+    expect(page.get_by_role("combobox", name=re.compile(r"^Decision field"))).to_have_value(
+        "decision"
+    )
 
     page.get_by_role("tab", name="State").click()
     field = page.get_by_role("group", name="State field decision")

@@ -328,8 +328,12 @@ def test_debugger_refuses_broken_state_and_names_things(page: Any, live_app: Liv
 
     # Tokens: one block per node and message, the scripted model said to be fake.
     page.get_by_role("tab", name="Tokens").click()
-    expect(page.get_by_role("article", name=re.compile(r"^Classify ticket, fake model \(demo\)"))).to_have_count(1)
-    expect(page.get_by_role("article", name=re.compile(r"^Draft reply, fake model \(demo\)"))).to_have_count(1)
+    expect(
+        page.get_by_role("article", name=re.compile(r"^Classify ticket, fake model \(demo\)"))
+    ).to_have_count(1)
+    expect(
+        page.get_by_role("article", name=re.compile(r"^Draft reply, fake model \(demo\)"))
+    ).to_have_count(1)
     # Events: a message's token chunks are one row.
     page.get_by_role("tab", name="Events").click()
     log = page.get_by_role("region", name="Event log")
@@ -350,7 +354,10 @@ def test_debugger_refuses_broken_state_and_names_things(page: Any, live_app: Liv
     # Cancel stays inside the panel.
     cancel = page.get_by_role("button", name="Cancel", exact=True).bounding_box()
     panel = page.get_by_role("complementary", name="Debugger panels").bounding_box()
-    assert cancel and panel and cancel["x"] + cancel["width"] <= panel["x"] + panel["width"], (cancel, panel)
+    assert cancel and panel and cancel["x"] + cancel["width"] <= panel["x"] + panel["width"], (
+        cancel,
+        panel,
+    )
 
     # Valid JSON the schema refuses: the server's pointers beside the kept text, no fork.
     editor.fill('{"category": 12, "bogus_field": 1}')
@@ -363,7 +370,9 @@ def test_debugger_refuses_broken_state_and_names_things(page: Any, live_app: Liv
     shot(page, "debugger-state-refused")
     # The same over the socket ("Save and continue" forks): refused beside the editor, no run.
     page.get_by_role("button", name="Save and continue from here").click()
-    expect(page.get_by_role("alert").filter(has_text="The server refused")).to_contain_text("bogus_field")
+    expect(page.get_by_role("alert").filter(has_text="The server refused")).to_contain_text(
+        "bogus_field"
+    )
     expect(editor).to_have_value('{"category": 12, "bogus_field": 1}')
     assert len(live_app.api("POST", f"/api/threads/{thread_id}/history", {"limit": 100})) == before
 

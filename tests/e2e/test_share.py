@@ -87,8 +87,12 @@ def test_share_link_opens_read_only_without_login_until_revoked(
     expect(visitor.get_by_text("Read-only shared view")).to_be_visible()
     expect(node(visitor, "Send reply")).to_have_class(re.compile(r"\bis-finished\b"))
     # Kinds by their titles, as in the app ("LLM", "Transform"), not "llm", "transform".
-    expect(node(visitor, "Classify ticket")).to_have_attribute("aria-label", re.compile(r"^Classify ticket, LLM node"))
-    expect(node(visitor, "Send reply")).to_have_attribute("aria-label", re.compile(r"^Send reply, Transform node"))
+    expect(node(visitor, "Classify ticket")).to_have_attribute(
+        "aria-label", re.compile(r"^Classify ticket, LLM node")
+    )
+    expect(node(visitor, "Send reply")).to_have_attribute(
+        "aria-label", re.compile(r"^Send reply, Transform node")
+    )
     expect(node(visitor, "Send reply")).to_contain_text("Transform")
     timeline = visitor.get_by_role("group", name="Checkpoint timeline")
     expect(

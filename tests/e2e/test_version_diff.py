@@ -81,7 +81,9 @@ def _spec(expression: str, extra_node: bool) -> dict[str, Any]:
 
 def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> None:
     graph = live_app.api(
-        "POST", "/api/graphs/", {"workspace": "demo", "name": "Diffed", "spec": _spec("'hi'", False)}
+        "POST",
+        "/api/graphs/",
+        {"workspace": "demo", "name": "Diffed", "spec": _spec("'hi'", False)},
     )
     gid = graph["id"]
     live_app.api("POST", f"/api/graphs/{gid}/versions/", {"note": "first"})
@@ -105,9 +107,13 @@ def test_compare_two_versions_on_the_canvas(page: Any, live_app: LiveServer) -> 
     diff = page.get_by_role("application", name="Diff of v1 and v2")
     expect(diff).to_be_visible()
     expect(page.get_by_label("Diff legend")).to_contain_text("added")
-    greet = page.locator(".react-flow__node.diff-changed", has=page.locator('[aria-label^="Greet, "]'))
+    greet = page.locator(
+        ".react-flow__node.diff-changed", has=page.locator('[aria-label^="Greet, "]')
+    )
     expect(greet).to_have_count(1)
-    expect(page.locator(".react-flow__node.diff-added", has=page.locator('[aria-label^="Shout, "]'))).to_have_count(1)
+    expect(
+        page.locator(".react-flow__node.diff-added", has=page.locator('[aria-label^="Shout, "]'))
+    ).to_have_count(1)
     expect(page.locator(".react-flow__edge.diff-removed")).to_have_count(1)  # Greet → End
 
     changes = page.get_by_role("list", name="Changes")
