@@ -217,8 +217,14 @@ def _resume(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict
         # A breakpoint is continued with no input; an interrupt() is answered by id, which
         # also works when several interrupts are pending.
         command = None if interrupt_id == BREAKPOINT_ID else {"resume": {interrupt_id: value}}
+        # The run goes on with its breakpoints (or those the message sends: the canvas's
+        # now), so a later breakpoint still stops it.
         resumed = run_start(
-            thread=thread, assistant=thread.assistant, command=command, user=reviewer.user
+            thread=thread,
+            assistant=thread.assistant,
+            command=command,
+            user=reviewer.user,
+            **_breakpoints(message, run),
         )
     return {"interrupt_id": interrupt_id, "decision": decision, "run_id": str(resumed.pk)}
 
@@ -248,7 +254,9 @@ def _update_state(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -
     _check_state(thread, values, "values")
     config = _state_update(thread, reviewer, values, as_node, checkpoint_id)
     new_checkpoint = config.get("configurable", {}).get("checkpoint_id")
-    run = _run_on(thread, reviewer, checkpoint_id=new_checkpoint or "")
+    run = _run_on(
+        thread, reviewer, checkpoint_id=new_checkpoint or "", **_breakpoints(message, None)
+    )
     return {"checkpoint_id": new_checkpoint, "run_id": str(run.pk)}
 
 
@@ -273,7 +281,7 @@ def _fork(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[s
         as_node = _optional_str(message, "as_node")
         config = _state_update(thread, reviewer, values, as_node, checkpoint_id)
         start_from = config.get("configurable", {}).get("checkpoint_id") or checkpoint_id
-    run = _run_on(thread, reviewer, checkpoint_id=start_from)
+    run = _run_on(thread, reviewer, checkpoint_id=start_from, **_breakpoints(message, None))
     return {"checkpoint_id": start_from, "run_id": str(run.pk)}
 
 
@@ -312,11 +320,28 @@ def _start_run(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> d
         assistant=thread.assistant,
         input=message.get("input"),
         checkpoint_id=_optional_str(message, "checkpoint_id") or "",
-        interrupt_before=message.get("interrupt_before"),
-        interrupt_after=message.get("interrupt_after"),
         user=reviewer.user,
+        **_breakpoints(message, None),
     )
     return {"run_id": str(run.pk)}
+
+
+def _breakpoints(message: dict[str, Any], paused: Run | None) -> dict[str, Any]:
+    """``interrupt_before`` / ``interrupt_after`` for a run an action starts: what the
+    message sends (a list of node names, or ``"*"``), else those of ``paused``, the run it
+    continues."""
+    out: dict[str, Any] = {}
+    for key in ("interrupt_before", "interrupt_after"):
+        value = message.get(key, getattr(paused, key, None))
+        if value is None or value == "*":
+            out[key] = value
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ReviewRefused(
+                f"'{key}' must be a list of node names or \"*\".", 400, field=f"/{key}"
+            )
+        out[key] = value
+    return out
 
 
 def _check_state(thread: Thread, values: dict[str, Any], member: str) -> None:
@@ -353,10 +378,14 @@ def _state_update(
         raise ReviewRefused(f"The state could not be updated: {exc}.", 422) from exc
 
 
-def _run_on(thread: Thread, reviewer: Reviewer, *, checkpoint_id: str) -> Run:
-    """Continue the thread from ``checkpoint_id`` with no input."""
+def _run_on(thread: Thread, reviewer: Reviewer, *, checkpoint_id: str, **breakpoints: Any) -> Run:
+    """Continue the thread from ``checkpoint_id`` with no input (and ``breakpoints``)."""
     return run_start(
-        thread=thread, assistant=thread.assistant, checkpoint_id=checkpoint_id, user=reviewer.user
+        thread=thread,
+        assistant=thread.assistant,
+        checkpoint_id=checkpoint_id,
+        user=reviewer.user,
+        **breakpoints,
     )
 
 

@@ -10,10 +10,16 @@ export function wsUrl(path: string): string {
   return `${proto}//${window.location.host}${path}`;
 }
 
+/** Breakpoints for the run an action starts (`resume` keeps the paused run's without them). */
+interface RunBreakpoints {
+  interrupt_before?: string[];
+  interrupt_after?: string[];
+}
+
 export type ClientAction =
-  | { action: "resume"; resume: unknown; interrupt_id?: string }
-  | { action: "update_state"; values: Record<string, unknown>; checkpoint_id?: string; as_node?: string }
-  | { action: "fork"; checkpoint_id: string; values?: Record<string, unknown>; as_node?: string }
+  | ({ action: "resume"; resume: unknown; interrupt_id?: string } & RunBreakpoints)
+  | ({ action: "update_state"; values: Record<string, unknown>; checkpoint_id?: string; as_node?: string } & RunBreakpoints)
+  | ({ action: "fork"; checkpoint_id: string; values?: Record<string, unknown>; as_node?: string } & RunBreakpoints)
   | { action: "cancel"; run_id?: string; cancel_action?: "interrupt" | "rollback" }
   | {
       action: "start_run";

@@ -36,10 +36,9 @@ describe("runFromAction", () => {
     expect(runFromAction("cp1", { interrupt_before: [], interrupt_after: [] })).toEqual({ action: "fork", checkpoint_id: "cp1" });
   });
 
-  it("starts a run from the checkpoint carrying the breakpoints when there are any", () => {
+  it("is a fork carrying the breakpoints when there are any", () => {
     expect(runFromAction("cp1", { interrupt_before: ["draft"], interrupt_after: ["review"] })).toEqual({
-      action: "start_run",
-      input: null,
+      action: "fork",
       checkpoint_id: "cp1",
       interrupt_before: ["draft"],
       interrupt_after: ["review"],
@@ -53,7 +52,7 @@ describe("re-run from here", () => {
     api.getState().toggleBreakpoint("send", "after");
     const { socket, sent } = fakeSocket();
     expect(await rerunFrom(api, socket, "g1", "cp1")).toEqual({ ok: true });
-    expect(sent).toEqual([{ action: "start_run", input: null, checkpoint_id: "cp1", interrupt_before: ["classify"], interrupt_after: ["send"] }]);
+    expect(sent).toEqual([{ action: "fork", checkpoint_id: "cp1", interrupt_before: ["classify"], interrupt_after: ["send"] }]);
     expect(startRun).not.toHaveBeenCalled();
   });
 
@@ -72,6 +71,24 @@ describe("re-run from here", () => {
   });
 });
 
+describe("continue and answer", () => {
+  it("continue from a breakpoint sends the canvas breakpoints", async () => {
+    const { continueFromBreakpoint } = await import("./actions");
+    const api = createDebuggerStore("t1", { before: ["publish"], after: [] });
+    const { socket, sent } = fakeSocket();
+    expect(await continueFromBreakpoint(api, socket, "g1")).toEqual({ ok: true });
+    expect(sent).toEqual([{ action: "resume", resume: null, interrupt_before: ["publish"], interrupt_after: [] }]);
+  });
+
+  it("an answer to an interrupt sends them too, so a later breakpoint still stops the run", async () => {
+    const { resumeInterrupt } = await import("./actions");
+    const api = createDebuggerStore("t1", { before: ["publish"], after: [] });
+    const { socket, sent } = fakeSocket();
+    await resumeInterrupt(api, socket, "g1", { decision: "approve" }, "i1");
+    expect(sent).toEqual([{ action: "resume", resume: { decision: "approve" }, interrupt_id: "i1", interrupt_before: ["publish"], interrupt_after: [] }]);
+  });
+});
+
 describe("save and continue from a checkpoint", () => {
   it("forks with the values over the socket when no breakpoint is set", async () => {
     const api = createDebuggerStore("t1");
@@ -81,12 +98,20 @@ describe("save and continue from a checkpoint", () => {
     expect(updateState).not.toHaveBeenCalled();
   });
 
-  it("writes the state, then runs from the new checkpoint with the breakpoints", async () => {
+  it("forks with the values and the breakpoints in one socket action", async () => {
     const api = createDebuggerStore("t1", { before: [], after: ["draft"] });
     const { socket, sent } = fakeSocket();
     expect(await forkWithState(api, socket, "g1", { a: 1 }, "cp1")).toEqual({ ok: true });
+    expect(updateState).not.toHaveBeenCalled();
+    expect(sent).toEqual([{ action: "fork", checkpoint_id: "cp1", values: { a: 1 }, interrupt_before: [], interrupt_after: ["draft"] }]);
+  });
+
+  it("writes the state, then runs from the new checkpoint with the breakpoints over HTTP when the socket is down", async () => {
+    const api = createDebuggerStore("t1", { before: [], after: ["draft"] });
+    const { socket } = fakeSocket(false);
+    expect(await forkWithState(api, socket, "g1", { a: 1 }, "cp1")).toEqual({ ok: true });
     expect(updateState).toHaveBeenCalledWith("t1", { a: 1 }, { checkpointId: "cp1" });
-    expect(sent).toEqual([{ action: "start_run", input: null, checkpoint_id: "cp-new", interrupt_before: [], interrupt_after: ["draft"] }]);
+    expect(startRun).toHaveBeenCalledWith("t1", expect.objectContaining({ checkpoint_id: "cp-new", interrupt_before: [], interrupt_after: ["draft"] }));
   });
 
   it("reports a refused run after the state was written", async () => {

@@ -70,15 +70,17 @@ function hasBreakpoints(bp: Breakpoints): boolean {
   return bp.interrupt_before.length > 0 || bp.interrupt_after.length > 0;
 }
 
+/** The canvas breakpoints as members of a socket message (none when there are none). */
+function breakpointMembers(bp: Breakpoints): Partial<Breakpoints> {
+  return hasBreakpoints(bp) ? { interrupt_before: [...bp.interrupt_before], interrupt_after: [...bp.interrupt_after] } : {};
+}
+
 /**
- * The socket message for "run on from this checkpoint". The server's `fork` action
- * takes no breakpoints, so with breakpoints on the canvas this is a `start_run` from the
- * checkpoint (the run the HTTP fallback starts); without any it stays a `fork`, which the
- * audit trail records as a rewind.
+ * The socket message for "run on from this checkpoint": a `fork` (the audit trail records
+ * a rewind) carrying the canvas breakpoints, so the run stops where they say.
  */
 export function runFromAction(checkpointId: string, bp: Breakpoints): ClientAction {
-  if (!hasBreakpoints(bp)) return { action: "fork", checkpoint_id: checkpointId };
-  return { action: "start_run", input: null, checkpoint_id: checkpointId, interrupt_before: [...bp.interrupt_before], interrupt_after: [...bp.interrupt_after] };
+  return { action: "fork", checkpoint_id: checkpointId, ...breakpointMembers(bp) };
 }
 
 export function runGraph(
@@ -111,7 +113,8 @@ export function resumeInterrupt(
   interruptId?: string,
 ): Promise<ActionResult> {
   const threadId = api.getState().threadId;
-  return viaSocketOr(socket, { action: "resume", resume: value, ...(interruptId ? { interrupt_id: interruptId } : {}) }, () =>
+  // The canvas breakpoints go along: the run the answer starts stops where they say.
+  return viaSocketOr(socket, { action: "resume", resume: value, ...(interruptId ? { interrupt_id: interruptId } : {}), ...breakpoints(api) }, () =>
     startRun(threadId, {
       assistant_id: assistantId,
       command: { resume: interruptId ? { [interruptId]: value } : value },
@@ -124,7 +127,7 @@ export function resumeInterrupt(
 /** Continue a run that stopped at a breakpoint (no input; the server resumes from the head). */
 export function continueFromBreakpoint(api: DebuggerStoreApi, socket: ThreadSocket | null, assistantId: string): Promise<ActionResult> {
   const threadId = api.getState().threadId;
-  return viaSocketOr(socket, { action: "resume", resume: null }, () =>
+  return viaSocketOr(socket, { action: "resume", resume: null, ...breakpoints(api) }, () =>
     startRun(threadId, { assistant_id: assistantId, input: null, ...breakpoints(api), stream_mode: STREAM_MODES }),
   );
 }
@@ -160,17 +163,7 @@ export function forkWithState(
     const forked = r?.checkpoint?.checkpoint_id ?? checkpointId;
     await startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...bp, stream_mode: STREAM_MODES });
   };
-  if (!hasBreakpoints(bp)) return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId, values }, writeThenRun);
-  // The socket's fork would run on without the breakpoints: write the state, then start
-  // from the new checkpoint with them (over the socket when it is open).
-  return viaRest(async () => {
-    const r = await updateState(threadId, values, { checkpointId });
-    const forked = r?.checkpoint?.checkpoint_id ?? checkpointId;
-    const run = await viaSocketOr(socket, runFromAction(forked, bp), () =>
-      startRun(threadId, { assistant_id: assistantId, input: null, checkpoint_id: forked, ...bp, stream_mode: STREAM_MODES }),
-    );
-    if (!run.ok) throw new Error(run.error);
-  });
+  return viaSocketOr(socket, { action: "fork", checkpoint_id: checkpointId, values, ...breakpointMembers(bp) }, writeThenRun);
 }
 
 export async function refreshHistory(api: DebuggerStoreApi): Promise<void> {
