@@ -245,3 +245,18 @@ def chromium() -> Iterator[Any]:
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def live_page(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
+    """A page logged in as ``demo`` at 1280x800; uncaught page errors fail the test.
+    Test modules expose it as their ``page`` with a one-line fixture."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, live_app.url)
+    yield page
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"

@@ -8,14 +8,13 @@ a demo graph opens at a legible zoom.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.live import SCREENSHOTS, LiveServer, chromium, live_app, login
+from tests.e2e.live import SCREENSHOTS, LiveServer, chromium, live_app, live_page
 
-__all__ = ["chromium", "live_app"]  # fixtures, imported for pytest
+__all__ = ["chromium", "live_app", "live_page"]  # fixtures, imported for pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -23,16 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(180)]
 
 
 @pytest.fixture
-def page(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    login(pg, live_app.url)
-    yield pg
-    context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+def page(live_page: Any) -> Any:
+    """A logged-in page (see ``tests.e2e.live.live_page``)."""
+    return live_page
 
 
 def _zoom(page: Any) -> float:

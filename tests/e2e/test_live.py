@@ -15,15 +15,14 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.live import ROOT, SCREENSHOTS, LiveServer, chromium, live_app, login
+from tests.e2e.live import ROOT, SCREENSHOTS, LiveServer, chromium, live_app, live_page
 
-__all__ = ["chromium", "live_app"]  # fixtures, imported for pytest
+__all__ = ["chromium", "live_app", "live_page"]  # fixtures, imported for pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -50,17 +49,9 @@ WATCH_STATUSES_JS = """
 
 
 @pytest.fixture
-def page(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
-    """A logged-in page (1280x800); uncaught page errors fail the test."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    login(pg, live_app.url)
-    yield pg
-    context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+def page(live_page: Any) -> Any:
+    """A logged-in page (see ``tests.e2e.live.live_page``)."""
+    return live_page
 
 
 def shot(page: Any, name: str) -> Path:
