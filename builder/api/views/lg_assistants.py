@@ -22,7 +22,9 @@ from builder.services import api_assistants
 TAGS = ["assistants"]
 
 
-class AssistantOutput(serializers.Serializer):
+class AssistantVersionOutput(serializers.Serializer):
+    """One immutable version of an assistant, as LangGraph Server shows it."""
+
     assistant_id = serializers.UUIDField()
     graph_id = serializers.CharField()
     config = serializers.JSONField()
@@ -32,6 +34,11 @@ class AssistantOutput(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+class AssistantOutput(AssistantVersionOutput):
+    """An assistant: its active version, and when it last changed."""
+
     updated_at = serializers.DateTimeField()
 
 
@@ -277,18 +284,6 @@ def _state_schema(assistant: Assistant) -> dict[str, Any]:
                     prop["description"] = field["description"]
                 properties[field["name"]] = prop
     return {"title": graph.name, "type": "object", "properties": properties}
-
-
-class AssistantVersionOutput(serializers.Serializer):
-    assistant_id = serializers.UUIDField()
-    graph_id = serializers.CharField()
-    config = serializers.JSONField()
-    context = serializers.JSONField()
-    metadata = serializers.JSONField()
-    version = serializers.IntegerField()
-    name = serializers.CharField()
-    description = serializers.CharField(allow_null=True)
-    created_at = serializers.DateTimeField()
 
 
 class AssistantVersionsView(ApiView):
