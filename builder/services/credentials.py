@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
-import urllib.parse
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -60,23 +59,16 @@ def base_url_check(url: str, *, unresolvable_ok: bool = False) -> None:
     does not resolve when saved (``unresolvable_ok``) is held to the public rules.
     """
     try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
+        parts = netguard.split_url(url)
     except ValueError as exc:
-        raise InvalidInput(f"not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https"):
-        raise InvalidInput("only http and https URLs are allowed")
-    if not parts.hostname:
-        raise InvalidInput("the URL has no host")
-    if parts.username is not None or parts.password is not None:
-        raise InvalidInput("credentials in the URL are not allowed")
-    host = parts.hostname
+        raise InvalidInput(str(exc)) from None
+    host = parts.hostname or ""
     literal = netguard.literal_address(host)
     if literal is not None:
         addresses = [literal]
     else:
         try:
-            addresses = netguard.resolve(host, port or (443 if parts.scheme == "https" else 80))
+            addresses = netguard.resolve(host, netguard.port_of(parts))
         except OSError as exc:
             if not unresolvable_ok:
                 raise InvalidInput(f"cannot resolve {host} ({exc})") from None

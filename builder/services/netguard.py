@@ -1,4 +1,4 @@
-"""Which network addresses the server may connect to on a user's behalf (SSRF guard).
+"""Which URLs and network addresses the server may connect to on a user's behalf (SSRF guard).
 
 Shared by run webhooks and LLM provider base URLs: a URL a user gives must not become a
 way into the server's own network. Public addresses are fine; private, loopback and
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import urllib.parse
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -48,3 +49,25 @@ def resolve(host: str, port: int) -> list[Address]:
     """Every address ``host`` resolves to (raises OSError when it does not resolve)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+
+
+def split_url(url: str) -> urllib.parse.SplitResult:
+    """``url``'s parts, when it has the shape a user's URL may have: http or https, a
+    host, no user info, a valid port. Raises ValueError saying what is wrong."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("only http and https URLs are allowed")
+    if not parts.hostname:
+        raise ValueError("the URL has no host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("credentials in the URL are not allowed")
+    return parts
+
+
+def port_of(parts: urllib.parse.SplitResult) -> int:
+    """The port a URL's request goes to (its scheme's default when it names none)."""
+    return parts.port or (443 if parts.scheme == "https" else 80)

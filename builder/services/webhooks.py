@@ -12,9 +12,7 @@ redirects are not followed. Delivery happens after commit, off the request path
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
-import socket
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -25,7 +23,15 @@ from django.conf import settings
 
 from builder.selectors.lg_shapes import run_dict
 from builder.services.errors import InvalidInput
-from builder.services.netguard import is_public, unmapped
+from builder.services.netguard import (
+    Address,
+    is_public,
+    literal_address,
+    port_of,
+    resolve,
+    split_url,
+    unmapped,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,20 +57,10 @@ def webhook_check_url(url: str) -> urllib.parse.SplitResult:
     if len(url) > MAX_URL_LENGTH:
         raise WebhookRefused(f"webhook: longer than {MAX_URL_LENGTH} characters")
     try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        parts = split_url(url)
     except ValueError as exc:
-        raise WebhookRefused(f"webhook: not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https"):
-        raise WebhookRefused("webhook: only http and https URLs are allowed")
-    if not parts.hostname:
-        raise WebhookRefused("webhook: the URL has no host")
-    if parts.username is not None or parts.password is not None:
-        raise WebhookRefused("webhook: credentials in the URL are not allowed")
-    try:
-        literal = ipaddress.ip_address(parts.hostname)
-    except ValueError:
-        literal = None
+        raise WebhookRefused(f"webhook: {exc}") from None
+    literal = literal_address(parts.hostname or "")
     if literal is not None:
         _check_address(literal)
     return parts
@@ -74,7 +70,7 @@ def _allow_private() -> bool:
     return bool(settings.BUILDER.get("WEBHOOK_ALLOW_PRIVATE"))
 
 
-def _check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+def _check_address(address: Address) -> None:
     address = unmapped(address)
     if _allow_private():
         return
@@ -90,12 +86,10 @@ def webhook_target(url: str) -> WebhookTarget:
     the one connected to."""
     parts = webhook_check_url(url)
     host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = resolve(host, port_of(parts))
     except OSError as exc:
         raise WebhookRefused(f"webhook: cannot resolve {host} ({exc})") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
         raise WebhookRefused(f"webhook: {host} has no address")
     for address in addresses:
