@@ -17,6 +17,7 @@ import { Banner } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
 import { StatusBadge } from "../ui/StatusBadge";
+import { TabList } from "../ui/TabList";
 import { useAsync } from "../ui/useAsync";
 import { cancelCurrentRun, continueFromBreakpoint, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
 import { AuditPanel } from "./AuditPanel";
@@ -273,22 +274,7 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
           {interrupts.map((i) => (
             <InterruptPanel key={i.id} interrupt={i} busy={busy} onAnswer={(v) => answer(v, i.id)} />
           ))}
-          <div role="tablist" className="tabs" aria-label="Debugger sections">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                aria-selected={tab === t.id}
-                className="tab"
-                id={`dbg-${t.id}`}
-                aria-controls={`dbg-${t.id}-panel`}
-                onClick={() => api.getState().setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <TabList tabs={TABS} selected={tab} onSelect={(id) => api.getState().setTab(id)} idBase="dbg" label="Debugger sections" />
           <div role="tabpanel" className="tab-panel" id={`dbg-${tab}-panel`} aria-labelledby={`dbg-${tab}`}>
             {tab === "state" && (
               <>

@@ -7,6 +7,7 @@ import { specNodeModels } from "../model/tokens";
 import { KIND_TITLES, nodeLabels } from "../model/labels";
 import { flushPending, initialDebugState, reduceEvents } from "../model/events";
 import { Banner } from "../ui/Banner";
+import { TabList } from "../ui/TabList";
 import { EmptyState } from "../ui/EmptyState";
 import { Loading } from "../ui/Spinner";
 import { StatusBadge, toStatus } from "../ui/StatusBadge";
@@ -112,22 +113,7 @@ function SharedLayout({ data }: { data: SharedThread }) {
           </div>
         )}
         <aside className="side-panel" aria-label="Thread panels">
-          <div role="tablist" className="tabs" aria-label="Thread sections">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                aria-selected={tab === t.id}
-                className="tab"
-                id={`dbg-${t.id}`}
-                aria-controls={`dbg-${t.id}-panel`}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <TabList tabs={TABS} selected={tab} onSelect={setTab} idBase="dbg" label="Thread sections" />
           <div role="tabpanel" className="tab-panel" id={`dbg-${tab}-panel`} aria-labelledby={`dbg-${tab}`}>
             {(tab === "state" || tab === "run") && (
               <>

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from "react";
+import { TabList } from "../ui/TabList";
 import { CheckpointTimeline } from "./CheckpointTimeline";
 
 /** The strip under the canvas: the checkpoint timeline, or the audit trail. */
@@ -10,22 +11,7 @@ export function TimelineArea({ audit }: { audit: ReactNode }) {
   ] as const;
   return (
     <div className={`debugger-timeline${tab === "audit" ? " is-audit" : ""}`}>
-      <div role="tablist" className="tabs timeline-tabs" aria-label="Timeline sections">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            className="tab"
-            id={`tl-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`tl-${t.id}-panel`}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList tabs={tabs} selected={tab} onSelect={setTab} idBase="tl" label="Timeline sections" className="tabs timeline-tabs" />
       <div role="tabpanel" id={`tl-${tab}-panel`} aria-labelledby={`tl-${tab}`}>
         {tab === "checkpoints" ? <CheckpointTimeline /> : audit}
       </div>

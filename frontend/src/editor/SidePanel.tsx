@@ -1,5 +1,6 @@
 import { useDeferredValue, useId, type ReactNode } from "react";
 import { isStepNode } from "../model/canvas";
+import { TabList } from "../ui/TabList";
 import { useEditor, useEditorApi } from "./EditorContext";
 import { EdgeInspector } from "./EdgeInspector";
 import { NodeInspector } from "./NodeInspector";
@@ -32,23 +33,7 @@ export function SidePanel({ onPublish, versionsKey }: { onPublish: () => void; v
   ];
   return (
     <aside className="side-panel" aria-label="Inspector">
-      <div role="tablist" className="tabs" aria-label="Inspector sections">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`${base}-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`${base}-${t.id}-panel`}
-            aria-label={t.name}
-            className="tab"
-            onClick={() => api.getState().setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList tabs={tabs} selected={tab} onSelect={(id) => api.getState().setTab(id)} idBase={base} label="Inspector sections" />
       <div role="tabpanel" id={`${base}-${tab}-panel`} aria-labelledby={`${base}-${tab}`} className="tab-panel">
         {tab === "properties" && <Properties />}
         {tab === "state" && <StateSchemaEditor />}
