@@ -10,14 +10,13 @@ revokes the link, the same URL says it no longer works.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.live import SCREENSHOTS, LiveServer, chromium, live_app, login
+from tests.e2e.live import SCREENSHOTS, LiveServer, chromium, live_app, live_page
 
-__all__ = ["chromium", "live_app"]  # fixtures, imported for pytest
+__all__ = ["chromium", "live_app", "live_page"]  # fixtures, imported for pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -30,17 +29,9 @@ def node(page: Any, label: str) -> Any:
 
 
 @pytest.fixture
-def owner(chromium: Any, live_app: LiveServer) -> Iterator[Any]:
-    """A page logged in as ``demo`` (an owner); uncaught page errors fail the test."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    login(page, live_app.url)
-    yield page
-    context.close()
-    assert not errors, errors
+def owner(live_page: Any) -> Any:
+    """A page logged in as ``demo`` (an owner); see ``tests.e2e.live.live_page``."""
+    return live_page
 
 
 def test_share_link_opens_read_only_without_login_until_revoked(
