@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from tests.ports import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,12 +92,6 @@ def chain_spec(nodes: int) -> dict[str, Any]:
 
 
 # --- set-up ---------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
@@ -219,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     env.pop("REDIS_URL", None)
     secret = _setup(env, args)
-    port = _free_port()
+    port = free_port()
     log = open(os.path.join(tmp, "daphne.log"), "w")  # noqa: SIM115 - closed in finally
     daphne = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
@@ -228,15 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     rows = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or daphne.poll() is not None:
-                    raise RuntimeError(f"daphne did not start; see {log.name}") from None
-                time.sleep(0.2)
+        wait_for_port(port, daphne, log=log.name)
         print(f"daphne on :{port} ({env['DATABASE_URL']}), inline executor; "
               f"{args.warmup} warm-up + {args.runs} runs per case, medians\n",
               flush=True)  # fmt: skip

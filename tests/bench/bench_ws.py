@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from tests.ports import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,12 +103,6 @@ def _summary(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # --- the publisher and the orchestration ---------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _setup_django(env: dict[str, str]) -> None:
@@ -278,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     redis.Redis.from_url(args.redis).flushdb()  # a private db: stale groups skew results
     thread_id, secret = _fixtures()
-    port = _free_port()
+    port = free_port()
     daphne = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "--websocket_connect_timeout", "60", "builder.asgi:application"],
@@ -286,15 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     rows: list[dict[str, Any]] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("daphne did not start") from None
-                time.sleep(0.2)
+        wait_for_port(port, daphne)
         url = f"ws://127.0.0.1:{port}/ws/threads/{thread_id}/" + ("?batch=1" if args.batch else "")
         print(f"{args.viewers} viewers{' (?batch=1)' if args.batch else ''}, daphne + Redis layer ({args.redis}); "
               f"{args.rate:g} events/s for {args.seconds:g} s, then x2 steps of "

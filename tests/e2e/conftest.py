@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -21,14 +20,10 @@ from typing import Any
 
 import pytest
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "builder" / "static" / "app" / ".vite" / "manifest.json"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class MockBackend:
@@ -58,7 +53,7 @@ def mock_backend() -> Iterator[MockBackend]:
         pytest.skip("node is not installed")
     if not MANIFEST.exists():
         pytest.skip("frontend bundle not built (cd frontend && npm run build)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [node, str(Path(__file__).with_name("mock_server.mjs")), str(port)],
         stdout=subprocess.PIPE,

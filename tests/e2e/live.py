@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "builder" / "static" / "app" / ".vite" / "manifest.json"
@@ -43,12 +44,6 @@ def missing_requirement() -> str | None:
     if not MANIFEST.exists():
         return "frontend bundle not built (cd frontend && npm ci && npm run build)"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _Database:
@@ -137,7 +132,7 @@ class LiveServer:
         self._manage("migrate", "--noinput", "-v", "0")
         self._manage("seed_demo")
         self.api_key = self._manage("createapikey", "demo", "--workspace", "demo").split()[-1]
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         with self.log.open("wb") as out:
             self._process = subprocess.Popen(

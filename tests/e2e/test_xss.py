@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -71,12 +72,6 @@ print(json.dumps({{"graph": graph.pk, "thread": str(thread.pk), "token": token}}
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A daphne server on a fresh database seeded with the payloads."""
@@ -103,7 +98,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     seeded = json.loads(
         run(python, "-c", SEED.format(payloads=json.dumps(PAYLOADS))).splitlines()[-1]
     )
-    port = _free_port()
+    port = free_port()
     env["RUN_EXECUTOR"] = "inline"
     daphne = shutil.which("daphne", path=str(Path(python).parent)) or "daphne"
     proc = subprocess.Popen(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,10 @@ import httpx
 import pytest
 from django.db import connection
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 GRAPHS_JSON = str(Path(__file__).parent / "graphs" / "graphs.json")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url() -> str:
@@ -48,7 +43,7 @@ class LiveServer:
 @pytest.fixture(scope="module")
 def live_api(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any):
     """daphne serving builder.asgi on a free port, with the inline executor."""
-    port = _free_port()
+    port = free_port()
     with django_db_blocker.unblock():
         db_url = database_url()
     env = {

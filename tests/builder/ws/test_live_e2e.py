@@ -24,6 +24,7 @@ from django.db import connection
 from builder import models as m
 from builder.services.apikeys import apikey_create
 from tests.builder.ws.conftest import GRAPHS_JSON, make_thread
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS = os.environ.get("WS_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -43,12 +44,6 @@ def _redis_up() -> bool:
         return bool(redis.Redis.from_url(REDIS, socket_connect_timeout=0.5).ping())
     except Exception:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -72,7 +67,7 @@ def live_stack(people):
         pytest.skip("the test database is in memory: the processes cannot share it")
     if not _redis_up():
         pytest.skip(f"no Redis at {REDIS}")
-    port = _free_port()
+    port = free_port()
     queue = f"ws-e2e-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
