@@ -278,7 +278,7 @@ class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
             params: list[Any] = []
             if group is not None:
                 ctes.append(_WRITES_APPEND_CTES)
-                params += [group, *parent_key, *parent_key, "", PACKED_IDX, "", group]
+                params += _append_params(group, parent_key)
             if blob_rows:
                 ctes.append(_BLOBS_CTE_PG.format(values=_placeholders(len(blob_rows))))
                 params += [v for r in blob_rows for v in r]
@@ -332,10 +332,9 @@ class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
         if connection.vendor == "postgresql":
             # One statement: append to the checkpoint's row, or (no such row) to the
             # writes table's row for that checkpoint.
-            params = [group, *key, *key, "", PACKED_IDX, "", group]
             if special or connection.in_atomic_block:
                 with connection.cursor() as cursor:
-                    cursor.execute(_WRITES_APPEND_PG, params)
+                    self._append_writes(cursor, True, group, key)
                 return
             # A task's ordinary writes are always followed by the checkpoint that ends its
             # step, whose synchronous commit flushes the WAL, and so these writes, to disk.
@@ -347,7 +346,7 @@ class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
             # The setting is made inside the one statement: one round trip. (Writes of a
             # checkpoint not stored yet take the table's path and wait for their flush.)
             with connection.cursor() as cursor:
-                cursor.execute(_WRITES_APPEND_PG_NO_WAIT, params)
+                cursor.execute(_WRITES_APPEND_PG_NO_WAIT, _append_params(group, key))
             return
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
             self._append_writes(cursor, False, group, key)
@@ -364,7 +363,7 @@ class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
         """Append a packed group to checkpoint ``key``'s row, or to the writes table's row
         for it when that checkpoint is not stored (inside the caller's transaction)."""
         if postgres:
-            cursor.execute(_WRITES_APPEND_PG, [group, *key, *key, "", PACKED_IDX, "", group])
+            cursor.execute(_WRITES_APPEND_PG, _append_params(group, key))
             return
         cursor.execute(_WRITES_APPEND_ROW, [group, *key])
         if cursor.rowcount == 0:
@@ -733,6 +732,12 @@ class DjangoCheckpointer(CheckpointMaintenance, BaseCheckpointer):
         if isinstance(value, str | bytes):
             return self.serde.loads(value)
         return self.serde.loads(json.dumps(value))
+
+
+def _append_params(group: str, key: list[Any]) -> list[Any]:
+    """The parameters of the writes append on PostgreSQL (``_WRITES_APPEND_PG`` and its
+    forms): the row's update, then the writes table's fallback row."""
+    return [group, *key, *key, "", PACKED_IDX, "", group]
 
 
 def _marks(n: int) -> str:
