@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
 
 from runtime.checkpoint import serde
+from runtime.runtime import Runtime  # noqa: F401 - LangGraph also publishes it here
 
 StreamMode = Literal["values", "updates", "messages", "custom", "debug", "tasks", "checkpoints"]
 Durability = Literal["sync", "async", "exit"]
@@ -187,13 +188,3 @@ class StateSnapshot(NamedTuple):
 
 
 StreamWriter = Callable[[Any], None]
-
-
-@dataclass(slots=True)
-class Runtime(Generic[N]):
-    """What a node declared as ``(state, runtime)`` receives."""
-
-    context: Any = None
-    store: Any = None
-    stream_writer: StreamWriter = field(default=lambda _chunk: None)
-    previous: Any = None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.errors import GraphInterrupt
 from runtime.pregel.ids import interrupt_id
+from runtime.runtime import ExecutionInfo, Runtime, ServerInfo
 from runtime.types import Interrupt
 
 if TYPE_CHECKING:
@@ -33,9 +34,53 @@ class TaskContext:
     once: dict[str, Any] = field(default_factory=dict)
     counter: int = 0
     subgraph_calls: int = 0
+    attempt: int = 1
+    first_attempt_time: float | None = None
+    runtime_cache: Runtime[Any] | None = None
 
     def emit(self, mode: str, payload: Any) -> None:
         self.loop.emit(mode, payload)
+
+    def write_custom(self, chunk: Any) -> None:
+        self.loop.emit("custom", chunk)
+
+    def runtime(self) -> Runtime[Any]:
+        """The node's Runtime, built on first use (most nodes never ask for one)."""
+        rt = self.runtime_cache
+        if (
+            rt is None
+            or rt.execution_info is None
+            or rt.execution_info.node_attempt != self.attempt
+        ):
+            rt = self.runtime_cache = self._new_runtime()
+        return rt
+
+    def _new_runtime(self) -> Runtime[Any]:
+        loop = self.loop
+        conf = self.config.get("configurable") or {}
+        info = ExecutionInfo(
+            checkpoint_id=loop.checkpoint_id or "",
+            checkpoint_ns=self.task.ns,
+            task_id=self.task.id,
+            thread_id=None if loop.thread_id is None else str(loop.thread_id),
+            run_id=_str_or_none(self.config.get("run_id")),
+            node_attempt=self.attempt,
+            node_first_attempt_time=self.first_attempt_time,
+        )
+        server = None
+        if conf.get("assistant_id") is not None and conf.get("graph_id") is not None:
+            server = ServerInfo(
+                assistant_id=str(conf["assistant_id"]),
+                graph_id=str(conf["graph_id"]),
+                user=conf.get("langgraph_auth_user"),
+            )
+        return Runtime(
+            context=loop.context,
+            store=loop.store,
+            stream_writer=self.write_custom,
+            execution_info=info,
+            server_info=server,
+        )
 
     def message_metadata(self) -> dict[str, Any]:
         loop = self.loop
@@ -90,6 +135,10 @@ def once(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     ctx.once[name] = result
     ctx.loop.save_once(ctx.task, name, result)
     return result
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _noop(_chunk: Any) -> None:

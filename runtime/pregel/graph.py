@@ -16,6 +16,7 @@ from runtime.errors import GraphInterrupt, InvalidUpdateError
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.loop import NO_WRITES, Loop, Sink
+from runtime.runtime import coerce_context
 from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
 
 DEFAULT_RECURSION_LIMIT = 25
@@ -75,8 +76,10 @@ class CompiledStateGraph:
             config[CONF] = {**pconf, "checkpoint_ns": ns}
             context = context if context is not None else parent.loop.context
             durability = durability or parent.loop.durability
-        elif checkpointer is True or checkpointer is False:
-            checkpointer = None
+        else:
+            if checkpointer is True or checkpointer is False:
+                checkpointer = None
+            context = coerce_context(self.builder.context_schema, context)
         conf = config.get(CONF) or {}
         if checkpointer is not None and not conf.get("thread_id"):
             raise ValueError(

@@ -7,6 +7,7 @@ import concurrent.futures
 import contextvars
 import functools
 import os
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
-from runtime.types import Command, RetryPolicy, Runtime
+from runtime.types import Command, RetryPolicy
 
 _settings = {"inline_sync_nodes": True}
 
@@ -53,7 +54,7 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
             task.writes.extend(await _branch_writes(ctx, plan.branches[START], task.writes))
         return
     spec = plan.nodes[task.name]
-    attempt = 0
+    ctx.first_attempt_time = time.time()
     while True:
         ctx.counter = 0
         try:
@@ -64,12 +65,12 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
             raise
         except Exception as exc:
             policy = _policy_for(spec.retry_policy, exc)
-            attempt += 1
-            if policy is None or attempt >= policy.max_attempts:
+            if policy is None or ctx.attempt >= policy.max_attempts:
                 if not isinstance(exc, InvalidUpdateError):
                     exc.add_note(f"During task with name {task.name!r} and id {task.id!r}")
                 raise
-            await asyncio.sleep(policy.delay(attempt))
+            await _backoff(spec, policy.delay(ctx.attempt))
+            ctx.attempt += 1
     task.update = output.update if isinstance(output, Command) else output
     writes = list(state_writes)
     writes.extend(plan.edge_writes.get(task.name, ()))
@@ -122,6 +123,14 @@ async def _branch_writes(
     return await _branch_writes_of(ctx, ctx.task.name, branches, loop.plan.schema.to_input(state))
 
 
+async def _backoff(spec: NodeSpec, seconds: float) -> None:
+    """Wait before a retry: a sync node's thread sleeps (as LangGraph's does), an async one awaits."""
+    if spec.is_async:
+        await asyncio.sleep(seconds)
+    else:
+        await asyncio.get_running_loop().run_in_executor(_POOL, time.sleep, seconds)
+
+
 def _policy_for(
     policy: RetryPolicy | Sequence[RetryPolicy] | None, exc: Exception
 ) -> RetryPolicy | None:
@@ -136,20 +145,15 @@ def _policy_for(
 
 def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
     out: list[Any] = []
-    loop = ctx.loop
-
-    def writer(chunk: Any) -> None:
-        ctx.emit("custom", chunk)
-
     for name in names:
         if name == "config":
             out.append(ctx.config)
         elif name == "runtime":
-            out.append(Runtime(context=loop.context, store=loop.store, stream_writer=writer))
+            out.append(ctx.runtime())
         elif name == "store":
-            out.append(loop.store)
+            out.append(ctx.loop.store)
         elif name == "writer":
-            out.append(writer)
+            out.append(ctx.write_custom)
     return out
 
 
