@@ -53,6 +53,11 @@ class Command(Generic[N]):
 
     PARENT: ClassVar[str] = "__parent__"
 
+    def __repr__(self) -> str:
+        # only the fields that say something, as LangGraph prints it
+        parts = [f"{k}={v!r}" for k, v in self.__dict__.items() if v]
+        return f"Command({', '.join(parts)})"
+
     def update_items(self) -> list[tuple[str, Any]]:
         """The update as (key, value) pairs."""
         upd = self.update

@@ -52,6 +52,19 @@ def _default_factory(base: Any) -> Any:
     return MISSING
 
 
+ROOT = "__root__"
+
+
+def _field_hints(schema: Any) -> dict[str, Any]:
+    try:
+        hints = get_type_hints(schema, include_extras=True)
+    except Exception as exc:  # noqa: BLE001 - report which schema failed
+        raise TypeError(f"cannot read the type hints of state schema {schema!r}: {exc}") from exc
+    if not hints:
+        raise TypeError(f"state schema {schema!r} declares no fields")
+    return hints
+
+
 class StateSchema:
     """The keys of a state and the channel each key is stored in."""
 
@@ -59,14 +72,13 @@ class StateSchema:
         self.schema = schema
         self.is_dataclass = dataclasses.is_dataclass(schema)
         self.is_pydantic = hasattr(schema, "model_fields") and isinstance(schema, type)
-        try:
-            hints = get_type_hints(schema, include_extras=True)
-        except Exception as exc:  # noqa: BLE001 - report which schema failed
-            raise TypeError(
-                f"cannot read the type hints of state schema {schema!r}: {exc}"
-            ) from exc
-        if not hints and schema not in (dict,):
-            raise TypeError(f"state schema {schema!r} declares no fields")
+        # a schema without fields (``list``, ``Annotated[list, add]``) is one value, the
+        # root: nodes read it and return its update directly, as in LangGraph
+        self.root = not hasattr(schema, "__annotations__")
+        if self.root:
+            hints: dict[str, Any] = {ROOT: schema}
+        else:
+            hints = _field_hints(schema)
         self.hints = hints
         self.channels: dict[str, BaseChannel] = {}
         self.reducers: dict[str, Callable[[Any, Any], Any] | None] = {}
@@ -96,6 +108,8 @@ class StateSchema:
 
     def to_input(self, values: dict[str, Any]) -> Any:
         """The object a node receives: a dict, or an instance of a dataclass/pydantic schema."""
+        if self.root:
+            return values.get(ROOT)
         if self.is_dataclass:
             kwargs = {}
             for key in self.keys:

@@ -6,7 +6,7 @@ import inspect
 import typing
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any, Literal, NamedTuple, get_args, get_origin, get_type_hints
 
 from runtime.constants import END, RESERVED, START
 from runtime.errors import GraphValidationError
@@ -40,6 +40,18 @@ class NodeSpec:
     is_graph: bool = False
     kwargs: tuple[str, ...] = ()  # which of config/runtime/store/writer to pass by name
     positional: tuple[str, ...] = ()  # the same, passed positionally after the state
+
+    @property
+    def runnable(self) -> NodeRunnable:
+        """The node's function as LangGraph's ``builder.nodes[name].runnable.func`` reaches it."""
+        return NodeRunnable(self.name, self.fn)
+
+
+class NodeRunnable(NamedTuple):
+    """A node's name and function (LangGraph code reads ``spec.runnable.func``)."""
+
+    name: str
+    func: Any
 
 
 _INJECTABLE = ("config", "runtime", "store", "writer")

@@ -26,7 +26,7 @@ from runtime.channels import (
 )
 from runtime.constants import END, JOIN_PREFIX, START, TASKS, TRIGGER_PREFIX
 from runtime.errors import InvalidUpdateError, ParentCommand
-from runtime.graph.schema import StateSchema, node_input_keys
+from runtime.graph.schema import ROOT, StateSchema, node_input_keys
 from runtime.graph.state import Branch, NodeSpec, StateGraph
 from runtime.pregel.ids import task_id
 from runtime.types import Command, Send
@@ -142,6 +142,16 @@ def read_state(
     return out
 
 
+def read_output(
+    plan: Plan, channels: dict[str, BaseChannel], keys: Iterable[str] | None = None
+) -> Any:
+    """The state as a caller sees it: a dict of keys, or a root state's value itself."""
+    if plan.schema.root:
+        value = channels[ROOT].value
+        return None if value is MISSING else value
+    return read_state(plan, channels, keys)
+
+
 def prepare_tasks(
     plan: Plan,
     channels: dict[str, BaseChannel],
@@ -201,6 +211,8 @@ def state_update_writes(
     """
     if output is None:
         return [], []
+    if plan.schema.root:
+        return _root_update_writes(output)
     if isinstance(output, dict):
         items = list(output.items())
         gotos: list[Any] = []
@@ -234,6 +246,24 @@ def state_update_writes(
                 f"{', '.join(repr(x) for x in plan.schema.keys)}"
             )
     return items, gotos
+
+
+def _root_update_writes(output: Any) -> tuple[list[tuple[str, Any]], list[Any]]:
+    """A root state's update is the returned value itself (Commands carry theirs)."""
+    if isinstance(output, Command):
+        if output.graph == Command.PARENT:
+            raise ParentCommand(output)
+        items = [] if output.update is None else [(ROOT, output.update)]
+        return items, output.goto_list()
+    if isinstance(output, list | tuple) and any(isinstance(o, Command) for o in output):
+        items, gotos = [], []
+        for part in output:
+            if part is not None:
+                w, g = _root_update_writes(part)
+                items.extend(w)
+                gotos.extend(g)
+        return items, gotos
+    return [(ROOT, output)], []
 
 
 def _short(value: Any) -> str:

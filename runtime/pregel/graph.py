@@ -234,7 +234,8 @@ class CompiledStateGraph:
         )
         outcome = await loop.run(input)
         if outcome.interrupts:
-            return {**outcome.values, "__interrupt__": list(outcome.interrupts)}
+            found = {"__interrupt__": list(outcome.interrupts)}
+            return {**outcome.values, **found} if isinstance(outcome.values, dict) else found
         return outcome.values
 
     def invoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -333,7 +334,7 @@ class CompiledStateGraph:
             nxt = [t.name for t in tasks]
         all_interrupts = tuple(i for t in out for i in t.interrupts)
         return StateSnapshot(
-            values=algo.read_state(plan, channels),
+            values=algo.read_output(plan, channels),
             next=tuple(nxt),
             config=saved.config,
             metadata=saved.metadata,

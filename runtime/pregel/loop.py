@@ -63,7 +63,7 @@ class Outcome:
 
     __slots__ = ("status", "values", "interrupts")
 
-    def __init__(self, status: str, values: dict[str, Any], interrupts: list[Interrupt]) -> None:
+    def __init__(self, status: str, values: Any, interrupts: list[Interrupt]) -> None:
         self.status = status
         self.values = values
         self.interrupts = interrupts
@@ -106,6 +106,7 @@ class Loop:
         self.ns = ns
         self.ns_tuple: tuple[str, ...] = tuple(ns.split("|")) if ns else ()
         self.recursion_limit = recursion_limit
+        self.max_concurrency = _max_concurrency(config)
         conf = config.get("configurable") or {}
         self.thread_id = conf.get("thread_id")
         self.requested_checkpoint = conf.get("checkpoint_id") if parent is None else None
@@ -320,8 +321,8 @@ class Loop:
     def _outcome(self, status: str, interrupts: list[Interrupt]) -> Outcome:
         return Outcome(status, self.output_values(), interrupts)
 
-    def output_values(self) -> dict[str, Any]:
-        return algo.read_state(self.plan, self.channels, self.plan.output_keys)
+    def output_values(self) -> Any:
+        return algo.read_output(self.plan, self.channels, self.plan.output_keys)
 
     def _match_pending(self, tasks: list[algo.Task]) -> dict[str, TaskContext]:
         by_task: dict[str, list[tuple[str, Any]]] = {}
@@ -411,10 +412,19 @@ class Loop:
             self._emit_task_result(t, None, (), time.perf_counter() - start)
             return True, None
 
+        limit = self.max_concurrency
         if len(todo) == 1:
             results = [await one(todo[0], True)]
-        else:
+        elif limit is None or len(todo) <= limit:
             results = await asyncio.gather(*(one(t, False) for t in todo))
+        else:
+            slots = asyncio.Semaphore(limit)
+
+            async def bounded(t: algo.Task) -> tuple[bool, BaseException | None]:
+                async with slots:
+                    return await one(t, False)
+
+            results = await asyncio.gather(*(bounded(t) for t in todo))
         interrupts: list[Interrupt] = []
         error: BaseException | None = None
         for t, (ok, exc) in zip(todo, results, strict=True):
@@ -560,6 +570,16 @@ class Loop:
     async def _flush(self) -> None:
         if self.checkpointer is not None:
             await self.saver.flush(self.versions, self.channels, self.checkpoint_id)
+
+
+def _max_concurrency(config: dict[str, Any]) -> int | None:
+    """The config's ``max_concurrency``: at most this many tasks of a step run at once."""
+    value = config.get("max_concurrency")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"config 'max_concurrency' must be a positive integer, got {value!r}")
+    return value
 
 
 def _error_value(exc: BaseException) -> dict[str, Any]:

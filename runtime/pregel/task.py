@@ -13,6 +13,7 @@ from typing import Any
 
 from runtime.constants import START
 from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
+from runtime.graph.schema import ROOT
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
@@ -71,7 +72,11 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
                 raise
             await _backoff(spec, policy.delay(ctx.attempt))
             ctx.attempt += 1
-    task.update = output.update if isinstance(output, Command) else output
+    if plan.schema.root:  # what the updates stream shows: the root writes, one or a list
+        updates = [v for _, v in state_writes]
+        task.update = updates[0] if len(updates) == 1 else (updates or None)
+    else:
+        task.update = output.update if isinstance(output, Command) else output
     writes = list(state_writes)
     writes.extend(plan.edge_writes.get(task.name, ()))
     if gotos:
@@ -85,7 +90,9 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
 def _input_writes(loop: Any, value: Any) -> list[tuple[str, Any]]:
     """The start task: the input's state keys, then the edges from START."""
     plan = loop.plan
-    if isinstance(value, dict):
+    if plan.schema.root:
+        items = {} if value is None else {ROOT: value}
+    elif isinstance(value, dict):
         items = value
     else:
         items = plan.schema.from_object(value)
