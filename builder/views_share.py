@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from builder.models import Invitation
 from builder.selectors.teams import shared_thread
 from builder.services import sharing, teams
 
@@ -66,22 +70,51 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "share/thread.html", context))
 
 
+def _invitation_page(
+    request: HttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    response = render(request, "share/invite.html", context, status=status)
+    # same-origin, not no-referrer: the token stays off other sites, and the join and
+    # sign-up forms post with a real Origin header, which CSRF checking needs (a browser
+    # sends "Origin: null" for a form posted from a no-referrer page).
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _joined(invitation: Invitation) -> HttpResponse:
+    """Where a new member lands: the graphs of the workspace they just joined."""
+    return redirect(f"/app/graphs?workspace={invitation.workspace.slug}")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invite_page(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the invitation; a logged-in user joins with a POST (CSRF-protected, so no
-    other site can make someone join a workspace)."""
+    """Show the invitation. A logged-in user joins with a POST; a visitor without an
+    account creates one here and joins in the same step, or logs in first. Both forms
+    are CSRF-protected, so no other site can make someone join a workspace."""
     invitation = teams.invitation_find(token)
     problem = teams.invitation_problem(invitation)
-    if problem is not None:
-        return _private(render(request, "share/invite.html", {"problem": problem}, status=404))
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if request.method == "POST":
-        try:
+    if problem is not None or invitation is None:
+        return _invitation_page(request, {"problem": problem}, status=404)
+    login_url = f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"
+    context: dict[str, Any] = {"invitation": invitation, "login_url": login_url}
+    if request.method == "GET":
+        context["form"] = None if request.user.is_authenticated else UserCreationForm()
+        return _invitation_page(request, context)
+    try:
+        if request.user.is_authenticated:
             teams.invitation_accept(token=token, user=request.user)
-        except teams.InvitationUnusable as exc:
-            context = {"problem": str(exc)}
-            return _private(render(request, "share/invite.html", context, status=404))
-        return redirect("/app/graphs")
-    return _private(render(request, "share/invite.html", {"invitation": invitation}))
+            return _joined(invitation)
+        form = UserCreationForm(request.POST)
+        if not form.is_valid():
+            return _invitation_page(request, {**context, "form": form}, status=400)
+        user = teams.invitation_sign_up(
+            token=token,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+    except teams.InvitationUnusable as exc:
+        return _invitation_page(request, {"problem": str(exc)}, status=404)
+    login(request, user)
+    return _joined(invitation)

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,7 +98,7 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
     return None
 
 
-def invitation_accept(*, token: str, user: Any) -> Membership:
+def invitation_accept(*, token: str, user: Any, signed_up: bool = False) -> Membership:
     """Join the invitation's workspace. An existing higher role is kept: an invitation
     never demotes anyone."""
     with transaction.atomic():
@@ -123,9 +124,19 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
             workspace=invitation.workspace_id,
             actor=user,
             action="invitation.accepted",
-            detail={"invitation_id": invitation.pk, "role": membership.role},
+            detail={"invitation_id": invitation.pk, "role": membership.role}
+            | ({"signed_up": True} if signed_up else {}),
         )
     return membership
+
+
+def invitation_sign_up(*, token: str, username: str, password: str) -> Any:
+    """Create an account and join the invitation's workspace, as one step: a link that
+    cannot be used (revoked, expired, taken meanwhile) creates no account."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username=username, password=password)
+        invitation_accept(token=token, user=user, signed_up=True)
+    return user
 
 
 def invitation_revoke(*, invitation: Invitation, user: Any) -> Invitation:

@@ -29,11 +29,24 @@ function storedWorkspace(): string | null {
   }
 }
 
+/** The workspace to start in: a link's ?workspace= (e.g. after accepting an invitation)
+ * wins over the one remembered from last time, and is remembered in its place. */
+function initialWorkspace(): string | null {
+  const linked = new URLSearchParams(window.location.search).get("workspace")?.trim();
+  if (!linked) return storedWorkspace();
+  try {
+    window.localStorage.setItem(WORKSPACE_KEY, linked);
+  } catch {
+    /* private mode: selection lasts for this page only */
+  }
+  return linked;
+}
+
 export function createSessionStore(initialUser: User | null) {
   return create<SessionStore>()((set) => ({
     user: initialUser,
     workspaces: [],
-    workspace: storedWorkspace(),
+    workspace: initialWorkspace(),
     status: "idle",
     error: null,
     load: async () => {

@@ -31,7 +31,7 @@ def test_owner_invites_and_the_link_adds_a_member(team, client, django_user_mode
     assert not m.Membership.objects.filter(user=newcomer).exists()  # GET does not join
 
     joined = client.post(f"/invite/{body['token']}/")
-    assert joined.status_code == 302
+    assert joined.status_code == 302 and joined["Location"] == "/app/graphs?workspace=acme"
     assert m.Membership.objects.get(user=newcomer, workspace=team["acme"]).role == "editor"
 
     # Single use.
@@ -42,10 +42,54 @@ def test_owner_invites_and_the_link_adds_a_member(team, client, django_user_mode
     assert "token" not in listed["results"][0]
 
 
-def test_anonymous_visitors_are_sent_to_log_in_first(team, client):
-    _invitation, token = invitation_create(workspace=team["acme"], role="viewer", user=None)
+def test_a_visitor_signs_up_through_the_invitation_and_joins(team, client):
+    _invitation, token = invitation_create(workspace=team["acme"], role="reviewer", user=None)
     page = client.get(f"/invite/{token}/")
-    assert page.status_code == 302 and page["Location"].startswith("/login/?next=/invite/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "Create account and join" in body
+    assert f"/login/?next=%2Finvite%2F{token}%2F" in body  # or log in with an account
+    # Same-origin, so the form posts with a real Origin header that CSRF accepts.
+    assert page["Referrer-Policy"] == "same-origin"
+
+    joined = client.post(
+        f"/invite/{token}/",
+        {
+            "username": "newcomer",
+            "password1": "a long passphrase 7",
+            "password2": "a long passphrase 7",
+        },
+    )
+    assert joined.status_code == 302 and joined["Location"] == "/app/graphs?workspace=acme"
+    membership = m.Membership.objects.get(user__username="newcomer", workspace=team["acme"])
+    assert membership.role == "reviewer"
+    assert membership.user.check_password("a long passphrase 7")
+    assert client.get("/api/me/").json()["user"]["username"] == "newcomer"  # logged in
+    entry = m.AuditEntry.objects.get(action="invitation.accepted")
+    assert entry.detail["signed_up"] is True and entry.actor.username == "newcomer"
+
+
+def test_sign_up_errors_are_shown_and_create_nobody(team, client, django_user_model):
+    _invitation, token = invitation_create(workspace=team["acme"], role="viewer", user=None)
+    taken = client.post(
+        f"/invite/{token}/",
+        {"username": "editor", "password1": "x9!long-pw", "password2": "x9!long-pw"},
+    )
+    assert taken.status_code == 400 and "already exists" in taken.content.decode()
+    mismatch = client.post(
+        f"/invite/{token}/",
+        {"username": "new", "password1": "x9!long-pw", "password2": "other-pw1"},
+    )
+    assert mismatch.status_code == 400 and "didn" in mismatch.content.decode()
+    assert not django_user_model.objects.filter(username="new").exists()
+
+    invitation, used = invitation_create(workspace=team["acme"], role="viewer", user=None)
+    m.Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    gone = client.post(
+        f"/invite/{used}/",
+        {"username": "new", "password1": "x9!long-pw", "password2": "x9!long-pw"},
+    )
+    assert gone.status_code == 404 and "revoked" in gone.content.decode()
+    assert not django_user_model.objects.filter(username="new").exists()
 
 
 def test_revoked_and_expired_invitations_do_not_work(team, client, django_user_model):

@@ -22,7 +22,7 @@ export function InvitationsSection({ workspace }: { workspace: string }) {
     <SettingsSection
       id="invitations"
       title="Invitations"
-      intro={<p className="muted">Anyone who opens an invitation link while logged in joins this workspace with its role. Each link works once.</p>}
+      intro={<p className="muted">Whoever opens an invitation link joins this workspace with its role: with their account, or with a new one they create from the link. Each link works once.</p>}
       action={action}
     >
       <form
