@@ -34,7 +34,7 @@ migrate: venv
 setup: venv frontend migrate
 
 ## Code-defined graphs: the demos' graphs.json unless GRAPHS_CONFIG names another file.
-run up: export GRAPHS_CONFIG ?= $(CURDIR)/runtime/spec/demos/graphs.json
+run up: export GRAPHS_CONFIG ?= $(CURDIR)/runtime/examples/graphs.json
 run: setup
 	$(PY) manage.py seed_demo
 	@echo ""

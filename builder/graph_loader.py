@@ -30,11 +30,11 @@ def code_graphs() -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> dict[str, Any]:
-    from runtime.spec import load_graphs_config
+    from runtime.graphspec import load_graphs_config
 
     try:
         return load_graphs_config(path)
-    except ValueError as exc:  # runtime.spec's SpecError / GraphsConfigError
+    except ValueError as exc:  # runtime.graphspec's SpecError / GraphsConfigError
         raise GraphLoadError(f"GRAPHS_CONFIG {path}: {exc}") from exc
 
 
@@ -82,7 +82,7 @@ def load_run_graph(run: Run, checkpointer: Any, store: Any = None) -> Any:
         code = load_code_graph(graph.code_ref or graph.slug)
         return bind_checkpointer(code, checkpointer, store)
     from builder.services.credentials import run_registry
-    from runtime.spec import compile_spec
+    from runtime.graphspec import compile_spec
 
     # The workspace's provider credentials (decrypted) reach llm nodes through the registry.
     registry = run_registry(run.thread.workspace_id)

@@ -93,7 +93,7 @@ def _print_problems(path: str, problems: list[Any]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from runtime.spec import validate_spec
+    from runtime.graphspec import validate_spec
 
     spec = _read_spec(args.spec)
     problems = validate_spec(spec)
@@ -114,7 +114,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_mermaid(args: argparse.Namespace) -> int:
-    from runtime.spec import spec_to_mermaid, validate_spec
+    from runtime.graphspec import spec_to_mermaid, validate_spec
 
     spec = _read_spec(args.spec)
     problems = validate_spec(spec)
@@ -126,7 +126,7 @@ def cmd_mermaid(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    from runtime.spec import catalog
+    from runtime.graphspec import catalog
 
     print(json.dumps(catalog(), indent=2))
     return EXIT_OK
@@ -135,7 +135,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from runtime import Command
     from runtime.checkpoint.memory import InMemoryCheckpointer
-    from runtime.spec import Registry, SpecError, compile_spec
+    from runtime.graphspec import Registry, SpecError, compile_spec
 
     spec = _read_spec(args.spec)
     graph_input = _parse_json("--input", args.input)

@@ -168,7 +168,7 @@ def _is_input_error(exc: Exception) -> bool:
     """Errors from the engine or spec layer that are about what the client sent."""
     from builder.graph_loader import GraphLoadError
     from runtime.errors import EmptyInputError, GraphValidationError, InvalidUpdateError
-    from runtime.spec import SpecError
+    from runtime.graphspec import SpecError
 
     return isinstance(
         exc, SpecError | InvalidUpdateError | GraphValidationError | EmptyInputError

@@ -25,7 +25,7 @@ def node_names(graph: Graph, spec: Any) -> list[str] | None:
     """The names ``interrupt_before``/``interrupt_after`` may list; None when the graph
     does not say (a code graph object without ``nodes``)."""
     if spec is None:
-        from runtime.spec import ensure_compiled
+        from runtime.graphspec import ensure_compiled
 
         try:
             nodes = ensure_compiled(load_code_graph(graph.code_ref or graph.slug)).nodes

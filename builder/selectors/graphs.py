@@ -39,7 +39,7 @@ def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
     Empty (but well-formed) when GRAPHS_CONFIG cannot load the graph."""
     from builder.graph_loader import GraphLoadError, load_code_graph
     from runtime.constants import END, START
-    from runtime.spec import ensure_compiled
+    from runtime.graphspec import ensure_compiled
 
     spec: dict[str, Any] = {
         "spec_version": 1,

@@ -8,7 +8,7 @@ from typing import Any
 
 from builder.graph_loader import run_spec
 from builder.models import Assistant, Graph, Run, Thread
-from runtime.spec.schema import schema_problems
+from runtime.graphspec.schema import schema_problems
 
 _JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": ["string", "null"]},

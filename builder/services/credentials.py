@@ -27,7 +27,7 @@ from builder.services.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
 
-# Providers whose settings the spec runtime understands (runtime/spec/providers/).
+# Providers whose settings the spec runtime understands (runtime/providers/).
 PROVIDERS = ("openai", "anthropic")
 MAX_SECRET_LENGTH = 4096
 
@@ -193,6 +193,6 @@ def workspace_providers(workspace_id: int) -> dict[str, dict[str, Any]]:
 def run_registry(workspace_id: int) -> Any:
     """The spec runtime's default registry, with this workspace's provider credentials
     (environment variables still apply to providers the workspace has none for)."""
-    from runtime.spec.registry import default_registry
+    from runtime.graphspec.registry import default_registry
 
     return dataclasses.replace(default_registry(), providers=workspace_providers(workspace_id))

@@ -17,7 +17,7 @@ def graph_spec_check(spec: Any) -> list[str]:
     """Errors in a GraphSpec, as readable strings (empty when valid; warnings ignored)."""
     if not isinstance(spec, dict):
         return ["the spec must be a JSON object"]
-    from runtime.spec import validate_spec
+    from runtime.graphspec import validate_spec
 
     problems = validate_spec(spec) or []
     return [str(p) for p in problems if getattr(p, "severity", "error") == "error"]

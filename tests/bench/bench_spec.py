@@ -89,9 +89,9 @@ def measure(repeats: int = 15) -> dict[str, list[float]]:
     Expressions and templates differ per node and parse caches are cleared, so the first two
     are cold; ``warm`` compiles the same spec again with the caches filled.
     """
-    from runtime.spec import compile_spec, validate_spec
-    from runtime.spec.problems import has_errors
-    from runtime.spec.sandbox import names_used, parse_expression, parse_template
+    from runtime.graphspec import compile_spec, validate_spec
+    from runtime.graphspec.problems import has_errors
+    from runtime.sandbox import names_used, parse_expression, parse_template
 
     timings: dict[str, list[float]] = {"compile_spec": [], "validate_spec": [], "warm": []}
     for _ in range(repeats):

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "builder" / "static" / "app" / ".vite" / "manifest.json"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DEMO_GRAPHS_CONFIG = ROOT / "runtime" / "spec" / "demos" / "graphs.json"
+DEMO_GRAPHS_CONFIG = ROOT / "runtime" / "examples" / "graphs.json"
 SCREENSHOTS = Path(__file__).with_name("screenshots")
 
 

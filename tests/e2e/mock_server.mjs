@@ -18,7 +18,7 @@ const workspaces = [
   { slug: "demo", name: "Demo workspace", role: "owner" },
   { slug: "team", name: "Team", role: "viewer" },
 ];
-// The node-kind catalog: runtime.spec.catalog() as saved for the frontend's tests.
+// The node-kind catalog: runtime.graphspec.catalog() as saved for the frontend's tests.
 const CATALOG = join(ROOT, "frontend", "src", "editor", "__fixtures__", "catalog.json");
 const kinds = existsSync(CATALOG)
   ? JSON.parse(readFileSync(CATALOG, "utf8"))

@@ -344,12 +344,12 @@ class GraphMermaidView(ApiView):
         graph = self.scope.graph(graph_id)
         if graph.source == GraphSource.CODE:
             from builder.graph_loader import load_code_graph
-            from runtime.spec import ensure_compiled
+            from runtime.graphspec import ensure_compiled
 
             compiled = ensure_compiled(load_code_graph(graph.code_ref or graph.slug))
             text = compiled.get_graph().draw_mermaid()
         else:
-            from runtime.spec import spec_to_mermaid
+            from runtime.graphspec import spec_to_mermaid
 
             try:
                 text = spec_to_mermaid(graph.draft)

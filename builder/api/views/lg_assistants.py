@@ -47,10 +47,10 @@ def compiled_graph(assistant: Assistant) -> Any:
     graph = assistant.graph
     if graph.source == GraphSource.CODE:
         from builder.graph_loader import load_code_graph
-        from runtime.spec import ensure_compiled
+        from runtime.graphspec import ensure_compiled
 
         return ensure_compiled(load_code_graph(graph.code_ref or graph.slug))
-    from runtime.spec import compile_spec
+    from runtime.graphspec import compile_spec
 
     version = assistant.graph_version or graph.versions.order_by("-number").first()
     return compile_spec(version.spec if version else graph.draft)

@@ -58,7 +58,7 @@ class NodeKindsView(ApiView):
 
     @extend_schema(responses=Output(many=True))
     def get(self, request: Any) -> Response:
-        from runtime.spec import catalog
+        from runtime.graphspec import catalog
 
         return Response(catalog())
 
@@ -77,7 +77,7 @@ class ValidationOutput(serializers.Serializer):
 
 def validation_result(spec: Any) -> dict[str, Any]:
     """Every problem of ``spec`` (errors and warnings), each with a JSON pointer."""
-    from runtime.spec import validate_spec
+    from runtime.graphspec import validate_spec
 
     problems = [p.to_dict() for p in validate_spec(spec) or []]
     return {

@@ -14,7 +14,7 @@ from django.db import transaction
 from builder.models import Assistant, Graph, Membership, Role, Workspace
 from builder.services.graphs import code_graphs_register, graph_import, graph_spec_check
 
-DEMOS_DIR = Path(settings.BASE_DIR) / "runtime" / "spec" / "demos"
+DEMOS_DIR = Path(settings.BASE_DIR) / "runtime" / "examples"
 
 
 class Command(BaseCommand):

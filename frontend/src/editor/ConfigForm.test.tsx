@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /**
  * Every node kind's config form renders from its JSON Schema. The catalog fixture is
- * runtime.spec.catalog() written to JSON (regenerate it when the kinds change).
+ * runtime.graphspec.catalog() written to JSON (regenerate it when the kinds change).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";

@@ -6,7 +6,7 @@
 import type { NodeKindInfo } from "../api/types";
 import type { FieldType, StateField } from "../model/graphspec";
 
-/** The type each kind needs of the field its config names by default (runtime/spec/kinds). */
+/** The type each kind needs of the field its config names by default (runtime/graphspec/kinds). */
 const NEEDED_TYPE: Record<string, FieldType> = {
   "llm.input_messages_field": "messages",
   "llm.output_field": "messages",

@@ -1,6 +1,6 @@
 /**
  * Contract with the runtime: what the canvas writes must validate against
- * runtime/spec/graphspec.schema.json, and the runtime's demo specs must survive
+ * runtime/graphspec/graphspec.schema.json, and the runtime's demo specs must survive
  * a trip through the canvas. Skipped when the runtime files are not beside us.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -12,9 +12,9 @@ import { addStepNode, changeEdgeKind, connect, paste, copySelection, updateEdgeD
 import { emptySpec, type GraphSpec } from "./graphspec";
 import { supportTriage } from "./__fixtures__/specs";
 
-const SPEC_DIR = join(__dirname, "..", "..", "..", "runtime", "spec");
-const SCHEMA = join(SPEC_DIR, "graphspec.schema.json");
-const DEMOS = join(SPEC_DIR, "demos");
+const RUNTIME_DIR = join(__dirname, "..", "..", "..", "runtime");
+const SCHEMA = join(RUNTIME_DIR, "graphspec", "graphspec.schema.json");
+const DEMOS = join(RUNTIME_DIR, "examples");
 const present = existsSync(SCHEMA);
 
 function validator() {

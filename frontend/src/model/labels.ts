@@ -1,6 +1,6 @@
 /** Names people read instead of ids: node labels from the graph spec, node kind titles. */
 
-/** Titles of the built-in node kinds (`runtime.spec.catalog()`), for pages that cannot ask the server (a share link). */
+/** Titles of the built-in node kinds (`runtime.graphspec.catalog()`), for pages that cannot ask the server (a share link). */
 export const KIND_TITLES: Readonly<Record<string, string>> = {
   llm: "LLM",
   tools: "Tools",

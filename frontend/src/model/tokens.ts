@@ -1,6 +1,6 @@
 /** How the debugger names the model behind a streamed message. */
 
-/** The runtime's scripted stand-in (`runtime/spec/providers/fake.py`): not a real model. */
+/** The runtime's scripted stand-in (`runtime/providers/fake.py`): not a real model. */
 export const FAKE_PROVIDER = "fake";
 
 /** "fake model (demo)" for the scripted fake, else "model (provider)"; null when nothing is known. */

@@ -223,7 +223,7 @@ def test_code_graphs_are_listed_without_an_assistants_call(acme, client_for, bui
 
 
 def test_a_code_graph_reads_as_a_picture_for_the_read_only_canvas(acme, client_for, settings):
-    from runtime.spec.demos import GRAPHS_CONFIG
+    from runtime.examples import GRAPHS_CONFIG
 
     settings.BUILDER = {**settings.BUILDER, "GRAPHS_CONFIG": str(GRAPHS_CONFIG)}
     client = client_for(acme["erin"])

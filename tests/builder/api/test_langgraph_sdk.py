@@ -19,7 +19,7 @@ from tests.builder.api.live import live_api  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-TRIAGE = Path(settings.BASE_DIR) / "runtime" / "spec" / "demos" / "support_triage.json"
+TRIAGE = Path(settings.BASE_DIR) / "runtime" / "examples" / "support_triage.json"
 LONG = {"recursion_limit": 1000}
 
 

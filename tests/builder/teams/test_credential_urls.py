@@ -12,7 +12,7 @@ import pytest
 from builder import models as m
 from builder.services.credentials import credential_create, run_registry
 from builder.services.errors import InvalidInput
-from runtime.spec.providers import ChatRequest, ProviderError, check_base_url
+from runtime.providers import ChatRequest, ProviderError, check_base_url
 from tests.builder.api.conftest import assert_error
 from tests.builder.teams.conftest import client_for
 
@@ -114,8 +114,8 @@ def test_checked_again_before_each_request(team, dns):
 
 
 def test_llm_node_checks_before_calling_the_provider(team, dns, monkeypatch):
-    from runtime.spec.kinds import llm as llm_kind
-    from runtime.spec.registry import default_registry
+    from runtime.graphspec.kinds import llm as llm_kind
+    from runtime.graphspec.registry import default_registry
 
     dns["llm.example.com"] = "93.184.216.34"
     assert _save(team, "https://llm.example.com/v1").status_code == 201

@@ -273,7 +273,7 @@ def test_the_triage_reviewers_comment_reaches_the_state_and_the_audit(people):
     from builder.services.threads import thread_create
 
     spec = json.loads(
-        (settings.BASE_DIR / "runtime" / "spec" / "demos" / "support_triage.json").read_text()
+        (settings.BASE_DIR / "runtime" / "examples" / "support_triage.json").read_text()
     )
     graph = m.Graph.objects.create(
         workspace=people["acme"], slug="support_triage", name="Support triage", draft=spec
@@ -311,7 +311,7 @@ def test_review_state_edits_and_starts_are_checked_against_the_typed_state(peopl
     from builder.services.threads import thread_create
 
     spec = json.loads(
-        (settings.BASE_DIR / "runtime" / "spec" / "demos" / "support_triage.json").read_text()
+        (settings.BASE_DIR / "runtime" / "examples" / "support_triage.json").read_text()
     )
     graph = m.Graph.objects.create(
         workspace=people["acme"], slug="support_triage", name="Support triage", draft=spec
