@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 
 class GraphValidationError(ValueError):
@@ -48,3 +49,51 @@ class ParentCommand(Exception):  # noqa: N818
 
 class CheckpointNotFoundError(LookupError):
     """A config names a checkpoint that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeError:
+    """What an error handler (``add_node(..., error_handler=h)``) is told: which node failed, how.
+
+    A handler receives it by declaring a parameter ``error: NodeError``.
+    """
+
+    node: str
+    error: BaseException
+
+
+class NodeTimeoutError(Exception):
+    """A node attempt ran past its ``TimeoutPolicy`` (``kind`` says which limit fired).
+
+    Not a ``TimeoutError`` (an OSError), so the default retry policy retries it.
+    """
+
+    def __init__(
+        self,
+        node: str,
+        elapsed: float,
+        *,
+        kind: Literal["idle", "run"],
+        idle_timeout: float | None = None,
+        run_timeout: float | None = None,
+    ) -> None:
+        if kind == "idle" and idle_timeout is not None:
+            message = (
+                f"Node '{node}' exceeded its idle timeout of {idle_timeout:.3f}s without "
+                f"making progress (elapsed: {elapsed:.3f}s)."
+            )
+            self.timeout = idle_timeout
+        elif kind == "run" and run_timeout is not None:
+            message = (
+                f"Node '{node}' exceeded its run timeout of {run_timeout:.3f}s "
+                f"(elapsed: {elapsed:.3f}s)."
+            )
+            self.timeout = run_timeout
+        else:
+            raise ValueError(f"kind={kind!r} needs its {kind}_timeout")
+        super().__init__(message)
+        self.node = node
+        self.elapsed = elapsed
+        self.kind = kind
+        self.idle_timeout = idle_timeout
+        self.run_timeout = run_timeout

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
 
 from runtime.checkpoint import serde
@@ -18,28 +20,47 @@ N = TypeVar("N")
 
 
 class Send:
-    """Run ``node`` in the next step with ``arg`` as its input (map-reduce fan-out)."""
+    """Run ``node`` in the next step with ``arg`` as its input (map-reduce fan-out).
 
-    __slots__ = ("node", "arg")
+    ``timeout`` replaces the node's own TimeoutPolicy for this one task.
+    """
 
-    def __init__(self, node: str, arg: Any) -> None:
+    __slots__ = ("node", "arg", "timeout")
+
+    def __init__(self, node: str, arg: Any, *, timeout: Any = None) -> None:
         self.node = node
         self.arg = arg
+        self.timeout = TimeoutPolicy.coerce(timeout)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Send) and (self.node, self.arg) == (other.node, other.arg)
+        return isinstance(other, Send) and (self.node, self.arg, self.timeout) == (
+            other.node,
+            other.arg,
+            other.timeout,
+        )
 
     def __hash__(self) -> int:
         return hash(self.node)
 
     def __repr__(self) -> str:
-        return f"Send(node={self.node!r}, arg={self.arg!r})"
+        timeout = "" if self.timeout is None else f", timeout={self.timeout!r}"
+        return f"Send(node={self.node!r}, arg={self.arg!r}{timeout})"
 
     def __sy_serialise__(self) -> dict[str, Any]:
-        return {serde.TAG: "send", "node": self.node, "arg": self.arg}
+        out = {serde.TAG: "send", "node": self.node, "arg": self.arg}
+        if self.timeout is not None:
+            t = self.timeout
+            out["timeout"] = [t.run_timeout, t.idle_timeout, t.refresh_on]
+        return out
 
 
-serde.register("send", lambda d: Send(d["node"], d["arg"]))
+def _send_from(d: dict[str, Any]) -> Send:
+    t = d.get("timeout")
+    timeout = None if t is None else TimeoutPolicy(t[0], t[1], t[2])
+    return Send(d["node"], d["arg"], timeout=timeout)
+
+
+serde.register("send", _send_from)
 
 
 @dataclass(frozen=True)
@@ -165,6 +186,80 @@ class RetryPolicy(NamedTuple):
         if self.jitter:
             interval += random.uniform(0, 1)  # noqa: S311 - jitter, not security
         return interval
+
+
+def _positive_seconds(value: float | timedelta | None, name: str) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if seconds <= 0:
+        raise ValueError(f"{name} must be greater than 0, got {value!r}")
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class TimeoutPolicy:
+    """Time limits for one attempt of an async node (same fields as LangGraph's).
+
+    ``run_timeout``: a hard cap in seconds. ``idle_timeout``: the longest the node may go
+    without progress; progress is a stream write or ``runtime.heartbeat()`` (``refresh_on=
+    "auto"``) or only the heartbeat (``"heartbeat"``). A timed-out attempt raises
+    NodeTimeoutError, which the node's RetryPolicy may retry.
+    """
+
+    run_timeout: float | timedelta | None = None
+    idle_timeout: float | timedelta | None = None
+    refresh_on: Literal["auto", "heartbeat"] = "auto"
+
+    def limits(self) -> tuple[float | None, float | None]:
+        """(run_timeout, idle_timeout) in seconds."""
+        return (
+            _positive_seconds(self.run_timeout, "run_timeout"),
+            _positive_seconds(self.idle_timeout, "idle_timeout"),
+        )
+
+    @classmethod
+    def coerce(cls, value: float | timedelta | TimeoutPolicy | None) -> TimeoutPolicy | None:
+        """A policy with positive float seconds from a policy, seconds or a timedelta."""
+        if value is None:
+            return None
+        if not isinstance(value, TimeoutPolicy):
+            value = cls(run_timeout=value)
+        if value.refresh_on not in ("auto", "heartbeat"):
+            raise ValueError(f"refresh_on must be 'auto' or 'heartbeat', got {value.refresh_on!r}")
+        run = _positive_seconds(value.run_timeout, "run_timeout")
+        idle = _positive_seconds(value.idle_timeout, "idle_timeout")
+        if run is None and idle is None:
+            return None
+        if run is value.run_timeout and idle is value.idle_timeout:
+            return value
+        return cls(run_timeout=run, idle_timeout=idle, refresh_on=value.refresh_on)
+
+
+def default_cache_key(*args: Any, **kwargs: Any) -> str | bytes:
+    """The cache key of a node input: its pickle (dicts and sets sorted, so order is irrelevant)."""
+    return pickle.dumps((_freeze(args), _freeze(kwargs)), protocol=5, fix_imports=False)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(value))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CachePolicy(Generic[N]):
+    """Reuse a node's writes for the same input (``compile(cache=...)`` holds them).
+
+    ``key_func`` turns the node's input into the key; ``ttl`` is seconds, None for ever.
+    """
+
+    key_func: Callable[..., str | bytes] = default_cache_key
+    ttl: int | None = None
 
 
 class PregelTask(NamedTuple):

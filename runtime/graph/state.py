@@ -6,12 +6,14 @@ import inspect
 import typing
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal, NamedTuple, get_args, get_origin, get_type_hints
 
+from runtime.cache.base import is_cache
 from runtime.constants import END, RESERVED, START
-from runtime.errors import GraphValidationError
+from runtime.errors import GraphValidationError, NodeError
 from runtime.graph.schema import StateSchema
-from runtime.types import Command, RetryPolicy, Runtime
+from runtime.types import CachePolicy, Command, RetryPolicy, Runtime, TimeoutPolicy
 
 
 @dataclass(slots=True)
@@ -35,6 +37,11 @@ class NodeSpec:
     destinations: tuple[str, ...] | dict[str, str] | None = None
     input_schema: Any = None
     defer: bool = False
+    cache_policy: CachePolicy | None = None
+    timeout: TimeoutPolicy | None = None
+    # the node that runs when this one fails (``error_handler=``), and whether this is one
+    error_handler_node: str | None = None
+    is_error_handler: bool = False
     # signature analysis, filled by ``_inspect_callable``
     is_async: bool = False
     is_graph: bool = False
@@ -55,6 +62,18 @@ class NodeRunnable(NamedTuple):
 
 
 _INJECTABLE = ("config", "runtime", "store", "writer")
+DEFAULT_ERROR_HANDLER = "__default_error_handler__"
+ERROR_HANDLER_PREFIX = "__error_handler__"
+
+
+@dataclass(slots=True)
+class NodeDefaults:
+    """Policies ``set_node_defaults`` gives every node that does not set its own."""
+
+    retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None
+    cache_policy: CachePolicy | None = None
+    error_handler: Callable[..., Any] | None = None
+    timeout: TimeoutPolicy | None = None
 
 
 def _annotation_kind(annotation: Any) -> str | None:
@@ -62,6 +81,8 @@ def _annotation_kind(annotation: Any) -> str | None:
         return None
     if annotation is Runtime or get_origin(annotation) is Runtime:
         return "runtime"
+    if annotation is NodeError or annotation == "NodeError":
+        return "error"
     name = getattr(annotation, "__name__", None) or str(annotation)
     if "RunnableConfig" in str(name):
         return "config"
@@ -152,7 +173,32 @@ class StateGraph:
         self.edges: set[tuple[str, str]] = set()
         self.waiting_edges: set[tuple[tuple[str, ...], str]] = set()
         self.branches: dict[str, dict[str, Branch]] = {}
+        self.node_defaults = NodeDefaults()
         self.compiled = False
+
+    def set_node_defaults(
+        self,
+        *,
+        retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None,
+        cache_policy: CachePolicy | None = None,
+        error_handler: Callable[..., Any] | None = None,
+        timeout: float | timedelta | TimeoutPolicy | None = None,
+    ) -> StateGraph:
+        """Policies for every node that does not set its own, applied at ``compile()``.
+
+        Retry and timeout defaults also cover error handlers; the cache and error-handler
+        defaults cover regular nodes only (a handler never handles its own failure).
+        """
+        d = self.node_defaults
+        if retry_policy is not None:
+            d.retry_policy = retry_policy
+        if cache_policy is not None:
+            d.cache_policy = cache_policy
+        if error_handler is not None:
+            d.error_handler = error_handler
+        if timeout is not None:
+            d.timeout = TimeoutPolicy.coerce(timeout)
+        return self
 
     # --- nodes ---------------------------------------------------------------------
 
@@ -166,9 +212,18 @@ class StateGraph:
         destinations: dict[str, str] | tuple[str, ...] | None = None,
         input_schema: Any = None,
         defer: bool = False,
+        cache_policy: CachePolicy | None = None,
+        error_handler: Callable[..., Any] | None = None,
+        timeout: float | timedelta | TimeoutPolicy | None = None,
         **legacy: Any,
     ) -> StateGraph:
-        """Add a node. ``add_node(fn)`` names it after the function."""
+        """Add a node. ``add_node(fn)`` names it after the function.
+
+        ``error_handler``: a node function that runs, in the same step and with the same
+        input, when this node fails for good (after its retries); it may take ``error:
+        NodeError`` and return updates or a Command. ``timeout`` (async nodes): seconds or
+        a TimeoutPolicy. ``cache_policy``: reuse the writes for an equal input.
+        """
         if action is None:
             if isinstance(node, str):
                 raise GraphValidationError(f"Node {node!r} needs a function")
@@ -188,6 +243,11 @@ class StateGraph:
                 raise GraphValidationError(f"Node name {node!r} must not contain {ch!r}")
         if retry_policy is None and "retry" in legacy:
             retry_policy = legacy["retry"]
+        if error_handler is not None:
+            handler = f"{ERROR_HANDLER_PREFIX}{node}"
+            if handler in self.nodes:
+                raise GraphValidationError(f"Node {handler!r} already present.")
+            self.nodes[handler] = self._node_spec(handler, error_handler, is_error_handler=True)
         spec = NodeSpec(
             name=node,
             fn=action,
@@ -196,9 +256,24 @@ class StateGraph:
             destinations=destinations,
             input_schema=input_schema or legacy.get("input"),
             defer=defer,
+            cache_policy=cache_policy,
+            timeout=TimeoutPolicy.coerce(timeout),
+            error_handler_node=None if error_handler is None else handler,
         )
+        self._inspect(spec, destinations)
+        self.nodes[node] = spec
+        return self
+
+    def _node_spec(self, name: str, fn: Any, **fields: Any) -> NodeSpec:
+        spec = NodeSpec(name=name, fn=fn, **fields)
+        self._inspect(spec, None)
+        return spec
+
+    @staticmethod
+    def _inspect(spec: NodeSpec, destinations: Any) -> None:
         from runtime.pregel.graph import CompiledStateGraph
 
+        action = spec.fn
         if isinstance(action, CompiledStateGraph):
             spec.is_graph = True
         else:
@@ -211,8 +286,6 @@ class StateGraph:
                 names = _literal_names(hints.get("return"))
                 if names:
                     spec.destinations = names
-        self.nodes[node] = spec
-        return self
 
     def add_sequence(
         self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
@@ -339,8 +412,8 @@ class StateGraph:
             if t not in known:
                 raise GraphValidationError(f"Found edge ending at unknown node {t!r}")
         if not all_reachable:
-            for name in nodes:
-                if name not in targets:
+            for name, spec in nodes.items():
+                if name not in targets and not spec.is_error_handler:
                     raise GraphValidationError(
                         f"Node {name!r} is not reachable: no edge, conditional edge or declared "
                         "destination leads to it"
@@ -358,6 +431,7 @@ class StateGraph:
         interrupt_after: Sequence[str] | str | None = None,
         debug: bool = False,
         name: str | None = None,
+        cache: Any = None,
         **_ignored: Any,
     ) -> Any:
         """Validate the structure and return a runnable CompiledStateGraph."""
@@ -365,16 +439,58 @@ class StateGraph:
 
         before = _as_names(interrupt_before)
         after = _as_names(interrupt_after)
+        if cache is not None and not is_cache(cache):
+            raise TypeError(
+                f"cache must be a BaseCache (get/set/clear), got {type(cache).__name__}"
+            )
+        self._apply_node_defaults()
         self.validate([*before, *after])
+        self._check_timeouts()
         self.compiled = True
         return CompiledStateGraph(
             self,
             checkpointer=checkpointer,
             store=store,
+            cache=cache,
             interrupt_before=before,
             interrupt_after=after,
             name=name or "LangGraph",
         )
+
+    def _apply_node_defaults(self) -> None:
+        """Give every node the ``set_node_defaults`` policies it does not set itself."""
+        d = self.node_defaults
+        default_handler: str | None = None
+        if d.error_handler is not None:
+            default_handler = DEFAULT_ERROR_HANDLER
+            existing = self.nodes.get(default_handler)
+            if existing is not None and not existing.is_error_handler:
+                raise GraphValidationError(
+                    f"Node {default_handler!r} is the default error handler's name: rename "
+                    "that node or drop set_node_defaults(error_handler=...)"
+                )
+            if existing is None or existing.fn is not d.error_handler:
+                self.nodes[default_handler] = self._node_spec(
+                    default_handler, d.error_handler, is_error_handler=True
+                )
+        for spec in self.nodes.values():
+            if not spec.is_error_handler:
+                if spec.error_handler_node is None:
+                    spec.error_handler_node = default_handler
+                if spec.cache_policy is None:
+                    spec.cache_policy = d.cache_policy
+            if spec.retry_policy is None:
+                spec.retry_policy = d.retry_policy
+            if spec.timeout is None:
+                spec.timeout = d.timeout
+
+    def _check_timeouts(self) -> None:
+        for name, spec in self.nodes.items():
+            if spec.timeout is not None and not spec.is_async and not spec.is_graph:
+                raise GraphValidationError(
+                    "Node timeouts are only supported for async nodes because sync Python "
+                    f"execution cannot be safely cancelled in-process. Node {name!r} is sync."
+                )
 
 
 def _as_names(value: Sequence[str] | str | None) -> tuple[str, ...]:

@@ -65,6 +65,8 @@ class Task:
     writes: list[tuple[str, Any]] = field(default_factory=list)
     done: bool = False
     update: Any = None  # what the node returned, for the updates stream
+    cached: bool = False  # the writes came from the node's cache
+    timeout: Any = None  # a Send's TimeoutPolicy, which replaces the node's
 
 
 def trigger_channel(node: str) -> str:
@@ -197,7 +199,9 @@ def prepare_tasks(
     sends = channels[TASKS].value
     if sends is not MISSING:
         for i, packet in enumerate(sends):
-            tasks.append(make(packet.node, ("push", i), packet.arg, (TASKS,)))
+            pushed = make(packet.node, ("push", i), packet.arg, (TASKS,))
+            pushed.timeout = packet.timeout
+            tasks.append(pushed)
     return tasks
 
 

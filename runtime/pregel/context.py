@@ -7,11 +7,12 @@ the node into threads and nested graphs).
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from runtime.errors import GraphInterrupt
+from runtime.errors import GraphInterrupt, NodeError
 from runtime.pregel.ids import interrupt_id
 from runtime.runtime import ExecutionInfo, Runtime, ServerInfo
 from runtime.types import Interrupt
@@ -37,12 +38,22 @@ class TaskContext:
     attempt: int = 1
     first_attempt_time: float | None = None
     runtime_cache: Runtime[Any] | None = None
+    node_error: NodeError | None = None  # set for an error handler's task
+    # idle timeouts: when the node last showed progress, and whether stream writes count
+    progress_at: float = 0.0
+    progress_on_emit: bool = False
 
     def emit(self, mode: str, payload: Any) -> None:
+        if self.progress_on_emit:
+            self.progress_at = time.monotonic()
         self.loop.emit(mode, payload)
 
     def write_custom(self, chunk: Any) -> None:
-        self.loop.emit("custom", chunk)
+        self.emit("custom", chunk)
+
+    def heartbeat(self) -> None:
+        """Progress for the node's idle timeout (a cheap no-op when it has none)."""
+        self.progress_at = time.monotonic()
 
     def runtime(self) -> Runtime[Any]:
         """The node's Runtime, built on first use (most nodes never ask for one)."""
@@ -78,6 +89,7 @@ class TaskContext:
             context=loop.context,
             store=loop.store,
             stream_writer=self.write_custom,
+            heartbeat=self.heartbeat,
             execution_info=info,
             server_info=server,
         )

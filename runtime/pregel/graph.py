@@ -15,12 +15,12 @@ from runtime.constants import CONF, END, START
 from runtime.errors import GraphInterrupt, InvalidUpdateError
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
-from runtime.pregel.loop import NO_WRITES, Loop, Sink
+from runtime.pregel.loop import HANDLED, NO_WRITES, Loop, Sink
 from runtime.runtime import coerce_context
 from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
 
 DEFAULT_RECURSION_LIMIT = 25
-_SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES})
+_SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
 
 
 class CompiledStateGraph:
@@ -35,11 +35,13 @@ class CompiledStateGraph:
         interrupt_before: Sequence[str],
         interrupt_after: Sequence[str],
         name: str,
+        cache: Any = None,
     ) -> None:
         self.builder = builder
         self.plan = algo.build_plan(builder)
         self.checkpointer = checkpointer
         self.store = store
+        self.cache = cache
         self.interrupt_before_nodes = tuple(interrupt_before)
         self.interrupt_after_nodes = tuple(interrupt_after)
         self.name = name
@@ -431,6 +433,18 @@ class CompiledStateGraph:
             + (", ".join(repr(n) for n in ran) if ran else "no node")
             + "; pass as_node= to say which node the update comes from"
         )
+
+    # --- cache ---------------------------------------------------------------------
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Forget the cached writes of ``nodes`` (default: every node with a CachePolicy)."""
+        from runtime.pregel.task import cache_namespaces
+
+        if self.cache is not None:
+            await self.cache.aclear(cache_namespaces(self.plan, nodes))
+
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        run_sync(self.aclear_cache(nodes))
 
     # --- introspection -------------------------------------------------------------
 

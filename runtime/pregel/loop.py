@@ -23,12 +23,13 @@ from runtime.errors import (
     GraphInterrupt,
     GraphRecursionError,
     InvalidUpdateError,
+    NodeError,
     ParentCommand,
 )
 from runtime.messages import _as_list, _coerce
 from runtime.pregel import algo
 from runtime.pregel.context import ONCE, TaskContext
-from runtime.pregel.ids import checkpoint_id
+from runtime.pregel.ids import checkpoint_id, task_id
 from runtime.pregel.saver import Saver
 from runtime.types import Command, Interrupt
 
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
 NULL_TASK = "00000000-0000-0000-0000-000000000000"
 NO_WRITES = "__no_writes__"
-_SPECIAL = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES})
+HANDLED = "__error_handler__"  # a failed task's write naming the handler it was routed to
+_SPECIAL = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
 
 
 class Sink:
@@ -98,6 +100,9 @@ class Loop:
         self.sink = sink
         self.checkpointer = checkpointer
         self.store = store
+        self.cache: Any = graph.cache
+        if self.cache is None and parent is not None:
+            self.cache = parent.loop.cache
         self.durability = durability
         self.before = frozenset(graph.plan.order if "*" in interrupt_before else interrupt_before)
         self.after = frozenset(graph.plan.order if "*" in interrupt_after else interrupt_after)
@@ -339,10 +344,20 @@ class Loop:
             else:
                 by_task.setdefault(tid, []).append((ch, value))
         contexts: dict[str, TaskContext] = {}
-        for t in tasks:
+        for t in list(tasks):
             if t.id in by_task and t.id not in failed:
                 t.writes = [w for w in by_task[t.id] if w[0] != NO_WRITES]
                 t.done = True
+                continue
+            handler = self._saved_handler(t.id)
+            if handler is not None:
+                # it failed and its error handler was scheduled: run (or reuse) the handler
+                t.done = True
+                h = self._handler_task(t, handler, _saved_error(self.pending, t.id), contexts)
+                tasks.insert(tasks.index(t) + 1, h)
+                if h.id in by_task:
+                    h.writes, h.done = by_task[h.id], True
+                    contexts.pop(h.id)
                 continue
             contexts[t.id] = TaskContext(
                 task=t,
@@ -352,6 +367,32 @@ class Loop:
                 once=once.get(t.id, {}),
             )
         return contexts
+
+    def _saved_handler(self, task_id: str) -> str | None:
+        for tid, ch, value in self.pending:
+            if tid == task_id and ch == HANDLED:
+                return str(value)
+        return None
+
+    def _handler_task(
+        self,
+        failed: algo.Task,
+        handler: str,
+        error: BaseException,
+        contexts: dict[str, TaskContext],
+    ) -> algo.Task:
+        """The task of ``failed``'s error handler: same step, same input, told the error."""
+        path = (failed.path[0], "error_handler", failed.name, failed.id)
+        tid = task_id(self.checkpoint_id or "", self.ns, self.step, handler, repr(path))
+        prefix = f"{self.ns}|" if self.ns else ""
+        task = algo.Task(tid, handler, path, failed.input, (), f"{prefix}{handler}:{tid}")
+        contexts[tid] = TaskContext(
+            task=task,
+            loop=self,
+            config=self._task_config(task),
+            node_error=NodeError(failed.name, error),
+        )
+        return task
 
     def _task_config(self, task: algo.Task) -> dict[str, Any]:
         conf = dict(self.config.get("configurable") or {})
@@ -380,6 +421,7 @@ class Loop:
 
         contexts = self._match_pending(tasks)
         todo = [t for t in tasks if not t.done]
+        handled: list[tuple[algo.Task, algo.Task]] = []  # (failed task, its handler's task)
         save_each = len(tasks) > 1 or self.durability == "sync"
         running = len(todo)
 
@@ -401,8 +443,20 @@ class Loop:
                     if "updates" in self.wants:
                         self.emit("updates", {"__interrupt__": tuple(exc.interrupts)})
                 elif not isinstance(exc, ParentCommand):
-                    self._save_writes(t.id, [(ERROR, _error_value(exc))], name=t.name)
+                    handler = (
+                        self.plan.nodes[t.name].error_handler_node if t.name != START else None
+                    )
+                    failure: list[tuple[str, Any]] = [(ERROR, _error_value(exc))]
+                    if handler is not None:
+                        failure.append((HANDLED, handler))
+                    self._save_writes(t.id, failure, name=t.name)
                     self._emit_task_result(t, exc, (), elapsed)
+                    if handler is not None:
+                        t.done = True
+                        h = self._handler_task(t, handler, exc, contexts)
+                        handled.append((t, h))
+                        running += 1
+                        return await one(h, inline)
                 return False, exc
             t.done = True
             running -= 1
@@ -425,6 +479,8 @@ class Loop:
                     return await one(t, False)
 
             results = await asyncio.gather(*(bounded(t) for t in todo))
+        for failed, h in handled:  # a handler's writes apply right after its node's place
+            tasks.insert(tasks.index(failed) + 1, h)
         interrupts: list[Interrupt] = []
         error: BaseException | None = None
         for t, (ok, exc) in zip(todo, results, strict=True):
@@ -457,7 +513,10 @@ class Loop:
         if t.name == START:
             return
         if exc is None and not intr and "updates" in self.wants:
-            self.emit("updates", {t.name: t.update})
+            chunk = {t.name: t.update}
+            if t.cached:
+                chunk["__metadata__"] = {"cached": True}
+            self.emit("updates", chunk)
         if exc is None and not intr and "messages" in self.wants:
             self._emit_returned_messages(t)
         if "tasks" in self.wants or "debug" in self.wants:
@@ -580,6 +639,18 @@ def _max_concurrency(config: dict[str, Any]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"config 'max_concurrency' must be a positive integer, got {value!r}")
     return value
+
+
+def _saved_error(pending: list[tuple[str, str, Any]], task_id: str) -> BaseException:
+    """A failed task's error as saved with its writes, as an exception again."""
+    for tid, ch, value in pending:
+        if tid == task_id and ch == ERROR:
+            if isinstance(value, BaseException):
+                return value
+            if isinstance(value, dict):
+                return Exception(f"{value.get('type')}: {value.get('message')}")
+            return Exception(str(value))
+    return Exception("unknown error")
 
 
 def _error_value(exc: BaseException) -> dict[str, Any]:

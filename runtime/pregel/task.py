@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
+import hashlib
+import math
 import os
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from runtime.constants import START
-from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
+from runtime.errors import GraphInterrupt, InvalidUpdateError, NodeTimeoutError, ParentCommand
 from runtime.graph.schema import ROOT
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
-from runtime.types import Command, RetryPolicy
+from runtime.types import Command, RetryPolicy, TimeoutPolicy
 
 _settings = {"inline_sync_nodes": True}
 
@@ -55,23 +58,14 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
             task.writes.extend(await _branch_writes(ctx, plan.branches[START], task.writes))
         return
     spec = plan.nodes[task.name]
-    ctx.first_attempt_time = time.time()
-    while True:
-        ctx.counter = 0
-        try:
-            output = await _call_node(ctx, spec, inline)
-            state_writes, gotos = algo.state_update_writes(plan, task.name, output)
-            break
-        except (GraphInterrupt, ParentCommand):
-            raise
-        except Exception as exc:
-            policy = _policy_for(spec.retry_policy, exc)
-            if policy is None or ctx.attempt >= policy.max_attempts:
-                if not isinstance(exc, InvalidUpdateError):
-                    exc.add_note(f"During task with name {task.name!r} and id {task.id!r}")
-                raise
-            await _backoff(spec, policy.delay(ctx.attempt))
-            ctx.attempt += 1
+    cache_key = _cache_key(loop, spec, task)
+    if cache_key is not None:
+        hit = (await loop.cache.aget([cache_key])).get(cache_key)
+        if hit is not None:
+            task.writes, task.update = list(hit[0]), hit[1]
+            task.cached = True
+            return
+    output, state_writes, gotos = await _attempts(ctx, spec, inline)
     if plan.schema.root:  # what the updates stream shows: the root writes, one or a list
         updates = [v for _, v in state_writes]
         task.update = updates[0] if len(updates) == 1 else (updates or None)
@@ -85,6 +79,92 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
     if branches:
         writes.extend(await _branch_writes(ctx, branches, writes))
     task.writes = writes
+    if cache_key is not None and spec.cache_policy is not None:
+        await loop.cache.aset({cache_key: ((writes, task.update), spec.cache_policy.ttl)})
+
+
+async def _attempts(ctx: TaskContext, spec: NodeSpec, inline: bool) -> tuple[Any, Any, Any]:
+    """Call the node until it succeeds or its retry policy gives up: (output, writes, gotos)."""
+    task = ctx.task
+    timeout = task.timeout or spec.timeout
+    ctx.first_attempt_time = time.time()
+    while True:
+        ctx.counter = 0
+        try:
+            if timeout is None:
+                output = await _call_node(ctx, spec, inline)
+            else:
+                output = await _call_with_timeout(ctx, spec, inline, timeout)
+            state_writes, gotos = algo.state_update_writes(ctx.loop.plan, task.name, output)
+            return output, state_writes, gotos
+        except (GraphInterrupt, ParentCommand):
+            raise
+        except Exception as exc:
+            policy = _policy_for(spec.retry_policy, exc)
+            if policy is None or ctx.attempt >= policy.max_attempts:
+                if not isinstance(exc, InvalidUpdateError):
+                    exc.add_note(f"During task with name {task.name!r} and id {task.id!r}")
+                raise
+            await _backoff(spec, policy.delay(ctx.attempt))
+            ctx.attempt += 1
+
+
+async def _call_with_timeout(
+    ctx: TaskContext, spec: NodeSpec, inline: bool, policy: TimeoutPolicy
+) -> Any:
+    """One attempt under a TimeoutPolicy: cancelled, NodeTimeoutError, past either limit."""
+    run, idle = policy.limits()
+    start = ctx.progress_at = time.monotonic()
+    ctx.progress_on_emit = policy.refresh_on == "auto"
+    call = asyncio.ensure_future(_call_node(ctx, spec, inline))
+    try:
+        while True:
+            run_left = math.inf if run is None else start + run - time.monotonic()
+            idle_left = math.inf if idle is None else ctx.progress_at + idle - time.monotonic()
+            if min(run_left, idle_left) <= 0:
+                kind: Literal["idle", "run"] = "run" if run_left <= 0 else "idle"
+                elapsed = time.monotonic() - start
+                raise NodeTimeoutError(
+                    ctx.task.name, elapsed, kind=kind, idle_timeout=idle, run_timeout=run
+                )
+            done, _ = await asyncio.wait((call,), timeout=min(run_left, idle_left))
+            if done:
+                return call.result()
+    finally:
+        ctx.progress_on_emit = False
+        if not call.done():
+            call.cancel()
+            with contextlib.suppress(BaseException):
+                await call
+
+
+_CACHE_NS = "__node_writes__"
+
+
+def _cache_namespace(spec: NodeSpec) -> tuple[str, ...]:
+    fn = spec.fn
+    ident = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', type(fn).__qualname__)}"
+    return (_CACHE_NS, ident, spec.name)
+
+
+def cache_namespaces(plan: Any, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:
+    """The cache namespaces of ``nodes`` (all cached nodes when None)."""
+    names = plan.order if nodes is None else nodes
+    return [
+        _cache_namespace(plan.nodes[n])
+        for n in names
+        if n in plan.nodes and plan.nodes[n].cache_policy is not None
+    ]
+
+
+def _cache_key(loop: Any, spec: NodeSpec, task: Any) -> tuple[tuple[str, ...], str] | None:
+    """Where a node's writes for this input are cached; None without a policy or cache."""
+    policy = spec.cache_policy
+    if policy is None or loop.cache is None:
+        return None
+    raw = policy.key_func(task.input)
+    digest = hashlib.sha256(raw if isinstance(raw, bytes) else str(raw).encode()).hexdigest()
+    return _cache_namespace(spec), digest
 
 
 def _input_writes(loop: Any, value: Any) -> list[tuple[str, Any]]:
@@ -161,6 +241,8 @@ def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
             out.append(ctx.loop.store)
         elif name == "writer":
             out.append(ctx.write_custom)
+        elif name == "error":
+            out.append(ctx.node_error)
     return out
 
 
