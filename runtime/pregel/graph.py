@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import inspect
 import queue
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, CheckpointTuple
-from runtime.constants import CONF, END, START
+from runtime.constants import CONF, END, NS_END, NS_SEP, START
 from runtime.errors import GraphInterrupt, InvalidUpdateError
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
@@ -59,20 +60,16 @@ class CompiledStateGraph:
         interrupt_after: Sequence[str] | None,
     ) -> Loop:
         config = dict(config or {})
-        parent = CURRENT.get()
+        parent = _parent_task(config)
         if parent is not None and parent.loop.sink is not sink:
             parent = None  # an unrelated graph run from inside a node with its own stream
         checkpointer = self.checkpointer
         ns = ""
         if parent is not None:
-            if checkpointer is None or checkpointer is True:
-                checkpointer = parent.loop.checkpointer
-            elif checkpointer is False:
-                checkpointer = None
-            ns = parent.task.ns
-            if parent.subgraph_calls:
-                ns = f"{ns}#{parent.subgraph_calls}"
-            parent.subgraph_calls += 1
+            # a nested graph saves with its parent's checkpointer (LangGraph lends it
+            # through the config), unless it was compiled stateless (checkpointer=False)
+            checkpointer = None if checkpointer is False else parent.loop.checkpointer
+            ns = self._nested_ns(parent)
             pconf = parent.config.get(CONF) or {}
             config = {**parent.config, **{k: v for k, v in config.items() if k != CONF}}
             config[CONF] = {**pconf, "checkpoint_ns": ns}
@@ -82,6 +79,13 @@ class CompiledStateGraph:
             if checkpointer is True or checkpointer is False:
                 checkpointer = None
             context = coerce_context(self.builder.context_schema, context)
+            conf = config.get(CONF) or {}
+            if conf.get("checkpoint_ns"):
+                # a subgraph's checkpoint config given to the root graph: LangGraph runs
+                # the root from its latest checkpoint (the namespace is the subgraph's)
+                config[CONF] = {
+                    k: v for k, v in conf.items() if k not in ("checkpoint_ns", "checkpoint_id")
+                }
         conf = config.get(CONF) or {}
         if checkpointer is not None and not conf.get("thread_id"):
             raise ValueError(
@@ -108,6 +112,21 @@ class CompiledStateGraph:
             recursion_limit=int(config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)),
         )
 
+    def _nested_ns(self, parent: TaskContext) -> str:
+        """The checkpoint namespace of this graph run inside ``parent``'s task.
+
+        ``node:task_id`` (the task's own), with ``|N`` for the N-th further graph the same
+        task runs. A ``checkpointer=True`` graph keeps one history per thread, so its
+        namespace drops the task ids (it is the same in every run).
+        """
+        ns = parent.task.ns
+        if parent.subgraph_calls:
+            ns = f"{ns}{NS_SEP}{parent.subgraph_calls}"
+        parent.subgraph_calls += 1
+        if self.checkpointer is True:
+            ns = NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
+        return ns
+
     async def astream(
         self,
         input: Any,
@@ -123,7 +142,7 @@ class CompiledStateGraph:
     ) -> AsyncIterator[Any]:
         """Run the graph, yielding stream chunks as LangGraph does for the same arguments."""
         modes, single = _modes(stream_mode)
-        parent = CURRENT.get()
+        parent = _parent_task(config)
         sink = parent.loop.sink if parent is not None else Sink(set(modes), subgraphs)
         if parent is not None:
             outcome = await self._nested(
@@ -141,10 +160,10 @@ class CompiledStateGraph:
         )
         done = object()
         runner = asyncio.ensure_future(loop.run(input))
-        runner.add_done_callback(lambda _f: sink.queue.put_nowait(done))
+        runner.add_done_callback(lambda _f: sink.put_item(done))
         try:
             while True:
-                item = await sink.queue.get()
+                item = await sink.get()
                 if item is done:
                     break
                 ns, mode, payload = item
@@ -200,7 +219,7 @@ class CompiledStateGraph:
         When the run paused on ``interrupt()``, the state has an ``__interrupt__`` key with
         the pending interrupts.
         """
-        parent = CURRENT.get()
+        parent = _parent_task(config)
         if parent is not None:
             return await self._nested(
                 input,
@@ -261,10 +280,76 @@ class CompiledStateGraph:
     async def aget_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
         """The state at the checkpoint ``config`` names, or the thread's latest."""
         cp = self._require_checkpointer()
-        saved = await cp.aget_tuple(_with_ns(config))
+        config = _with_ns(config)
+        graph = self._graph_for_ns(config[CONF]["checkpoint_ns"])
+        return await graph._state(cp, config, subgraphs)
+
+    async def _state(self, cp: Any, config: dict[str, Any], subgraphs: bool) -> StateSnapshot:
+        saved = await cp.aget_tuple(self._own_ns_config(config))
         if saved is None:
             return StateSnapshot({}, (), config, None, None, None, (), ())
         return await self._snapshot(cp, saved, subgraphs)
+
+    def _own_ns_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """A ``checkpointer=True`` graph's history lives under its namespace without task ids."""
+        if self.checkpointer is not True:
+            return config
+        ns = config[CONF].get("checkpoint_ns", "")
+        own = NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
+        return {**config, CONF: {**config[CONF], "checkpoint_ns": own}}
+
+    def _graph_for_ns(self, ns: str) -> CompiledStateGraph:
+        """The (nested) graph whose checkpoints a namespace holds: a subgraph node's graph
+        for ``node:task_id|...``; this graph for the root namespace or one it cannot trace."""
+        graph = self
+        for part in ns.split(NS_SEP) if ns else ():
+            if part.isdigit():
+                continue
+            sub = graph._subgraphs().get(part.split(NS_END)[0])
+            if sub is None:
+                return self
+            graph = sub
+        return graph
+
+    def _subgraphs(self) -> dict[str, CompiledStateGraph]:
+        """node name -> the graph it runs: a subgraph node's, or the one a function node
+        calls (found among the names its code refers to, as LangGraph does). Stateless
+        graphs (``checkpointer=False``) keep no state, so they are left out."""
+        found = self.__dict__.get("_subgraph_map")
+        if found is None:
+            found = {}
+            for name, spec in self.plan.nodes.items():
+                sub = spec.fn if spec.is_graph else _graph_referenced_by(spec.fn)
+                if sub is not None and sub.checkpointer is not False:
+                    found[name] = sub
+            self.__dict__["_subgraph_map"] = found
+        return found
+
+    def get_subgraphs(
+        self, *, namespace: str | None = None, recurse: bool = False
+    ) -> Iterator[tuple[str, CompiledStateGraph]]:
+        """``(namespace, graph)`` of the graphs this graph's nodes run (``a|b`` when nested)."""
+        for name, sub in self._subgraphs().items():
+            if namespace is not None and namespace != name:
+                if not namespace.startswith(name + NS_SEP):
+                    continue
+                if recurse:
+                    rest = namespace[len(name) + 1 :]
+                    for n, s in sub.get_subgraphs(namespace=rest, recurse=True):
+                        yield f"{name}{NS_SEP}{n}", s
+                continue
+            yield name, sub
+            if namespace is not None:
+                return
+            if recurse:
+                for n, s in sub.get_subgraphs(recurse=True):
+                    yield f"{name}{NS_SEP}{n}", s
+
+    async def aget_subgraphs(
+        self, *, namespace: str | None = None, recurse: bool = False
+    ) -> AsyncIterator[tuple[str, CompiledStateGraph]]:
+        for item in self.get_subgraphs(namespace=namespace, recurse=recurse):
+            yield item
 
     def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
         return run_sync(self.aget_state(config, subgraphs=subgraphs))
@@ -279,8 +364,11 @@ class CompiledStateGraph:
     ) -> AsyncIterator[StateSnapshot]:
         """Snapshots of a thread, newest first."""
         cp = self._require_checkpointer()
-        async for saved in cp.alist(_with_ns(config), filter=filter, before=before, limit=limit):
-            yield await self._snapshot(cp, saved, False)
+        config = _with_ns(config)
+        graph = self._graph_for_ns(config[CONF]["checkpoint_ns"])
+        config = graph._own_ns_config(config)
+        async for saved in cp.alist(config, filter=filter, before=before, limit=limit):
+            yield await graph._snapshot(cp, saved, False)
 
     def get_state_history(self, config: dict[str, Any], **kwargs: Any) -> Iterator[StateSnapshot]:
         return iterate_sync(self.aget_state_history(config, **kwargs))
@@ -309,14 +397,11 @@ class CompiledStateGraph:
         nxt: list[str] = []
         for t in tasks:
             state: Any = None
-            spec = plan.nodes.get(t.name)
-            if spec is not None and spec.is_graph:
-                sub_cfg = {CONF: {"thread_id": conf["thread_id"], "checkpoint_ns": t.ns}}
-                state = sub_cfg
+            sub = self._subgraphs().get(t.name)
+            if sub is not None:
+                state = {CONF: {"thread_id": conf["thread_id"], "checkpoint_ns": t.ns}}
                 if subgraphs:
-                    sub = await cp.aget_tuple(sub_cfg)
-                    if sub is not None:
-                        state = await spec.fn._snapshot(cp, sub, True)
+                    state = await sub._state(cp, state, True)
             out.append(
                 PregelTask(
                     t.id,
@@ -462,6 +547,38 @@ class CompiledStateGraph:
         self, config: dict[str, Any] | None = None, **kwargs: Any
     ) -> CompiledStateGraph:
         return self
+
+
+def _graph_referenced_by(fn: Any) -> CompiledStateGraph | None:
+    """A compiled graph among the closure variables and globals a function refers to."""
+    try:
+        refs = inspect.getclosurevars(fn)
+    except (TypeError, ValueError):  # not a plain function (a partial, a callable object)
+        return None
+    for value in (*refs.nonlocals.values(), *refs.globals.values()):
+        if isinstance(value, CompiledStateGraph):
+            return value
+    return None
+
+
+_COORDINATES = ("thread_id", "checkpoint_ns", "checkpoint_id", "checkpoint_map")
+
+
+def _parent_task(config: dict[str, Any] | None) -> TaskContext | None:
+    """The task this graph runs nested in, if any.
+
+    A graph run inside a node is nested in that node's task, unless its config names
+    its own checkpoint coordinates (a thread id, say): then it is a root graph of its
+    own, as in LangGraph.
+    """
+    parent = CURRENT.get()
+    if parent is not None and config:
+        conf = config.get(CONF) or {}
+        if conf.get("checkpoint_ns") == parent.task.ns:
+            return parent  # the node handed on its own config
+        if any(conf.get(k) for k in _COORDINATES):
+            return None
+    return parent
 
 
 def _with_ns(config: dict[str, Any]) -> dict[str, Any]:

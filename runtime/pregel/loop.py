@@ -10,13 +10,14 @@ import asyncio
 import datetime as dt
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runtime.channels import MISSING
 from runtime.channels.messages import MessagesChannel
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
-from runtime.constants import START
+from runtime.constants import NS_END, START
 from runtime.errors import (
     CheckpointNotFoundError,
     EmptyInputError,
@@ -43,21 +44,39 @@ _SPECIAL = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
 
 
 class Sink:
-    """Where a run's stream events go: a queue read by ``astream``, safe from threads."""
+    """Where a run's stream events go, in the order they happen, from any thread.
+
+    Items go on a deque right away (also from a node's worker thread or a nested graph's
+    helper thread), so a chunk is ordered by when it was made, not by when the event loop
+    next got round to it; ``get`` waits on an event the writer sets.
+    """
 
     def __init__(self, modes: set[str], subgraphs: bool) -> None:
         self.modes = modes
         self.subgraphs = subgraphs
-        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.items: deque[Any] = deque()
+        self.ready = asyncio.Event()
         self.loop = asyncio.get_running_loop()
         self.thread = threading.get_ident()
 
     def put(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
-        item = (ns, mode, payload)
+        self.put_item((ns, mode, payload))
+
+    def put_item(self, item: Any) -> None:
+        self.items.append(item)
         if threading.get_ident() == self.thread:
-            self.queue.put_nowait(item)
+            self.ready.set()
         else:
-            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+            self.loop.call_soon_threadsafe(self.ready.set)
+
+    async def get(self) -> Any:
+        """The next item, waiting for one when there is none yet."""
+        while not self.items:
+            self.ready.clear()
+            if self.items:
+                break
+            await self.ready.wait()
+        return self.items.popleft()
 
 
 class Outcome:
@@ -143,7 +162,13 @@ class Loop:
     async def run(self, input: Any) -> Outcome:
         self.saver.start()
         try:
-            return await self._run(input)
+            outcome = await self._run(input)
+            if outcome.status == "done" and self.parent is not None and NS_END in self.ns:
+                # durability "exit": a nested graph that finished leaves nothing to resume,
+                # so (as in LangGraph) only the root's final checkpoint is stored; one
+                # keeping per-thread state (no task id in its namespace) still saves
+                self.saver.drop_exit()
+            return outcome
         finally:
             await self._flush()
 
@@ -313,7 +338,7 @@ class Loop:
             skip_before = False
             interrupts = await self._run_step(tasks)
             if interrupts is not None:
-                return self._outcome("interrupted", interrupts)
+                return self._interrupted(tasks, interrupts)
             self.changed = algo.apply_writes(self.plan, self.channels, tasks)
             self.dirty |= self.changed
             self.ran = [t.name for t in tasks]
@@ -322,6 +347,22 @@ class Loop:
                 self.emit("values", self.output_values())
             if any(t.name in self.after for t in tasks):
                 return self._outcome("interrupted", [])
+
+    def _interrupted(self, tasks: list[algo.Task], interrupts: list[Interrupt]) -> Outcome:
+        """A step cut short by an interrupt: the run's output shows the tasks that finished.
+
+        As in LangGraph, their writes are applied for the output (and a last ``values``
+        chunk) but not checkpointed: the step re-runs on resume and reuses them then.
+        """
+        finished = [t for t in tasks if t.done and t.writes]
+        if not finished:
+            return self._outcome("interrupted", interrupts)
+        channels = {k: ch.copy() for k, ch in self.channels.items()}
+        changed = algo.apply_writes(self.plan, channels, finished)
+        values = algo.read_state(self.plan, channels, self.plan.output_keys)
+        if "values" in self.wants and not changed.isdisjoint(self.plan.output_keys):
+            self.emit("values", values)
+        return Outcome("interrupted", values, interrupts)
 
     def _outcome(self, status: str, interrupts: list[Interrupt]) -> Outcome:
         return Outcome(status, self.output_values(), interrupts)
@@ -439,7 +480,7 @@ class Loop:
                 elapsed = time.perf_counter() - start
                 if isinstance(exc, GraphInterrupt):
                     self._save_writes(t.id, [(INTERRUPT, list(exc.interrupts))], name=t.name)
-                    self._emit_task_result(t, None, exc.interrupts, elapsed)
+                    self._emit_task_result(t, exc, exc.interrupts, elapsed)
                     if "updates" in self.wants:
                         self.emit("updates", {"__interrupt__": tuple(exc.interrupts)})
                 elif not isinstance(exc, ParentCommand):
@@ -482,12 +523,14 @@ class Loop:
         for failed, h in handled:  # a handler's writes apply right after its node's place
             tasks.insert(tasks.index(failed) + 1, h)
         interrupts: list[Interrupt] = []
+        paused = False  # a nested graph's static breakpoint pauses with no interrupt value
         error: BaseException | None = None
         for t, (ok, exc) in zip(todo, results, strict=True):
             if ok or exc is None:
                 continue
             if isinstance(exc, GraphInterrupt):
                 interrupts.extend(exc.interrupts)
+                paused = True
             elif isinstance(exc, ParentCommand) and self.parent is None:
                 error = error or InvalidUpdateError(
                     f"Node {t.name!r} returned Command(graph=Command.PARENT) but this graph has no parent"
@@ -496,7 +539,7 @@ class Loop:
                 error = error or exc
         if error is not None:
             raise error
-        return interrupts or None
+        return interrupts if paused else None
 
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:
@@ -512,13 +555,15 @@ class Loop:
     ) -> None:
         if t.name == START:
             return
-        if exc is None and not intr and "updates" in self.wants:
+        if exc is None and "updates" in self.wants:
             chunk = {t.name: t.update}
             if t.cached:
                 chunk["__metadata__"] = {"cached": True}
             self.emit("updates", chunk)
-        if exc is None and not intr and "messages" in self.wants:
+        if exc is None and "messages" in self.wants:
             self._emit_returned_messages(t)
+        if isinstance(exc, GraphInterrupt):
+            exc = None  # paused (a nested graph's breakpoint has no interrupt value), not failed
         if "tasks" in self.wants or "debug" in self.wants:
             payload = {
                 "id": t.id,
@@ -597,11 +642,16 @@ class Loop:
         config_for = self.saver.config_for
         payload = {
             "config": config_for(cid) or {"configurable": {"checkpoint_id": cid}},
-            "parent_config": config_for(parent_id),
+            # durability "exit" stores none of a run's checkpoints but its last, so (as in
+            # LangGraph) the events name no parent the history would not have
+            "parent_config": None if self.durability == "exit" else config_for(parent_id),
             "values": self.output_values(),
             "metadata": metadata,
             "next": [t.name for t in tasks],
-            "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": None} for t in tasks],
+            "tasks": [
+                {"id": t.id, "name": t.name, "interrupts": (), "state": self._task_state(t)}
+                for t in tasks
+            ],
         }
         self.emit("checkpoints", payload)
         self.emit(
@@ -613,6 +663,12 @@ class Loop:
                 "payload": payload,
             },
         )
+
+    def _task_state(self, task: algo.Task) -> dict[str, Any] | None:
+        """Where a task's subgraph keeps its checkpoints (None when the node runs no graph)."""
+        if self.thread_id is None or task.name not in self.graph._subgraphs():
+            return None
+        return {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": task.ns}}
 
     def _save_writes(
         self, task_id: str, writes: list[tuple[str, Any]], *, name: str | None, last: bool = False

@@ -262,6 +262,11 @@ class Saver:
                 prev
             )  # bounded: at most one save in flight while the next step runs
 
+    def drop_exit(self) -> None:
+        """Durability ``exit``: forget the run's final checkpoint and writes (not stored)."""
+        self.exit_checkpoint = None
+        self.exit_writes = []
+
     async def flush(
         self, versions: dict[str, str], channels: dict[str, BaseChannel], last_id: str | None
     ) -> None:
