@@ -80,7 +80,7 @@ class Command(Generic[N]):
         return f"Command({', '.join(parts)})"
 
     def update_items(self) -> list[tuple[str, Any]]:
-        """The update as (key, value) pairs."""
+        """The update as (key, value) pairs (a state object gives its fields, as LangGraph)."""
         upd = self.update
         if upd is None:
             return []
@@ -90,7 +90,13 @@ class Command(Generic[N]):
             isinstance(x, tuple | list) and len(x) == 2 for x in upd
         ):
             return [(k, v) for k, v in upd]
-        raise TypeError(f"Command.update must be a dict or a list of (key, value), got {upd!r}")
+        items = object_updates(upd)
+        if items is None:
+            raise TypeError(
+                "Command.update must be a dict, a list of (key, value) or a state object, "
+                f"got {upd!r}"
+            )
+        return items
 
     def goto_list(self) -> list[Any]:
         """goto as a list of node names and Send packets."""
@@ -99,6 +105,46 @@ class Command(Generic[N]):
         if isinstance(self.goto, str | Send):
             return [self.goto]
         return list(self.goto)
+
+
+def _annotated_keys(cls: type) -> tuple[str, ...]:
+    keys: dict[str, None] = {}
+    for base in reversed(cls.__mro__):
+        ann = base.__dict__.get("__annotations__")
+        if isinstance(ann, dict):
+            keys.update(dict.fromkeys(ann))
+    return tuple(keys)
+
+
+def object_updates(obj: Any, keys: Sequence[str] | None = None) -> list[tuple[str, Any]] | None:
+    """The (key, value) updates an object carries (a dataclass, pydantic model or annotated
+    class) for ``keys`` (default: its own fields), or None when its class declares none.
+
+    As LangGraph: a field whose value is None counts only when its default is not None or
+    (pydantic) it was set explicitly, so a partial update model leaves other keys alone.
+    """
+    own = _annotated_keys(type(obj))
+    if not own:
+        return None
+    keys = own if keys is None else keys
+    model_fields = getattr(type(obj), "model_fields", None)
+    explicit: set[str] = set()
+    defaults: dict[str, Any] = {}
+    if isinstance(model_fields, dict):
+        explicit = set(getattr(obj, "model_fields_set", ()))
+        defaults = {k: f.default for k, f in model_fields.items()}
+    out = []
+    for k in keys:
+        value = getattr(obj, k, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if value is None and defaults.get(k, _ABSENT) is None and k not in explicit:
+            continue
+        out.append((k, value))
+    return out
+
+
+_ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)

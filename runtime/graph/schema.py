@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from runtime.channels import MISSING, BaseChannel, BinaryOperatorAggregate, LastValue
 from runtime.channels.messages import MessagesChannel
 from runtime.messages import add_messages
+from runtime.types import object_updates
 
 
 def _reducer_of(annotation: Any) -> tuple[Any, Callable[[Any, Any], Any] | None]:
@@ -120,17 +121,15 @@ class StateSchema:
                     kwargs[key] = d() if callable(d) and not isinstance(d, str | int | float) else d
             return self.schema(**kwargs)
         if self.is_pydantic:
-            return self.schema.model_construct(**values)
+            # validated on the way in, as LangGraph does (validators run, nested models
+            # and coercions apply), so nodes see a proper instance
+            return self.schema(**values)
         return values
 
-    def from_object(self, obj: Any) -> dict[str, Any] | None:
-        """A dict of fields from an instance of a dataclass/pydantic schema, or None."""
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        dump = getattr(obj, "model_dump", None)
-        if callable(dump) and hasattr(type(obj), "model_fields"):
-            return {k: getattr(obj, k) for k in type(obj).model_fields}
-        return None
+    def from_object(self, obj: Any, keys: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """The updates an instance of a dataclass/pydantic/annotated class carries, or None."""
+        items = object_updates(obj, self.keys if keys is None else keys)
+        return None if items is None else dict(items)
 
 
 def node_input_keys(schema: Any) -> tuple[str, ...] | None:

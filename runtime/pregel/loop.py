@@ -375,6 +375,7 @@ class Loop:
         resume: dict[str, dict[str, Any]] = {}
         once: dict[str, dict[str, Any]] = {}
         failed: set[str] = set()
+        handled: dict[str, str] = {}  # failed task -> the error handler it was routed to
         for tid, ch, value in self.pending:
             if ch == RESUME:
                 resume[tid] = value
@@ -382,19 +383,21 @@ class Loop:
                 once.setdefault(tid, {})[ch[len(ONCE) + 1 :]] = value
             elif ch in (INTERRUPT, ERROR):
                 failed.add(tid)
+            elif ch == HANDLED:
+                handled[tid] = value
             else:
                 by_task.setdefault(tid, []).append((ch, value))
         contexts: dict[str, TaskContext] = {}
-        for t in list(tasks):
+        for t in list(tasks) if handled else tasks:
             if t.id in by_task and t.id not in failed:
                 t.writes = [w for w in by_task[t.id] if w[0] != NO_WRITES]
                 t.done = True
                 continue
-            handler = self._saved_handler(t.id)
-            if handler is not None:
+            if t.id in handled:
                 # it failed and its error handler was scheduled: run (or reuse) the handler
                 t.done = True
-                h = self._handler_task(t, handler, _saved_error(self.pending, t.id), contexts)
+                error = _saved_error(self.pending, t.id)
+                h = self._handler_task(t, handled[t.id], error, contexts)
                 tasks.insert(tasks.index(t) + 1, h)
                 if h.id in by_task:
                     h.writes, h.done = by_task[h.id], True
@@ -408,12 +411,6 @@ class Loop:
                 once=once.get(t.id, {}),
             )
         return contexts
-
-    def _saved_handler(self, task_id: str) -> str | None:
-        for tid, ch, value in self.pending:
-            if tid == task_id and ch == HANDLED:
-                return str(value)
-        return None
 
     def _handler_task(
         self,
