@@ -31,7 +31,22 @@ class SerializationError(TypeError):
     """A value written by a node cannot be stored by the checkpointer."""
 
 
-class GraphInterrupt(Exception):  # noqa: N818 - LangGraph's name
+class GraphBubbleUp(Exception):  # noqa: N818 - LangGraph's name
+    """A signal that passes up through nested graphs to the root (not a node failure)."""
+
+
+class GraphDrained(GraphBubbleUp):
+    """The run stopped at a step boundary because its RunControl asked it to drain.
+
+    The last checkpoint is saved: invoking the thread again with ``None`` continues it.
+    """
+
+    def __init__(self, reason: str = "shutdown") -> None:
+        self.reason = reason
+        super().__init__(f"Graph drained: {reason}")
+
+
+class GraphInterrupt(GraphBubbleUp):  # noqa: N818 - LangGraph's name
     """Raised inside a node by ``interrupt()`` (and by nested graphs) to pause the run."""
 
     def __init__(self, interrupts: Sequence[Any] = ()) -> None:
@@ -39,7 +54,7 @@ class GraphInterrupt(Exception):  # noqa: N818 - LangGraph's name
         self.interrupts = tuple(interrupts)
 
 
-class ParentCommand(Exception):  # noqa: N818
+class ParentCommand(GraphBubbleUp):  # noqa: N818
     """A subgraph node returned ``Command(graph=Command.PARENT)``: handled by the parent."""
 
     def __init__(self, command: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 __all__ = (
     "DEFAULT_RUNTIME",
     "ExecutionInfo",
+    "RunControl",
     "Runtime",
     "ServerInfo",
     "coerce_context",
@@ -57,6 +58,32 @@ def _no_op_heartbeat() -> None:
     return None
 
 
+class RunControl:
+    """Asks a running graph to stop cooperatively (say on SIGTERM), from any thread.
+
+    One per run. After ``request_drain()`` the run finishes the step that is running,
+    saves its checkpoint and raises GraphDrained instead of starting the next step; a
+    run whose last step is running finishes normally.
+    """
+
+    __slots__ = ("_drain_reason",)
+
+    def __init__(self) -> None:
+        self._drain_reason: str | None = None
+
+    def request_drain(self, reason: str = "shutdown") -> None:
+        # one attribute store: atomic, so safe from another thread without a lock
+        self._drain_reason = reason
+
+    @property
+    def drain_requested(self) -> bool:
+        return self._drain_reason is not None
+
+    @property
+    def drain_reason(self) -> str | None:
+        return self._drain_reason
+
+
 @dataclass(slots=True)
 class Runtime(Generic[ContextT]):
     """Run-scoped things a node may use: context, store, custom stream writer, attempt info."""
@@ -87,6 +114,15 @@ class Runtime(Generic[ContextT]):
             server_info=other.server_info or self.server_info,
             control=other.control or self.control,
         )
+
+    @property
+    def drain_requested(self) -> bool:
+        """Whether the run was asked to drain (False without a RunControl)."""
+        return self.control is not None and self.control.drain_requested
+
+    @property
+    def drain_reason(self) -> str | None:
+        return None if self.control is None else self.control.drain_reason
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:
         """A copy with the given fields replaced."""

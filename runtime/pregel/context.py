@@ -92,6 +92,7 @@ class TaskContext:
             heartbeat=self.heartbeat,
             execution_info=info,
             server_info=server,
+            control=loop.control,
         )
 
     def message_metadata(self) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from runtime.constants import CONF, END, NS_END, NS_SEP, START
 from runtime.errors import GraphInterrupt, InvalidUpdateError
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
-from runtime.pregel.loop import HANDLED, NO_WRITES, Loop, Sink
-from runtime.runtime import coerce_context
+from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
+from runtime.runtime import RunControl, coerce_context
 from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
 
 DEFAULT_RECURSION_LIMIT = 25
@@ -58,6 +58,7 @@ class CompiledStateGraph:
         durability: str | None,
         interrupt_before: Sequence[str] | None,
         interrupt_after: Sequence[str] | None,
+        control: RunControl | None = None,
     ) -> Loop:
         config = dict(config or {})
         parent = _parent_task(config)
@@ -110,6 +111,8 @@ class CompiledStateGraph:
             parent=parent,
             ns=ns,
             recursion_limit=int(config.get("recursion_limit", DEFAULT_RECURSION_LIMIT)),
+            # a nested graph drains with its root run
+            control=parent.loop.control if parent is not None else (control or RunControl()),
         )
 
     def _nested_ns(self, parent: TaskContext) -> str:
@@ -138,6 +141,7 @@ class CompiledStateGraph:
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
         durability: str | None = None,
+        control: RunControl | None = None,
         **_ignored: Any,
     ) -> AsyncIterator[Any]:
         """Run the graph, yielding stream chunks as LangGraph does for the same arguments."""
@@ -157,6 +161,7 @@ class CompiledStateGraph:
             durability=durability,
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
+            control=control,
         )
         done = object()
         runner = asyncio.ensure_future(loop.run(input))
@@ -212,6 +217,7 @@ class CompiledStateGraph:
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
         durability: str | None = None,
+        control: RunControl | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run the graph to its end (or an interrupt) and return the final state.
@@ -241,6 +247,7 @@ class CompiledStateGraph:
                     interrupt_before=interrupt_before,
                     interrupt_after=interrupt_after,
                     durability=durability,
+                    control=control,
                     **kwargs,
                 )
             ]
@@ -252,6 +259,7 @@ class CompiledStateGraph:
             durability=durability,
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
+            control=control,
         )
         outcome = await loop.run(input)
         if outcome.interrupts:
@@ -619,6 +627,7 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     if loop is None or loop.is_closed():
         loop = asyncio.new_event_loop()
         _local.loop = loop
+        SYNC_LOOPS.add(loop)
     return loop
 
 

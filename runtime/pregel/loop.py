@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from runtime.constants import NS_END, START
 from runtime.errors import (
     CheckpointNotFoundError,
     EmptyInputError,
+    GraphDrained,
     GraphInterrupt,
     GraphRecursionError,
     InvalidUpdateError,
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
     from runtime.pregel.graph import CompiledStateGraph
 
 NULL_TASK = "00000000-0000-0000-0000-000000000000"
+# The event loops the sync API (invoke, stream) runs graphs on, one per calling thread:
+# nobody else waits on them, so a lone sync node may run on the loop's own thread.
+SYNC_LOOPS: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 NO_WRITES = "__no_writes__"
 HANDLED = "__error_handler__"  # a failed task's write naming the handler it was routed to
 _SPECIAL = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
@@ -112,6 +117,7 @@ class Loop:
         parent: TaskContext | None,
         ns: str,
         recursion_limit: int,
+        control: Any = None,
     ) -> None:
         self.graph = graph
         self.plan = graph.plan
@@ -130,6 +136,7 @@ class Loop:
         self.ns = ns
         self.ns_tuple: tuple[str, ...] = tuple(ns.split("|")) if ns else ()
         self.recursion_limit = recursion_limit
+        self.control = control
         self.max_concurrency = _max_concurrency(config)
         conf = config.get("configurable") or {}
         self.thread_id = conf.get("thread_id")
@@ -150,6 +157,12 @@ class Loop:
         self.ran: list[str] = []
         emit_all = parent is None or sink.subgraphs
         self.wants = {m for m in sink.modes} if emit_all else {"messages"} & sink.modes
+        # A lone sync node runs on the event loop's thread only where that blocks no one
+        # (the sync API's own loop) and no chunk it makes is awaited while it runs
+        # (custom/messages/subgraph streams deliver as they happen, as in LangGraph).
+        self.inline = asyncio.get_running_loop() in SYNC_LOOPS and not (
+            sink.subgraphs or sink.modes & {"custom", "messages"}
+        )
 
     # --- events --------------------------------------------------------------------
 
@@ -333,6 +346,10 @@ class Loop:
                     "condition. Raise it with config {'recursion_limit': N} or check the graph "
                     "for a cycle with no exit."
                 )
+            if self.control is not None and self.control.drain_requested:
+                # a drain stops at a step boundary: this step's checkpoint is saved, so
+                # invoking the thread with None later runs these tasks
+                raise GraphDrained(self.control.drain_reason or "shutdown")
             if not skip_before and any(t.name in self.before for t in tasks):
                 return self._outcome("interrupted", [])
             skip_before = False
@@ -480,7 +497,7 @@ class Loop:
                     self._emit_task_result(t, exc, exc.interrupts, elapsed)
                     if "updates" in self.wants:
                         self.emit("updates", {"__interrupt__": tuple(exc.interrupts)})
-                elif not isinstance(exc, ParentCommand):
+                elif not isinstance(exc, ParentCommand | GraphDrained):
                     handler = (
                         self.plan.nodes[t.name].error_handler_node if t.name != START else None
                     )
@@ -506,7 +523,7 @@ class Loop:
 
         limit = self.max_concurrency
         if len(todo) == 1:
-            results = [await one(todo[0], True)]
+            results = [await one(todo[0], self.inline)]
         elif limit is None or len(todo) <= limit:
             results = await asyncio.gather(*(one(t, False) for t in todo))
         else:

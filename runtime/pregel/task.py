@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from runtime.constants import START
-from runtime.errors import GraphInterrupt, InvalidUpdateError, NodeTimeoutError, ParentCommand
+from runtime.errors import (
+    GraphBubbleUp,
+    InvalidUpdateError,
+    NodeTimeoutError,
+    ParentCommand,
+)
 from runtime.graph.schema import ROOT
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
@@ -97,7 +102,7 @@ async def _attempts(ctx: TaskContext, spec: NodeSpec, inline: bool) -> tuple[Any
                 output = await _call_with_timeout(ctx, spec, inline, timeout)
             state_writes, gotos = algo.state_update_writes(ctx.loop.plan, task.name, output)
             return output, state_writes, gotos
-        except (GraphInterrupt, ParentCommand):
+        except GraphBubbleUp:
             raise
         except Exception as exc:
             policy = _policy_for(spec.retry_policy, exc)
