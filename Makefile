@@ -28,6 +28,12 @@ $(FRONTEND_BUILD): frontend/node_modules/.stamp $(shell find frontend/src fronte
 
 frontend: $(if $(wildcard frontend/package.json),$(FRONTEND_BUILD),)
 
+## The official JS SDK and useStream, for tests/clients (pinned by their lock file).
+JS_CLIENTS := tests/clients/js/node_modules/.stamp
+$(JS_CLIENTS): tests/clients/js/package-lock.json
+	cd tests/clients/js && npm ci --no-audit --no-fund
+	touch $@
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
@@ -47,7 +53,7 @@ lint: venv
 	.venv/bin/ruff format --check runtime builder tests
 	.venv/bin/mypy runtime
 
-pytest: venv frontend
+pytest: venv frontend $(JS_CLIENTS)
 	$(PY) -m pytest tests --ignore=tests/bench -q $(PYTEST_ARGS)
 
 vitest: frontend/node_modules/.stamp
@@ -71,7 +77,8 @@ bench: setup
 	$(PY) -m tests.bench.bench_frontend
 
 ## The production topology on one machine, configured from the environment:
-## daphne, $(WORKERS) Celery workers, Postgres and Redis (started if down).
+## daphne, $(WORKERS) Celery workers with beat (the crons and sweeps, from the database:
+## django-celery-beat), Postgres and Redis (started if down).
 up: export REDIS_URL ?= redis://127.0.0.1:6379/0
 up: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/1
 up: setup

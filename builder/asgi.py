@@ -14,6 +14,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from builder.cron_ticker import start_cron_ticker  # noqa: E402
 from builder.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -28,9 +29,10 @@ def _start_inline_sweeper() -> None:
             executor.start_sweeper()
 
 
-# Only the web process runs the inline executor, so only it sweeps (not management
-# commands, which never import this module).
+# Only the web process runs the inline executor, so only it sweeps and fires crons (not
+# management commands, which never import this module).
 _start_inline_sweeper()
+start_cron_ticker()
 
 application = ProtocolTypeRouter(
     {

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,6 +56,9 @@ BUILDER: dict = {
     "HEARTBEAT_STALE_SECONDS": float(os.environ.get("HEARTBEAT_STALE_SECONDS", "30")),
     # The inline executor's sweeper re-dispatches stale runs this often (0 disables it).
     "SWEEP_SECONDS": float(os.environ.get("SWEEP_SECONDS", "15")),
+    # The web process of the inline executor fires due crons this often (0 disables it;
+    # with Celery, `celery beat` fires them from django-celery-beat's schedule instead).
+    "CRON_TICK_SECONDS": float(os.environ.get("CRON_TICK_SECONDS", "10")),
     # A running run checks for cancellation this often (cancel takes effect within it).
     "CANCEL_POLL_SECONDS": float(os.environ.get("CANCEL_POLL_SECONDS", "0.25")),
     # A run executing longer than this (wall clock, all attempts) ends as "timeout"; 0 = never.
@@ -85,6 +89,25 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["*"] if DEBUG else ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# CORS for the API only: browser apps on other origins (chat UIs, useStream pages) call
+# it with an X-Api-Key header; `*` allows every origin. No cookies cross origins.
+_cors_origins = _env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_ALL_ORIGINS = _cors_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _cors_origins
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = [
+    *cors_default_headers,
+    "x-api-key",
+    "x-workspace",
+    "last-event-id",
+]
+CORS_EXPOSE_HEADERS = [
+    "content-location",
+    "location",
+    "x-pagination-next",
+    "x-pagination-total",
+]
+
 INSTALLED_APPS = [
     "daphne",  # first, so that `runserver` serves ASGI (websockets)
     "django.contrib.admin",
@@ -98,10 +121,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
+    "django_celery_beat",
     "builder.apps.BuilderConfig",
 ]
 
 MIDDLEWARE = [
+    # First: a CORS preflight (OPTIONS) is answered here, before any authentication.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,6 +237,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 }
+# `celery beat` reads the crons' schedules (and the static ones) from the database.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- auth, i18n, static -----------------------------------------------------------------
 
@@ -269,6 +298,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets several fields share get one name (runs' on_completion and crons'
+    # on_run_completed; the bulk cancel's status filter).
+    "ENUM_NAME_OVERRIDES": {
+        "CompletionEnum": ["delete", "keep"],
+        "CancelStatusEnum": ["pending", "running", "all"],
+        "ThreadStatusEnum": "builder.models.ThreadStatus",
+    },
 }
 
 # --- production hardening (DEBUG=0) ---------------------------------------------------

@@ -49,3 +49,12 @@ def deliver_webhook(url: str, payload: dict) -> bool:
     from builder.services.webhooks import webhook_deliver
 
     return webhook_deliver(url, payload)
+
+
+@app.task(name="builder.fire_cron", ignore_result=True)
+def fire_cron(cron_id: str) -> str | None:
+    """Start a cron's run (celery beat sends this on the cron's schedule)."""
+    from builder.services.crons import cron_fire
+
+    run = cron_fire(cron_id)
+    return str(run.pk) if run is not None else None

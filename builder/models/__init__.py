@@ -3,6 +3,7 @@
 from builder.models.apikeys import ApiKey
 from builder.models.audit import AuditEntry
 from builder.models.checkpoints import BlobKind, Checkpoint, CheckpointBlob, CheckpointWrite
+from builder.models.crons import Cron
 from builder.models.graphs import (
     Assistant,
     AssistantVersion,
@@ -40,6 +41,7 @@ __all__ = [
     "CheckpointBlob",
     "CheckpointComment",
     "CheckpointWrite",
+    "Cron",
     "Graph",
     "GraphSource",
     "GraphVersion",

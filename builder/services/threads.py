@@ -91,3 +91,22 @@ def thread_set_status(*, thread_id: Any, status: str, values: Any = None) -> Non
     with transaction.atomic():
         Thread.objects.filter(pk=thread_id).update(**fields)
         event_record(thread_id, None, "thread.status", {"status": status})
+
+
+def threads_prune(*, threads: list[Thread], strategy: str, user: Any = None) -> int:
+    """LangGraph Server's prune: ``delete`` removes the threads; ``keep_latest`` keeps
+    each thread with only its latest checkpoint (threads with an active run are left
+    alone: their run still writes). Returns how many threads were pruned."""
+    from builder.checkpointer import DjangoCheckpointer
+
+    if strategy == "delete":
+        for thread in threads:
+            thread_delete(thread=thread, user=user)
+        return len(threads)
+    idle = [t for t in threads if not t.runs.filter(status__in=ACTIVE_RUN_STATUSES).exists()]
+    DjangoCheckpointer().prune([str(t.pk) for t in idle], strategy="keep_latest")
+    for thread in idle:
+        audit_record(
+            workspace=thread.workspace_id, actor=user, thread=thread, action="thread.pruned"
+        )
+    return len(idle)

@@ -163,3 +163,33 @@ def test_a_delayed_run_waits_on_the_worker_then_runs_once(celery_worker, workspa
     started = m.RunEvent.objects.filter(run=run, type="run.started").count()
     finished = m.RunEvent.objects.filter(run=run, type="run.finished").count()
     assert (started, finished) == (1, 1)
+
+
+@pytest.mark.celery
+@pytest.mark.slow
+def test_a_cron_fired_by_beat_runs_on_the_worker(celery_worker, workspace, user):
+    """What celery beat sends for a cron (its PeriodicTask's task and args) starts the
+    cron's run in the worker, which executes it there."""
+    import json as _json
+
+    from django_celery_beat.models import PeriodicTask
+
+    from builder.celery import app
+    from builder.services.api_assistants import assistant_default
+    from builder.services.crons import cron_create
+
+    assistant = assistant_default(graph=code_graph(workspace, "counter"))
+    thread = thread_create(workspace=workspace, assistant=assistant)
+    cron = cron_create(
+        workspace=workspace,
+        assistant=assistant,
+        thread=thread,
+        schedule="* * * * *",
+        payload={"input": {"go": True}},
+        user=user,
+    )
+    beat_entry = PeriodicTask.objects.get(pk=cron.periodic_task_id)
+    app.send_task(beat_entry.task, args=_json.loads(beat_entry.args))
+    _wait_for(lambda: thread.runs.filter(status=m.RunStatus.SUCCESS).exists(), 60, "the run")
+    assert m.Thread.objects.get(pk=thread.pk).values == {"count": 3}
+    assert thread.runs.get().metadata == {"cron_id": str(cron.pk)}

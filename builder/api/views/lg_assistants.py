@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -265,14 +265,19 @@ _JSON_TYPES = {
 }
 
 
+def _code_state_schema(compiled: Any, title: str) -> dict[str, Any]:
+    """A code graph's state as JSON Schema: its keys (their types are Python's)."""
+    plan = getattr(compiled, "plan", None)
+    keys = getattr(getattr(plan, "schema", None), "keys", ()) or ()
+    return {"title": title, "type": "object", "properties": {key: {} for key in keys}}
+
+
 def _state_schema(assistant: Assistant) -> dict[str, Any]:
     """JSON Schema of the graph's state: from the spec's fields, or the code graph's keys."""
     graph = assistant.graph
     properties: dict[str, Any] = {}
     if graph.source == GraphSource.CODE:
-        plan = getattr(compiled_graph(assistant), "plan", None)
-        for key in getattr(getattr(plan, "schema", None), "keys", ()) or ():
-            properties[key] = {}
+        return _code_state_schema(compiled_graph(assistant), graph.name)
     else:
         version = assistant.graph_version or graph.versions.order_by("-number").first()
         spec = version.spec if version else graph.draft
@@ -284,6 +289,65 @@ def _state_schema(assistant: Assistant) -> dict[str, Any]:
                     prop["description"] = field["description"]
                 properties[field["name"]] = prop
     return {"title": graph.name, "type": "object", "properties": properties}
+
+
+def _subgraphs(compiled: Any, namespace: str | None, recurse: bool):
+    """``(namespace, subgraph)`` for the nodes that are compiled graphs, as LangGraph's
+    ``get_subgraphs``: nested namespaces joined with ``|``; ``namespace`` picks one."""
+    for name, node in compiled.nodes.items():
+        if namespace is not None and namespace != name and not namespace.startswith(name + "|"):
+            continue
+        if not getattr(node, "is_graph", False):
+            continue
+        if name == namespace:
+            yield name, node.fn
+            return
+        if namespace is None:
+            yield name, node.fn
+        if recurse:
+            child = None if namespace is None else namespace[len(name) + 1 :]
+            for inner, graph in _subgraphs(node.fn, child, recurse):
+                yield f"{name}|{inner}", graph
+
+
+class AssistantSubgraphsView(ApiView):
+    class Input(serializers.Serializer):
+        recurse = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("recurse", bool)],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="get_assistant_subgraphs",
+    )
+    def get(self, request: Any, assistant_id: str, namespace: str | None = None) -> Response:
+        assistant = self.scope.assistant(assistant_id)
+        recurse = self.query(self.Input)["recurse"]
+        found = _subgraphs(compiled_graph(assistant), namespace, recurse)
+        body = {}
+        for ns, graph in found:
+            state = _code_state_schema(graph, getattr(graph, "name", None) or ns)
+            body[ns] = {
+                "input_schema": state,
+                "output_schema": state,
+                "state_schema": state,
+                "config_schema": {"type": "object", "properties": {}},
+                "context_schema": {"type": "object", "properties": {}},
+            }
+        return Response(body)
+
+
+class AssistantSubgraphView(AssistantSubgraphsView):
+    """The subgraph at one namespace (``parent|child`` with ``recurse``)."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("recurse", bool)],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="get_assistant_subgraph",
+    )
+    def get(self, request: Any, assistant_id: str, namespace: str | None = None) -> Response:
+        return super().get(request, assistant_id, namespace)
 
 
 class AssistantVersionsView(ApiView):

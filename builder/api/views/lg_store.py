@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from builder.api.errors import not_found
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.services.execution import jsonable
 from builder.store import DjangoStore
@@ -86,8 +86,10 @@ class StoreItemsView(ApiView):
         data = self.query(self.GetInput)
         namespace = data["namespace"].split(".")
         item = self._store("read").get(namespace, data["key"])
+        # A missing key is null, as LangGraph Server answers (the SDKs return it).
         if item is None:
-            raise not_found(f"item {data['key']!r} in {data['namespace']!r}")
+            # DRF renders None as an empty body; the SDKs parse the body as JSON.
+            return HttpResponse(b"null", content_type="application/json")
         return Response(item_dict(item))
 
     @extend_schema(

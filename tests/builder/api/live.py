@@ -43,9 +43,15 @@ class LiveServer:
 @pytest.fixture(scope="module")
 def live_api(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any):
     """daphne serving builder.asgi on a free port, with the inline executor."""
-    port = free_port()
     with django_db_blocker.unblock():
         db_url = database_url()
+    yield from serve(db_url, tmp_path_factory, GRAPHS_JSON)
+
+
+def serve(db_url: str, tmp_path_factory: Any, graphs_config: str, **extra_env: str):
+    """Start daphne on the test database serving ``graphs_config``'s code graphs; yield
+    the LiveServer, stop it afterwards."""
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -53,12 +59,15 @@ def live_api(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
         "CELERY_BROKER_URL": "",
         "SWEEP_SECONDS": "0",
         "CANCEL_POLL_SECONDS": "0.05",
-        "GRAPHS_CONFIG": GRAPHS_JSON,
+        "GRAPHS_CONFIG": graphs_config,
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "builder.settings",
         # The webhook receivers of the tests listen on 127.0.0.1.
         "WEBHOOK_ALLOW_PRIVATE": "1",
         "WEBHOOK_BACKOFF_SECONDS": "0.05",
+        # Crons fire when a test says so (crons_fire_due with its own clock).
+        "CRON_TICK_SECONDS": "0",
+        **extra_env,
     }
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with log.open("wb") as out:

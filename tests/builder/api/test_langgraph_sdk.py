@@ -166,8 +166,7 @@ def test_assistants_stateless_runs_and_store(live_api, key):  # noqa: F811
         ["users", "u2"],
     ]
     client.store.delete_item(["users", "u1"], "prefs")
-    with pytest.raises(NotFoundError):
-        client.store.get_item(["users", "u1"], "prefs")
+    assert client.store.get_item(["users", "u1"], "prefs") is None
 
 
 def _frames(text: str) -> list[dict]:
