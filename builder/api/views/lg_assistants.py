@@ -291,25 +291,6 @@ def _state_schema(assistant: Assistant) -> dict[str, Any]:
     return {"title": graph.name, "type": "object", "properties": properties}
 
 
-def _subgraphs(compiled: Any, namespace: str | None, recurse: bool):
-    """``(namespace, subgraph)`` for the nodes that are compiled graphs, as LangGraph's
-    ``get_subgraphs``: nested namespaces joined with ``|``; ``namespace`` picks one."""
-    for name, node in compiled.nodes.items():
-        if namespace is not None and namespace != name and not namespace.startswith(name + "|"):
-            continue
-        if not getattr(node, "is_graph", False):
-            continue
-        if name == namespace:
-            yield name, node.fn
-            return
-        if namespace is None:
-            yield name, node.fn
-        if recurse:
-            child = None if namespace is None else namespace[len(name) + 1 :]
-            for inner, graph in _subgraphs(node.fn, child, recurse):
-                yield f"{name}|{inner}", graph
-
-
 class AssistantSubgraphsView(ApiView):
     class Input(serializers.Serializer):
         recurse = serializers.BooleanField(required=False, default=False)
@@ -323,7 +304,7 @@ class AssistantSubgraphsView(ApiView):
     def get(self, request: Any, assistant_id: str, namespace: str | None = None) -> Response:
         assistant = self.scope.assistant(assistant_id)
         recurse = self.query(self.Input)["recurse"]
-        found = _subgraphs(compiled_graph(assistant), namespace, recurse)
+        found = compiled_graph(assistant).get_subgraphs(namespace=namespace, recurse=recurse)
         body = {}
         for ns, graph in found:
             state = _code_state_schema(graph, getattr(graph, "name", None) or ns)
