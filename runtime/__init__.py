@@ -7,6 +7,7 @@ Code written for LangGraph's StateGraph ports by changing imports::
 """
 
 from runtime.constants import END, START
+from runtime.graph.message import push_message
 from runtime.graph.state import StateGraph
 from runtime.messages import REMOVE_ALL_MESSAGES, MessagesState, RemoveMessage, add_messages
 from runtime.pregel.context import (
@@ -54,4 +55,5 @@ __all__ = [
     "get_stream_writer",
     "interrupt",
     "once",
+    "push_message",
 ]

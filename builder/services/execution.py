@@ -12,7 +12,6 @@ engine carry on from the last checkpoint; tasks whose writes were saved are not 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import time
@@ -30,6 +29,7 @@ from builder.models import Checkpoint, Run, RunStatus
 from builder.services.events import events_record
 from builder.services.runs import run_claim, run_finish, run_heartbeat, worker_name
 from builder.store import DjangoStore
+from runtime.messages import jsonable  # LangGraph's serialized form, messages included
 
 logger = logging.getLogger(__name__)
 
@@ -281,27 +281,6 @@ def stream_part_events(namespace: tuple[str, ...], mode: str, data: Any) -> list
         chunk, metadata = data
         return [("messages", {"ns": ns, "chunk": jsonable(chunk), "metadata": jsonable(metadata)})]
     return [(mode, {"ns": ns, "data": jsonable(data)})]
-
-
-def _jsonable_default(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-    dump = getattr(obj, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    as_dict = getattr(obj, "_asdict", None)
-    if callable(as_dict):
-        return as_dict()
-    if isinstance(obj, set | frozenset):
-        return list(obj)
-    if isinstance(obj, bytes):
-        return obj.decode("utf-8", "replace")
-    return str(obj)
-
-
-def jsonable(value: Any) -> Any:
-    """A JSON-safe copy for the event log: readable rather than round-trippable."""
-    return json.loads(json.dumps(value, default=_jsonable_default))
 
 
 def _error(exc: BaseException) -> dict[str, Any]:

@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from langchain_core.messages import BaseMessage, RemoveMessage
+
 from runtime.channels.base import MISSING
 from runtime.channels.binop import BinaryOperatorAggregate, _overwrite_value
-from runtime.messages import _as_list, _coerce, add_messages
+from runtime.messages import add_messages, as_message_list, coerce_messages
 
 
 class MessagesChannel(BinaryOperatorAggregate):
@@ -55,24 +57,21 @@ class MessagesChannel(BinaryOperatorAggregate):
                 self.value = [*self.value, *new]
         return True
 
-    def _plain_append(self, write: Any) -> list[dict[str, Any]] | None:
+    def _plain_append(self, write: Any) -> list[BaseMessage] | None:
         """The coerced messages when ``write`` only adds new ids, else None."""
         if self.ids is None:
             current = self.value
-            if any(type(m) is not dict or m.get("id") is None for m in current):
+            if any(not isinstance(m, BaseMessage) or m.id is None for m in current):
                 return None
-            self.ids = {m["id"] for m in current}
-        out = []
+            self.ids = {m.id for m in current}  # type: ignore[misc]
+        out = coerce_messages(as_message_list(write))
         fresh: set[str] = set()
-        for m in _as_list(write):
-            msg = _coerce(m)
-            mid = msg.get("id")
-            if msg.get("type") == "remove" or mid in self.ids or mid in fresh:
+        for msg in out:
+            mid = msg.id
+            if isinstance(msg, RemoveMessage) or mid in self.ids or mid in fresh:
                 return None
             if mid is None:
-                msg = {**msg, "id": str(uuid.uuid4())}
-                mid = msg["id"]
+                mid = msg.id = str(uuid.uuid4())
             fresh.add(mid)
-            out.append(msg)
         self.ids |= fresh
         return out

@@ -68,6 +68,9 @@ def _tagged(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
         return {TAG: "dataclass", "cls": _path(type(obj)), "v": fields}
+    for cls, encode in _ENCODERS:
+        if isinstance(obj, cls):
+            return encode(obj)
     dump = getattr(obj, "model_dump", None)
     if callable(dump) and hasattr(type(obj), "model_fields"):
         return {TAG: "pydantic", "cls": _path(type(obj)), "v": dump(mode="python")}
@@ -157,11 +160,33 @@ def _untag(tag: Any, obj: dict[str, Any]) -> Any:
 
 
 _CUSTOM: dict[str, Any] = {}
+# (class, encoder) for types that cannot carry ``__sy_serialise__`` (other libraries' classes)
+_ENCODERS: list[tuple[type, Any]] = []
 
 
-def register(tag: str, loader: Any) -> None:
-    """Register a loader for objects serialised with ``__sy_serialise__`` under ``tag``."""
+def register(tag: str, loader: Any, *, cls: type | None = None, encode: Any = None) -> None:
+    """Register a loader for objects serialised under ``tag``: by their own
+    ``__sy_serialise__``, or (for a class of another library) by ``encode(obj)`` for
+    instances of ``cls``, which must return ``{TAG: tag, ...}``."""
     _CUSTOM[tag] = loader
+    if cls is not None:
+        _ENCODERS.append((cls, encode))
+
+
+def _register_messages() -> None:
+    # LangChain messages as LangChain's own dict form ({"type": "human", "data": {...}}),
+    # which stays readable and loads without a module path.
+    from langchain_core.messages import BaseMessage, message_to_dict, messages_from_dict
+
+    register(
+        "message",
+        lambda d: messages_from_dict([d["v"]])[0],
+        cls=BaseMessage,
+        encode=lambda m: {TAG: "message", "v": message_to_dict(m)},
+    )
+
+
+_register_messages()
 
 
 def loads(text: str | bytes) -> Any:

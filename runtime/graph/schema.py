@@ -10,7 +10,7 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from runtime.channels import MISSING, BaseChannel, BinaryOperatorAggregate, LastValue
 from runtime.channels.messages import MessagesChannel
-from runtime.messages import add_messages
+from runtime.messages import is_add_messages
 from runtime.types import object_updates
 
 
@@ -88,7 +88,7 @@ class StateSchema:
             self.reducers[key] = reducer
             if reducer is None:
                 self.channels[key] = LastValue(key)
-            elif reducer is add_messages:
+            elif is_add_messages(reducer):
                 self.channels[key] = MessagesChannel(key, _default_factory(base) or list)
             else:
                 self.channels[key] = BinaryOperatorAggregate(key, reducer, _default_factory(base))

@@ -42,6 +42,7 @@ class TaskContext:
     # idle timeouts: when the node last showed progress, and whether stream writes count
     progress_at: float = 0.0
     progress_on_emit: bool = False
+    sent: list[tuple[str, Any]] = field(default_factory=list)  # writes made while running
 
     def emit(self, mode: str, payload: Any) -> None:
         if self.progress_on_emit:
@@ -95,16 +96,11 @@ class TaskContext:
             control=loop.control,
         )
 
-    def message_metadata(self) -> dict[str, Any]:
-        loop = self.loop
-        return {
-            "langgraph_node": self.task.name,
-            "langgraph_step": loop.step,
-            "langgraph_triggers": list(self.task.triggers),
-            "langgraph_path": list(self.task.path),
-            "langgraph_checkpoint_ns": self.task.ns,
-            "thread_id": loop.thread_id,
-        }
+    def push_message(self, message: Any) -> None:
+        """Send a message to the ``messages`` stream now (deduplicated by nothing)."""
+        stream = self.loop.sink.messages
+        if stream is not None:
+            stream.written(self, message)
 
 
 CURRENT: contextvars.ContextVar[TaskContext | None] = contextvars.ContextVar(
@@ -170,22 +166,22 @@ def get_stream_writer() -> Callable[[Any], None]:
     return write
 
 
-def get_message_writer() -> Callable[[dict[str, Any]], None]:
+def get_message_writer() -> Callable[[Any], None]:
     """A function that sends an LLM message chunk to the ``messages`` stream mode.
 
-    Chunks are OpenAI-style dicts (``{"type": "AIMessageChunk", "id": ..., "content": "tok"}``);
-    each is emitted as ``(chunk, metadata)`` with the node, step and namespace.
+    Chunks are ``AIMessageChunk`` objects (or dicts of their fields); each is emitted as
+    ``(chunk, metadata)`` with the node, step and namespace, as a chat model's tokens are.
     """
     ctx = CURRENT.get()
-    if ctx is None:
+    if ctx is None or ctx.loop.sink.messages is None:
         return _noop
-    meta = ctx.message_metadata()
 
-    def write(chunk: dict[str, Any]) -> None:
-        ctx.emit("messages", (chunk, meta))
-        mid = chunk.get("id") if isinstance(chunk, dict) else None
-        if mid is not None:
-            ctx.loop.streamed_message_ids.add(mid)
+    def write(chunk: Any) -> None:
+        if isinstance(chunk, dict):
+            from langchain_core.messages import AIMessageChunk
+
+            chunk = AIMessageChunk(**{k: v for k, v in chunk.items() if k != "type"})
+        ctx.push_message(chunk)
 
     return write
 

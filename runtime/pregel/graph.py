@@ -17,6 +17,7 @@ from runtime.errors import GraphInterrupt, InvalidUpdateError
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
+from runtime.pregel.messages import MessageStream
 from runtime.runtime import RunControl, coerce_context
 from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
 
@@ -148,6 +149,8 @@ class CompiledStateGraph:
         modes, single = _modes(stream_mode)
         parent = _parent_task(config)
         sink = parent.loop.sink if parent is not None else Sink(set(modes), subgraphs)
+        if parent is None and "messages" in modes:
+            sink.messages = MessageStream(sink.put, subgraphs, config or {})
         if parent is not None:
             outcome = await self._nested(
                 input, config, sink, context, durability, interrupt_before, interrupt_after

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runtime.channels import MISSING
-from runtime.channels.messages import MessagesChannel
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
 from runtime.constants import NS_END, START
 from runtime.errors import (
@@ -29,10 +28,10 @@ from runtime.errors import (
     NodeError,
     ParentCommand,
 )
-from runtime.messages import _as_list, _coerce
 from runtime.pregel import algo
 from runtime.pregel.context import ONCE, TaskContext
 from runtime.pregel.ids import checkpoint_id, task_id
+from runtime.pregel.messages import MessageStream
 from runtime.pregel.saver import Saver
 from runtime.types import Command, Interrupt
 
@@ -63,6 +62,7 @@ class Sink:
         self.ready = asyncio.Event()
         self.loop = asyncio.get_running_loop()
         self.thread = threading.get_ident()
+        self.messages: MessageStream | None = None  # set by astream for the messages mode
 
     def put(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
         self.put_item((ns, mode, payload))
@@ -153,10 +153,10 @@ class Loop:
         self.dirty: set[str] = set()
         # the channels that changed in the last step: only their nodes can be triggered next
         self.changed: set[str] | None = None
-        self.streamed_message_ids: set[str] = set()
         self.ran: list[str] = []
         emit_all = parent is None or sink.subgraphs
-        self.wants = {m for m in sink.modes} if emit_all else {"messages"} & sink.modes
+        # a nested graph's messages reach the stream through sink.messages, not emit()
+        self.wants = {m for m in sink.modes} if emit_all else set()
         # A lone sync node runs on the event loop's thread only where that blocks no one
         # (the sync API's own loop) and no chunk it makes is awaited while it runs
         # (custom/messages/subgraph streams deliver as they happen, as in LangGraph).
@@ -453,7 +453,7 @@ class Loop:
         conf = dict(self.config.get("configurable") or {})
         conf["checkpoint_ns"] = task.ns
         conf.pop("checkpoint_id", None)
-        return {
+        config = {
             **self.config,
             "configurable": conf,
             "metadata": {
@@ -465,6 +465,10 @@ class Loop:
                 "langgraph_checkpoint_ns": task.ns,
             },
         }
+        if self.sink.messages is not None:
+            # a chat model the node calls with this config streams its tokens
+            config["callbacks"] = [self.sink.messages.handler]
+        return config
 
     async def _run_step(self, tasks: list[algo.Task]) -> list[Interrupt] | None:
         """Run the tasks of one step. Returns the interrupts, or None when all finished.
@@ -574,8 +578,6 @@ class Loop:
             if t.cached:
                 chunk["__metadata__"] = {"cached": True}
             self.emit("updates", chunk)
-        if exc is None and "messages" in self.wants:
-            self._emit_returned_messages(t)
         if isinstance(exc, GraphInterrupt):
             exc = None  # paused (a nested graph's breakpoint has no interrupt value), not failed
         if "tasks" in self.wants or "debug" in self.wants:
@@ -592,33 +594,6 @@ class Loop:
                 "debug",
                 {"type": "task_result", "timestamp": _now(), "step": self.step, "payload": payload},
             )
-
-    def _emit_returned_messages(self, t: algo.Task) -> None:
-        """Messages a node returned without streaming them go out whole (as LangGraph does)."""
-        meta: dict[str, Any] | None = None
-        for key, value in t.writes:
-            channel = self.channels.get(key)
-            if not isinstance(channel, MessagesChannel):
-                continue
-            current = channel.value if isinstance(channel.value, list) else []
-            known = {m.get("id") for m in current if isinstance(m, dict)}
-            for m in _as_list(value):
-                msg = _coerce(m)
-                mid = msg.get("id")
-                if msg.get("type") == "remove" or mid in self.streamed_message_ids:
-                    continue
-                if mid is not None and mid in known:
-                    continue
-                if meta is None:
-                    meta = {
-                        "langgraph_node": t.name,
-                        "langgraph_step": self.step,
-                        "langgraph_triggers": list(t.triggers),
-                        "langgraph_path": list(t.path),
-                        "langgraph_checkpoint_ns": t.ns,
-                        "thread_id": self.thread_id,
-                    }
-                self.emit("messages", (msg, meta))
 
     # --- persistence ---------------------------------------------------------------
 

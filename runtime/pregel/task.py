@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from langchain_core.runnables.config import var_child_runnable_config
+
 from runtime.constants import START
 from runtime.errors import (
     GraphBubbleUp,
@@ -70,13 +72,18 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
             task.writes, task.update = list(hit[0]), hit[1]
             task.cached = True
             return
+    messages = loop.sink.messages
+    if messages is not None:
+        messages.task_started(ctx)
     output, state_writes, gotos = await _attempts(ctx, spec, inline)
+    if messages is not None:
+        messages.task_returned(ctx, output)
     if plan.schema.root:  # what the updates stream shows: the root writes, one or a list
         updates = [v for _, v in state_writes]
         task.update = updates[0] if len(updates) == 1 else (updates or None)
     else:
         task.update = output.update if isinstance(output, Command) else output
-    writes = list(state_writes)
+    writes = [*ctx.sent, *state_writes]  # what the node sent while running (push_message) first
     writes.extend(plan.edge_writes.get(task.name, ()))
     if gotos:
         writes.extend(algo.destination_writes(plan, task.name, gotos))
@@ -95,6 +102,7 @@ async def _attempts(ctx: TaskContext, spec: NodeSpec, inline: bool) -> tuple[Any
     ctx.first_attempt_time = time.time()
     while True:
         ctx.counter = 0
+        ctx.sent = []
         try:
             if timeout is None:
                 output = await _call_node(ctx, spec, inline)
@@ -262,6 +270,9 @@ async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
             CURRENT.reset(token)
     context = contextvars.copy_context()
     context.run(CURRENT.set, ctx)
+    messages = ctx.loop.sink.messages
+    if messages is not None:  # chat models called without a config inherit this one
+        context.run(var_child_runnable_config.set, messages.langchain_config(ctx))  # type: ignore[arg-type]
     if spec.positional or spec.kwargs:
         positional = _injections(ctx, spec.positional)
         keyword = dict(zip(spec.kwargs, _injections(ctx, spec.kwargs), strict=True))

@@ -31,7 +31,7 @@ def test_add_human_in_the_loop_basic():
 def test_review_tool_calls():
     def call_llm(state: MessagesState):
         last = state["messages"][-1]
-        if last.get("role") == "tool" or "feedback" in str(last.get("content")):
+        if last.type == "tool" or "feedback" in str(last.content):
             return {"messages": [{"role": "assistant", "content": "It's sunny in San Francisco!"}]}
         return {
             "messages": [
@@ -46,7 +46,7 @@ def test_review_tool_calls():
         }
 
     def run_tool(state: MessagesState):
-        call = state["messages"][-1]["tool_calls"][0]
+        call = state["messages"][-1].tool_calls[0]
         return {
             "messages": [
                 {
@@ -59,12 +59,17 @@ def test_review_tool_calls():
 
     def human_review_node(state) -> Command[Literal["call_llm", "run_tool"]]:
         last = state["messages"][-1]
-        tool_call = last["tool_calls"][-1]
+        tool_call = last.tool_calls[-1]
         action, data = interrupt({"question": "Is this correct?", "tool_call": tool_call})
         if action == "continue":
             return Command(goto="run_tool")
         if action == "update":
-            updated = {**last, "tool_calls": [{**tool_call, "args": data}]}
+            updated = {
+                "role": "ai",
+                "content": last.content,
+                "tool_calls": [{**tool_call, "args": data}],
+                "id": last.id,  # the same id: the edited message replaces the original
+            }
             return Command(goto="run_tool", update={"messages": [updated]})
         return Command(
             goto="call_llm",
@@ -80,7 +85,7 @@ def test_review_tool_calls():
         )
 
     def route_after_llm(state) -> Literal["__end__", "human_review_node"]:
-        return "human_review_node" if state["messages"][-1].get("tool_calls") else END
+        return "human_review_node" if state["messages"][-1].tool_calls else END
 
     builder = StateGraph(MessagesState)
     builder.add_node(call_llm)
@@ -96,23 +101,23 @@ def test_review_tool_calls():
     out = graph.invoke({"messages": [{"role": "user", "content": "weather in sf?"}]}, cfg)
     assert out["__interrupt__"][0].value["tool_call"]["args"] == {"city": "sf"}
     out = graph.invoke(Command(resume=("continue", None)), cfg)
-    assert [m["role"] for m in out["messages"]] == ["user", "assistant", "tool", "assistant"]
-    assert out["messages"][-1]["content"] == "It's sunny in San Francisco!"
+    assert [m.type for m in out["messages"]] == ["human", "ai", "tool", "ai"]
+    assert out["messages"][-1].content == "It's sunny in San Francisco!"
 
     # edit the tool call: the edited message replaces the original (same id)
     cfg = {"configurable": {"thread_id": "edit"}}
     graph.invoke({"messages": [{"role": "user", "content": "weather in sf?"}]}, cfg)
     out = graph.invoke(Command(resume=("update", {"city": "San Francisco, USA"})), cfg)
-    assert out["messages"][1]["tool_calls"][0]["args"] == {"city": "San Francisco, USA"}
-    assert out["messages"][2]["content"] == "Sunny in San Francisco, USA"
+    assert out["messages"][1].tool_calls[0]["args"] == {"city": "San Francisco, USA"}
+    assert out["messages"][2].content == "Sunny in San Francisco, USA"
     assert len(out["messages"]) == 4
 
     # natural-language feedback goes back to the model
     cfg = {"configurable": {"thread_id": "feedback"}}
     graph.invoke({"messages": [{"role": "user", "content": "weather in sf?"}]}, cfg)
     out = graph.invoke(Command(resume=("feedback", "use the format <city, country>")), cfg)
-    assert out["messages"][2]["content"] == "feedback: use the format <city, country>"
-    assert out["messages"][-1]["role"] == "assistant"
+    assert out["messages"][2].content == "feedback: use the format <city, country>"
+    assert out["messages"][-1].type == "ai"
 
 
 def test_map_reduce_with_send():

@@ -17,6 +17,7 @@ import pytest
 
 from runtime import END, START, Command, Send, StateGraph, add_messages, interrupt
 from runtime.checkpoint import InMemoryCheckpointer
+from runtime.messages import jsonable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,7 +30,7 @@ class Triage(TypedDict):
 
 def _triage_graph():
     def classify(state):
-        text = state["messages"][-1]["content"]
+        text = state["messages"][-1].content
         category = "bug" if "crash" in text else "question"
         return {"category": category, "notes": [f"classified {category}"]}
 
@@ -48,7 +49,7 @@ def _triage_graph():
 
     def review(state):
         decision = interrupt(
-            {"title": "Approve the reply?", "draft": state["messages"][-1]["content"]}
+            {"title": "Approve the reply?", "draft": state["messages"][-1].content}
         )
         return {"notes": [f"review: {decision}"]}
 
@@ -80,7 +81,7 @@ def _scenario():
             "step": h.metadata["step"],
             "source": h.metadata["source"],
             "next": list(h.next),
-            "values": h.values,
+            "values": jsonable(h.values),  # messages in LangGraph's serialized form
             "interrupts": [i.value for i in h.interrupts],
         }
         for h in app.get_state_history(cfg)

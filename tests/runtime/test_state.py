@@ -6,6 +6,7 @@ import operator
 from typing import Annotated, TypedDict
 
 import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
 
 from runtime import END, START, MessagesState, Overwrite, RemoveMessage, StateGraph, add_messages
 from runtime.errors import InvalidUpdateError
@@ -50,28 +51,48 @@ def test_overwrite_bypasses_the_reducer():
     assert g2.compile().invoke({"log": ["old"]})["log"] == []
 
 
-def test_add_messages_assigns_ids_replaces_and_removes():
+def test_add_messages_coerces_to_langchain_messages_with_ids_replaces_and_removes():
     left = add_messages([], [{"role": "user", "content": "hi"}, "plain text", ("assistant", "yo")])
-    assert [m["role"] for m in left] == ["user", "user", "assistant"]
-    assert all(m["id"] for m in left)
-    first_id = left[0]["id"]
+    assert [type(m) for m in left] == [HumanMessage, HumanMessage, AIMessage]
+    assert all(m.id for m in left)
+    first_id = left[0].id
     replaced = add_messages(left, [{"role": "user", "content": "edited", "id": first_id}])
-    assert replaced[0]["content"] == "edited" and len(replaced) == 3
+    assert replaced[0].content == "edited" and len(replaced) == 3
     assert replaced[1] is left[1]  # untouched messages are kept as they are
-    removed = add_messages(replaced, [RemoveMessage(first_id)])
-    assert [m["content"] for m in removed] == ["plain text", "yo"]
+    removed = add_messages(replaced, [RemoveMessage(id=first_id)])
+    assert [m.content for m in removed] == ["plain text", "yo"]
     cleared = add_messages(
-        removed, [RemoveMessage(REMOVE_ALL_MESSAGES), {"role": "system", "content": "fresh"}]
+        removed, [RemoveMessage(id=REMOVE_ALL_MESSAGES), {"role": "system", "content": "fresh"}]
     )
-    assert [m["content"] for m in cleared] == ["fresh"]
+    assert cleared == [SystemMessage("fresh", id=cleared[0].id)]
     with pytest.raises(ValueError, match="doesn't exist"):
-        add_messages(left, [RemoveMessage("nope")])
-    assert add_messages([], [{"type": "human", "content": "lc style"}])[0]["role"] == "user"
+        add_messages(left, [RemoveMessage(id="nope")])
+    assert add_messages([], [{"type": "human", "content": "lc style"}])[0].type == "human"
+
+
+def test_add_messages_turns_chunks_into_messages_and_fills_missing_ids_in_place():
+    given = AIMessage("no id yet")
+    out = add_messages([AIMessageChunk("a", id="c1")], given)
+    assert type(out[0]) is AIMessage and out[0].id == "c1"
+    assert out[1] is given and given.id  # LangGraph gives the caller's message its id
+
+
+def test_add_messages_with_the_openai_format_option():
+    reducer = add_messages(format="langchain-openai")
+    out = reducer(
+        [],
+        [AIMessage([{"type": "tool_use", "name": "f", "input": {"a": 1}, "id": "1"}], id="m")],
+    )
+    assert out[0].content == "" and out[0].tool_calls[0]["args"] == {"a": 1}
+    with pytest.raises(ValueError, match="Unrecognized format"):
+        add_messages([], [], format="xml")
+    with pytest.raises(ValueError, match="both 'left' and 'right'"):
+        add_messages([], None)
 
 
 def test_messages_state_graph():
     def bot(state: MessagesState) -> dict:
-        last = state["messages"][-1]["content"]
+        last = state["messages"][-1].content
         return {"messages": [{"role": "assistant", "content": f"echo: {last}"}]}
 
     g = StateGraph(MessagesState)
@@ -79,7 +100,18 @@ def test_messages_state_graph():
     g.add_edge(START, "bot")
     g.add_edge("bot", END)
     out = g.compile().invoke({"messages": [("user", "hello")]})
-    assert [m["content"] for m in out["messages"]] == ["hello", "echo: hello"]
+    assert [(m.type, m.content) for m in out["messages"]] == [
+        ("human", "hello"),
+        ("ai", "echo: hello"),
+    ]
+
+
+def test_messages_are_published_at_langgraphs_module_path():
+    from runtime.graph import message
+
+    assert message.add_messages is add_messages and message.MessagesState is MessagesState
+    assert message.REMOVE_ALL_MESSAGES == REMOVE_ALL_MESSAGES
+    assert issubclass(message.MessageGraph, StateGraph)
 
 
 def keep_max(a: int, b: int) -> int:

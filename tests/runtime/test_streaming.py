@@ -7,6 +7,7 @@ import operator
 from typing import Annotated, TypedDict
 
 import pytest
+from langchain_core.messages import AIMessage
 
 from runtime import START, StateGraph, get_message_writer, get_stream_writer, interrupt
 from runtime.checkpoint import InMemoryCheckpointer
@@ -49,7 +50,8 @@ def test_values_and_updates():
 
 def test_messages_mode_yields_chunks_with_metadata():
     chunks = list(_app().stream({"text": "", "log": []}, stream_mode="messages"))
-    assert "".join(c["content"] for c, _meta in chunks) == "Hello!"
+    assert "".join(c.content for c, _meta in chunks) == "Hello!"
+    assert {type(c).__name__ for c, _meta in chunks} == {"AIMessageChunk"}
     meta = chunks[0][1]
     assert meta["langgraph_node"] == "llm"
     assert meta["langgraph_step"] == 1
@@ -142,12 +144,12 @@ def test_messages_mode_also_yields_messages_returned_whole():
     from runtime import MessagesState
 
     def bot(state):
-        return {"messages": [{"role": "assistant", "content": "whole answer", "id": "a1"}]}
+        return {"messages": [AIMessage("whole answer", id="a1")]}
 
     def streamer(state):
         write = get_message_writer()
         write({"type": "AIMessageChunk", "id": "a2", "content": "tok"})
-        return {"messages": [{"role": "assistant", "content": "tok", "id": "a2"}]}
+        return {"messages": [AIMessage("tok", id="a2")]}
 
     g = StateGraph(MessagesState)
     g.add_node("bot", bot)
@@ -155,7 +157,7 @@ def test_messages_mode_also_yields_messages_returned_whole():
     g.add_edge(START, "bot")
     g.add_edge("bot", "streamer")
     items = list(g.compile().stream({"messages": [("user", "hi")]}, stream_mode="messages"))
-    assert [(m["content"], meta["langgraph_node"]) for m, meta in items] == [
+    assert [(m.content, meta["langgraph_node"]) for m, meta in items] == [
         ("whole answer", "bot"),
         ("tok", "streamer"),  # the streamed chunk only, not the final message again
     ]

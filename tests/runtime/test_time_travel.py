@@ -145,9 +145,9 @@ def test_storage_grows_linearly_with_append_only_channels():
     assert kinds.count("delta") == len(kinds) - 1
     total = sum(len(data or "") for _k, data, _b in message_blobs)
     last = cp.get_tuple({"configurable": {"thread_id": "c"}}).checkpoint.channel_values["messages"]
-    import json
+    from runtime.checkpoint import serde
 
-    assert total < 1.5 * len(json.dumps(last))
+    assert total < 1.5 * len(serde.dumps(last))
 
 
 def test_copy_and_delete_thread_through_the_checkpointer():

@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from langchain_core.messages import AIMessage, AIMessageChunk
+
 from runtime.graphspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -21,6 +23,7 @@ from runtime.graphspec.kinds.base import (
     field_prop,
 )
 from runtime.graphspec.schema import check_schema, schema_problems
+from runtime.messages import as_role_dict
 from runtime.providers import ChatRequest, ProviderError, check_base_url, get_provider
 from runtime.providers.fake import script_turn
 
@@ -133,7 +136,7 @@ def check(config: Mapping[str, Any], ctx: CheckContext) -> None:
                     ctx.template(value, "fake_replies", i, "tool_calls", j, "args", arg)
 
 
-def _message_writer() -> Callable[[dict[str, Any]], None] | None:
+def _message_writer() -> Callable[[Any], None] | None:
     try:
         from runtime.stream import get_message_writer
 
@@ -143,9 +146,20 @@ def _message_writer() -> Callable[[dict[str, Any]], None] | None:
 
 
 def _plain(message: Any) -> dict[str, Any]:
-    if isinstance(message, Mapping):
-        return dict(message)
-    return {"role": "user", "content": str(message)}
+    try:
+        return as_role_dict(message)
+    except (TypeError, ValueError, NotImplementedError):  # not message-like: the user's words
+        return {"role": "user", "content": str(message)}
+
+
+def _tool_call(call: Mapping[str, Any]) -> dict[str, Any]:
+    args = call.get("args")
+    if isinstance(args, str):  # a provider that sent the arguments as JSON text
+        try:
+            args = json.loads(args or "{}")
+        except ValueError:
+            args = {"__raw__": args}
+    return {"id": call.get("id"), "name": call.get("name"), "args": args or {}, "type": "tool_call"}
 
 
 def parse_structured(content: str, schema: Mapping[str, Any]) -> Any:
@@ -221,13 +235,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
 
         def emit(text: str, pieces: list[dict[str, Any]]) -> None:
             if writer is not None:
-                chunk: dict[str, Any] = {
-                    "type": "AIMessageChunk",
-                    "id": message_id,
-                    "content": text,
-                    "tool_call_chunks": pieces,
-                }
-                writer(chunk)
+                writer(AIMessageChunk(id=message_id, content=text, tool_call_chunks=pieces))  # type: ignore[arg-type]
 
         check_base_url(request.settings)
         reply = chat(request, emit)
@@ -235,15 +243,13 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
         if schema is not None:
             value = parse_structured(reply.content, schema)
         if output_is_messages:
-            message: dict[str, Any] = {
-                "role": "assistant",
-                "content": reply.content,
-                "id": message_id,
+            message = AIMessage(
+                content=reply.content,
+                id=message_id,
+                tool_calls=[_tool_call(c) for c in reply.tool_calls],
                 # Lets the debugger label replies of the scripted fake as not a real model.
-                "response_metadata": {"provider": provider, "model": request.model},
-            }
-            if reply.tool_calls:
-                message["tool_calls"] = reply.tool_calls
+                response_metadata={"provider": provider, "model": request.model},
+            )
             return {output: [message]}
         return {output: value}
 

@@ -14,6 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from langchain_core.messages import ToolMessage
+
 from runtime.errors import GraphInterrupt, ParentCommand
 from runtime.graphspec.kinds.base import (
     BuildContext,
@@ -22,6 +24,7 @@ from runtime.graphspec.kinds.base import (
     NodeKind,
     field_prop,
 )
+from runtime.messages import as_role_dict
 
 DEFAULT_MAX_CONCURRENCY = 8
 
@@ -64,8 +67,11 @@ def last_tool_calls(messages: Any) -> list[Mapping[str, Any]]:
     """The tool calls of the last assistant message, if it is the last message."""
     if not isinstance(messages, list) or not messages:
         return []
-    last = messages[-1]
-    if not isinstance(last, Mapping) or last.get("role") != "assistant":
+    try:
+        last = as_role_dict(messages[-1])
+    except (TypeError, ValueError, NotImplementedError):  # not a message
+        return []
+    if last.get("role") != "assistant":
         return []
     return [c for c in last.get("tool_calls") or [] if isinstance(c, Mapping)]
 
@@ -125,12 +131,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
         # calls whatever order they finish in.
         contents = await asyncio.gather(*(bounded(call) for call in calls))
         results = [
-            {
-                "role": "tool",
-                "content": content,
-                "tool_call_id": call.get("id"),
-                "name": call.get("name"),
-            }
+            ToolMessage(content=content, tool_call_id=str(call.get("id")), name=call.get("name"))
             for call, content in zip(calls, contents, strict=True)
         ]
         return {field: results}

@@ -119,7 +119,7 @@ def test_reducers_and_read_defaults():
     assert out["total"] == 18.5
     assert out["log"] == ["first", "second", "third"]
     assert out["meta"] == {"a": 1, "b": 2}
-    assert out["messages"][0]["content"] == "hi" and out["messages"][0]["id"]
+    assert out["messages"][0].content == "hi" and out["messages"][0].id
     out = compile_spec(spec).invoke({})
     assert out["seen"] == 10 and out["total"] == 13.5
 
@@ -170,15 +170,15 @@ def test_research_agent_loops_through_tools():
     out = compile_spec(load_demo("research_agent.json")).invoke(
         {"messages": [{"role": "user", "content": "What is LangGraph?"}]}
     )
-    roles = [m["role"] for m in out["messages"]]
-    assert roles == ["user", "assistant", "tool", "assistant", "tool", "assistant"]
-    assert "42" in out["messages"][-1]["content"]
-    assert "stateful" in out["messages"][-1]["content"]
+    roles = [m.type for m in out["messages"]]
+    assert roles == ["human", "ai", "tool", "ai", "tool", "ai"]
+    assert "42" in out["messages"][-1].content
+    assert "stateful" in out["messages"][-1].content
     again = compile_spec(load_demo("research_agent.json")).invoke(
         {"messages": [{"role": "user", "content": "What is LangGraph?"}]}
     )
-    ids = [c["id"] for m in out["messages"] for c in m.get("tool_calls", [])]
-    assert ids == [c["id"] for m in again["messages"] for c in m.get("tool_calls", [])]
+    ids = [c["id"] for m in out["messages"] for c in getattr(m, "tool_calls", [])]
+    assert ids == [c["id"] for m in again["messages"] for c in getattr(m, "tool_calls", [])]
     assert len(set(ids)) == 2  # deterministic across runs, unique within one
 
 
@@ -191,7 +191,7 @@ def test_support_triage_approve_with_edit():
     assert "draft" in request["form_schema"]["properties"]
     out = graph.invoke(Command(resume={"decision": "approve", "draft": "Done!"}), config)
     assert out["status"] == "sent"
-    assert out["messages"][-1]["content"] == "Done!"
+    assert out["messages"][-1].content == "Done!"
 
 
 def test_support_triage_keeps_the_reviewers_comment_in_the_state():

@@ -8,6 +8,7 @@ import pytest
 
 from runtime.graphspec import Registry, compile_spec
 from runtime.graphspec.kinds.llm import parse_structured
+from runtime.messages import as_role_dict
 from runtime.providers import ChatRequest, ProviderError, get_provider
 from runtime.providers.anthropic_chat import to_anthropic
 from runtime.providers.openai_chat import to_openai_messages
@@ -52,17 +53,17 @@ def user(text: str) -> dict[str, Any]:
 
 def test_fake_without_script_echoes_and_says_it_is_fake():
     out = compile_spec(llm_spec({})).invoke(user("hello"))
-    assert out["messages"][-1]["content"] == "(fake model) You said: hello"
-    assert out["messages"][-1]["response_metadata"] == {"provider": "fake", "model": "fake-1"}
+    assert out["messages"][-1].content == "(fake model) You said: hello"
+    assert out["messages"][-1].response_metadata == {"provider": "fake", "model": "fake-1"}
 
 
 def test_fake_script_templates_and_tokens_stream_on_messages_mode():
     spec = llm_spec({"fake_replies": [{"content": "All about {{ state.topic }} today"}]})
     chunks = list(compile_spec(spec).stream(user("hi"), stream_mode="messages"))
-    texts = [c["content"] for c, _meta in chunks]
+    texts = [c.content for c, _meta in chunks]
     assert "".join(texts) == "All about cats today" and len(texts) == 4
     chunk, meta = chunks[0]
-    assert chunk["type"] == "AIMessageChunk" and chunk["id"].startswith("msg-")
+    assert chunk.type == "AIMessageChunk" and chunk.id.startswith("msg-")
     assert meta["langgraph_node"] == "agent"
 
 
@@ -72,10 +73,10 @@ def test_fake_streamed_chunk_ids_match_final_message():
     final = None
     for mode, data in graph.stream(user("x"), stream_mode=["messages", "values"]):
         if mode == "messages":
-            ids.add(data[0]["id"])
+            ids.add(data[0].id)
         else:
             final = data
-    assert ids == {final["messages"][-1]["id"]}
+    assert ids == {final["messages"][-1].id}
 
 
 def test_fake_script_with_tool_calls_drives_agent_loop():
@@ -90,9 +91,9 @@ def test_fake_script_with_tool_calls_drives_agent_loop():
         with_tools=True,
     )
     out = compile_spec(spec).invoke(user("compute"))
-    assert out["messages"][1]["tool_calls"][0]["args"] == {"expression": "5 * 2"}
-    assert out["messages"][2]["content"] == "10"
-    assert out["messages"][-1]["content"] == "The answer is 10"
+    assert out["messages"][1].tool_calls[0]["args"] == {"expression": "5 * 2"}
+    assert out["messages"][2].content == "10"
+    assert out["messages"][-1].content == "The answer is 10"
 
 
 def test_output_to_plain_field_and_structured_output():
@@ -140,10 +141,10 @@ def test_openai_end_to_end_over_http_with_tools_and_sse():
         final = None
         for mode, data in graph.stream(user("6 times 7?"), stream_mode=["messages", "values"]):
             if mode == "messages":
-                chunks.append(data[0])
+                chunks.append(data[0].model_dump())
             else:
                 final = data
-    messages = final["messages"]
+    messages = [as_role_dict(m) for m in final["messages"]]
     assert [m["role"] for m in messages] == ["user", "assistant", "tool", "assistant"]
     assert messages[1]["tool_calls"] == [
         {"id": "call_abc", "name": "calculator", "args": {"expression": "6*7"}}
@@ -263,10 +264,10 @@ def test_anthropic_end_to_end_over_http_with_tools_and_sse():
         graph = compile_spec(spec, registry=registry)
         for mode, data in graph.stream(user("6 times 7?"), stream_mode=["messages", "values"]):
             if mode == "messages":
-                chunks.append(data[0])
+                chunks.append(data[0].model_dump())
             else:
                 final = data
-    messages = final["messages"]
+    messages = [as_role_dict(m) for m in final["messages"]]
     assert [m["role"] for m in messages] == ["user", "assistant", "tool", "assistant"]
     assert messages[1]["tool_calls"] == [
         {"id": "toolu_1", "name": "calculator", "args": {"expression": "6*7"}}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from runtime.graphspec import Registry, compile_spec, validate_spec
+from runtime.messages import as_role_dict
 from runtime.providers.tools import ToolRegistry
 from tests.runtime.graphspec.test_kinds import build, one_node
 
@@ -80,7 +81,7 @@ class Recorder:
 def run(fn: Any, state: dict[str, Any]) -> tuple[list[dict[str, Any]], float]:
     started = time.perf_counter()
     out = asyncio.run(fn(state))
-    return out["messages"], time.perf_counter() - started
+    return [as_role_dict(m) for m in out["messages"]], time.perf_counter() - started
 
 
 def test_slow_tools_overlap_and_the_messages_keep_the_call_order():
@@ -139,8 +140,8 @@ def test_a_compiled_graph_runs_the_calls_concurrently():
     out = graph.invoke(calls("slow_sync", "slow_async", "slow_sync"))
     elapsed = time.perf_counter() - started
     assert elapsed < SLEEP * 1.8
-    tool_messages = [m for m in out["messages"] if m["role"] == "tool"]
-    assert [m["tool_call_id"] for m in tool_messages] == ["0", "1", "2"]
+    tool_messages = [m for m in out["messages"] if m.type == "tool"]
+    assert [m.tool_call_id for m in tool_messages] == ["0", "1", "2"]
 
 
 def test_a_tool_that_asks_a_human_pauses_the_run_and_resumes_with_the_answer():
@@ -159,7 +160,7 @@ def test_a_tool_that_asks_a_human_pauses_the_run_and_resumes_with_the_answer():
     paused = graph.invoke(calls("confirm"), cfg)
     [asked] = paused["__interrupt__"]
     assert asked.value == {"question": "run confirm-0?"}
-    assert [m["role"] for m in graph.get_state(cfg).values["messages"]] == ["assistant"]
+    assert [m.type for m in graph.get_state(cfg).values["messages"]] == ["ai"]
     out = graph.invoke(Command(resume="yes"), cfg)
-    assert out["messages"][-1]["role"] == "tool"
-    assert out["messages"][-1]["content"] == "confirm-0: yes"
+    assert out["messages"][-1].type == "tool"
+    assert out["messages"][-1].content == "confirm-0: yes"

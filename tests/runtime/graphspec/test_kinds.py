@@ -18,6 +18,7 @@ from runtime.graphspec.kinds.human import answer_problems
 from runtime.graphspec.kinds.subgraph import SubgraphError
 from runtime.graphspec.schema import check_schema
 from runtime.graphspec.state import defaults_of
+from runtime.messages import as_role_dict
 from runtime.providers.tools import calculator, fake_search
 
 FIELDS = [
@@ -106,7 +107,7 @@ def test_tools_node_runs_calls_and_turns_errors_into_messages():
             },
         ]
     }
-    out = asyncio.run(fn(state))["messages"]
+    out = [as_role_dict(m) for m in asyncio.run(fn(state))["messages"]]
     assert [m["tool_call_id"] for m in out] == ["1", "2", "3", "4", "5", "6"]
     assert out[0]["content"] == "256" and out[0]["role"] == "tool"
     assert out[1]["content"].startswith("Error: ZeroDivisionError")
@@ -119,7 +120,7 @@ def test_tools_node_runs_calls_and_turns_errors_into_messages():
 def test_tools_node_respects_its_allow_list_and_ignores_non_ai_last_message():
     fn = build("tools", {"tools": ["search"]})
     call = {"role": "assistant", "tool_calls": [{"id": "1", "name": "calculator", "args": {}}]}
-    assert "no tool named" in asyncio.run(fn({"messages": [call]}))["messages"][0]["content"]
+    assert "no tool named" in asyncio.run(fn({"messages": [call]}))["messages"][0].content
     assert asyncio.run(fn({"messages": [call, {"role": "user", "content": "x"}]})) == {}
 
 
