@@ -112,3 +112,12 @@ class NodeTimeoutError(Exception):
         self.kind = kind
         self.idle_timeout = idle_timeout
         self.run_timeout = run_timeout
+
+
+class NodeCancelledError(Exception):
+    """A node's own code raised ``asyncio.CancelledError`` (not a cancellation of the run):
+    a failure of that node like any other, so the run fails instead of passing it by."""
+
+    def __init__(self, node: str, message: str | None = None) -> None:
+        super().__init__(message or f"Node {node!r} raised asyncio.CancelledError")
+        self.node = node

@@ -44,6 +44,7 @@ class CompiledStateGraph:
         self.checkpointer = checkpointer
         self.store = store
         self.cache = cache
+        self.step_timeout: float | None = None  # seconds a whole super-step may take
         self.interrupt_before_nodes = tuple(interrupt_before)
         self.interrupt_after_nodes = tuple(interrupt_after)
         self.name = name

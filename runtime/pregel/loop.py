@@ -138,6 +138,7 @@ class Loop:
         self.recursion_limit = recursion_limit
         self.control = control
         self.max_concurrency = _max_concurrency(config)
+        self.step_timeout: float | None = getattr(graph, "step_timeout", None)
         conf = config.get("configurable") or {}
         self.thread_id = conf.get("thread_id")
         self.requested_checkpoint = conf.get("checkpoint_id") if parent is None else None
@@ -525,19 +526,10 @@ class Loop:
             self._emit_task_result(t, None, (), time.perf_counter() - start)
             return True, None
 
-        limit = self.max_concurrency
-        if len(todo) == 1:
-            results = [await one(todo[0], self.inline)]
-        elif limit is None or len(todo) <= limit:
-            results = await asyncio.gather(*(one(t, False) for t in todo))
-        else:
-            slots = asyncio.Semaphore(limit)
-
-            async def bounded(t: algo.Task) -> tuple[bool, BaseException | None]:
-                async with slots:
-                    return await one(t, False)
-
-            results = await asyncio.gather(*(bounded(t) for t in todo))
+        if self.step_timeout is None:
+            results = await self._run_all(todo, one)
+        else:  # LangGraph's graph.step_timeout: the whole step, cancelled when it is over
+            results = await asyncio.wait_for(self._run_all(todo, one), self.step_timeout)
         for failed, h in handled:  # a handler's writes apply right after its node's place
             tasks.insert(tasks.index(failed) + 1, h)
         interrupts: list[Interrupt] = []
@@ -558,6 +550,21 @@ class Loop:
         if error is not None:
             raise error
         return interrupts if paused else None
+
+    async def _run_all(self, todo: list[algo.Task], one: Any) -> list[Any]:
+        """Run a step's tasks: one inline, several concurrently (at most max_concurrency)."""
+        limit = self.max_concurrency
+        if len(todo) == 1:
+            return [await one(todo[0], self.inline)]
+        if limit is None or len(todo) <= limit:
+            return list(await asyncio.gather(*(one(t, False) for t in todo)))
+        slots = asyncio.Semaphore(limit)
+
+        async def bounded(t: algo.Task) -> Any:
+            async with slots:
+                return await one(t, False)
+
+        return list(await asyncio.gather(*(bounded(t) for t in todo)))
 
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:

@@ -20,6 +20,7 @@ from runtime.constants import START
 from runtime.errors import (
     GraphBubbleUp,
     InvalidUpdateError,
+    NodeCancelledError,
     NodeTimeoutError,
     ParentCommand,
 )
@@ -280,7 +281,13 @@ async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
     else:
         call = functools.partial(spec.fn, state)
     if spec.is_async:
-        return await asyncio.create_task(call(), context=context)
+        try:
+            return await asyncio.create_task(call(), context=context)
+        except asyncio.CancelledError as exc:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the run cancelled this task: let it go
+            raise NodeCancelledError(task.name) from exc
     if inline and _settings["inline_sync_nodes"]:
         result = context.run(call)
     else:

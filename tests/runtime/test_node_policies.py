@@ -11,7 +11,7 @@ import pytest
 from runtime import END, START, Command, RetryPolicy, Send, StateGraph, interrupt
 from runtime.cache.memory import InMemoryCache
 from runtime.checkpoint import InMemoryCheckpointer
-from runtime.errors import GraphValidationError, NodeError, NodeTimeoutError
+from runtime.errors import GraphValidationError, NodeCancelledError, NodeError, NodeTimeoutError
 from runtime.runtime import Runtime
 from runtime.types import CachePolicy, TimeoutPolicy
 
@@ -279,3 +279,41 @@ def test_cache_policy_reuses_writes_for_the_same_input_until_ttl_or_clear():
 def test_compile_refuses_something_that_is_not_a_cache():
     with pytest.raises(TypeError, match="cache"):
         StateGraph(S).add_node("n", lambda s: s).add_edge(START, "n").compile(cache=object())
+
+
+def test_step_timeout_cancels_a_step_that_runs_too_long():
+    cancelled: list[str] = []
+
+    async def hangs(state: F) -> F:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.append("hangs")
+            raise
+        return {}
+
+    graph = StateGraph(F).add_node("hangs", hangs).add_edge(START, "hangs").compile()
+    graph.step_timeout = 0.05
+    with pytest.raises(TimeoutError):
+        graph.invoke({"foo": ""})
+    assert cancelled == ["hangs"]
+
+
+def test_a_node_raising_cancelled_error_itself_fails_the_run():
+    async def ok(state: S) -> S:
+        return {"log": ["ok"]}
+
+    async def cancels(state: S) -> S:
+        raise asyncio.CancelledError("from the node's own code")
+
+    graph = (
+        StateGraph(S)
+        .add_node("ok", ok)
+        .add_node("cancels", cancels)
+        .add_edge(START, "ok")
+        .add_edge(START, "cancels")
+        .compile()
+    )
+    with pytest.raises(NodeCancelledError) as err:
+        graph.invoke({"log": []})
+    assert err.value.node == "cancels"
