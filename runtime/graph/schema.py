@@ -10,19 +10,44 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from runtime.channels import MISSING, BaseChannel, BinaryOperatorAggregate, LastValue
 from runtime.channels.messages import MessagesChannel
+from runtime.errors import GraphValidationError
+from runtime.managed import ManagedValue, managed_of
 from runtime.messages import is_add_messages
 from runtime.types import object_updates
 
 
 def _reducer_of(annotation: Any) -> tuple[Any, Callable[[Any, Any], Any] | None]:
-    """(base type, reducer) of ``Annotated[T, reducer]``; reducer None when absent."""
+    """(base type, reducer) of ``Annotated[T, ..., reducer]``; reducer None when absent.
+
+    As LangGraph: the last metadata item, when it is a function, must take (a, b).
+    """
     if get_origin(annotation) is Annotated:
         base, *meta = get_args(annotation)
-        for m in reversed(meta):
-            if callable(m) and not isinstance(m, type) and _takes_two(m):
-                return base, m
+        last = meta[-1]
+        if callable(last) and not isinstance(last, type):
+            if not _takes_two(last):
+                raise GraphValidationError(
+                    f"Invalid reducer signature. Expected (a, b) -> c. Got {_signature(last)}"
+                )
+            return base, last
         return base, None
     return annotation, None
+
+
+def _signature(fn: Callable[..., Any]) -> str:
+    try:
+        return str(inspect.signature(fn))
+    except (TypeError, ValueError):
+        return repr(fn)
+
+
+def _unrequired(annotation: Any) -> Any:
+    """``T`` from ``Required[T]`` / ``NotRequired[T]`` (TypedDict markers), else as given."""
+    origin = get_origin(annotation)
+    while origin is not None and "Required" in str(getattr(origin, "_name", "") or ""):
+        annotation = get_args(annotation)[0]
+        origin = get_origin(annotation)
+    return annotation
 
 
 def _takes_two(fn: Callable[..., Any]) -> bool:
@@ -80,11 +105,18 @@ class StateSchema:
             hints: dict[str, Any] = {ROOT: schema}
         else:
             hints = _field_hints(schema)
+        # managed values (RemainingSteps, ...) are filled in per step, not stored
+        self.managed: dict[str, type[ManagedValue]] = {}
+        for key, annotation in list(hints.items()):
+            manager = managed_of(annotation)
+            if manager is not None:
+                self.managed[key] = manager
+                del hints[key]
         self.hints = hints
         self.channels: dict[str, BaseChannel] = {}
         self.reducers: dict[str, Callable[[Any, Any], Any] | None] = {}
         for key, annotation in hints.items():
-            base, reducer = _reducer_of(annotation)
+            base, reducer = _reducer_of(_unrequired(annotation))
             self.reducers[key] = reducer
             if reducer is None:
                 self.channels[key] = LastValue(key)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, Literal, NamedTuple, get_args, get_origin, get_type_hints
 
 from runtime.cache.base import is_cache
+from runtime.checkpoint.base import BaseCheckpointer
 from runtime.constants import END, RESERVED, START
 from runtime.errors import GraphValidationError, NodeError
 from runtime.graph.schema import StateSchema
@@ -175,6 +176,11 @@ class StateGraph:
         self.branches: dict[str, dict[str, Branch]] = {}
         self.node_defaults = NodeDefaults()
         self.compiled = False
+
+    @property
+    def managed(self) -> dict[str, Any]:
+        """The state's managed keys (RemainingSteps, IsLastStep) and what fills each."""
+        return dict(self.schema.managed)
 
     def set_node_defaults(
         self,
@@ -439,6 +445,11 @@ class StateGraph:
 
         before = _as_names(interrupt_before)
         after = _as_names(interrupt_after)
+        if not (checkpointer is None or isinstance(checkpointer, bool | BaseCheckpointer)):
+            raise TypeError(
+                "Invalid checkpointer provided. Expected an instance of BaseCheckpointer "
+                f"(e.g. InMemoryCheckpointer), True, False, or None; got {type(checkpointer).__name__}"
+            )
         if cache is not None and not is_cache(cache):
             raise TypeError(
                 f"cache must be a BaseCache (get/set/clear), got {type(cache).__name__}"

@@ -163,11 +163,13 @@ def prepare_tasks(
     *,
     with_input: bool = True,
     changed: set[str] | None = None,
+    stop: int = 0,
 ) -> list[Task]:
     """The tasks of the next step: start, triggered nodes in graph order, then Sends.
 
     ``changed`` (the channels the last step changed) narrows the nodes to look at: a node
     can only become ready when one of its trigger channels changed. None looks at all.
+    ``stop`` (the run's last step) feeds the managed values (RemainingSteps, ...).
     """
     tasks: list[Task] = []
     prefix = f"{ns}|" if ns else ""
@@ -193,6 +195,8 @@ def prepare_tasks(
         if with_input:
             if state is None:
                 state = read_state(plan, channels)
+                for key, manager in plan.schema.managed.items():
+                    state[key] = manager.get(step, stop)
             keys = plan.node_input_keys[name]
             inp = state if keys is None else {k: state[k] for k in keys if k in state}
         tasks.append(make(name, ("pull", name), inp, fired))

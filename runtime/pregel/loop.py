@@ -137,6 +137,7 @@ class Loop:
         self.ns_tuple: tuple[str, ...] = tuple(ns.split("|")) if ns else ()
         self.recursion_limit = recursion_limit
         self.control = control
+        self.stop = recursion_limit
         self.max_concurrency = _max_concurrency(config)
         self.step_timeout: float | None = getattr(graph, "step_timeout", None)
         conf = config.get("configurable") or {}
@@ -188,6 +189,9 @@ class Loop:
 
     async def _run(self, input: Any) -> Outcome:
         saved = await self._load()
+        # the last step this run may take, as LangGraph counts it (the step about to run,
+        # -1 on a new thread, plus the limit, plus one); RemainingSteps is stop - step
+        self.stop = self.step + self.recursion_limit + 1
         resuming = False
         if self.parent is not None and saved is not None and self._has_next():
             # a nested graph re-run by its parent task: continue where it stopped
@@ -329,7 +333,6 @@ class Loop:
     # --- steps ---------------------------------------------------------------------
 
     async def _steps(self, *, skip_before: bool) -> Outcome:
-        first = self.step
         while True:
             tasks = algo.prepare_tasks(
                 self.plan,
@@ -338,10 +341,11 @@ class Loop:
                 self.step,
                 self.ns,
                 changed=self.changed,
+                stop=self.stop,
             )
             if not tasks:
                 return self._outcome("done", [])
-            if self.step > first + self.recursion_limit:
+            if self.step > self.stop:
                 raise GraphRecursionError(
                     f"Recursion limit of {self.recursion_limit} reached without hitting a stop "
                     "condition. Raise it with config {'recursion_limit': N} or check the graph "
@@ -377,7 +381,7 @@ class Loop:
             return self._outcome("interrupted", interrupts)
         channels = {k: ch.copy() for k, ch in self.channels.items()}
         changed = algo.apply_writes(self.plan, channels, finished)
-        values = algo.read_state(self.plan, channels, self.plan.output_keys)
+        values = algo.read_output(self.plan, channels, self.plan.output_keys)
         if "values" in self.wants and not changed.isdisjoint(self.plan.output_keys):
             self.emit("values", values)
         return Outcome("interrupted", values, interrupts)

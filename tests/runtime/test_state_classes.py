@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import operator
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired, TypedDict
 
 import pydantic
 import pytest
 
 from runtime import START, Command, StateGraph
+from runtime.errors import GraphValidationError
 
 
 class Inner(pydantic.BaseModel):
@@ -90,3 +91,29 @@ def test_dataclass_state_and_command_update_with_a_dataclass():
     graph = StateGraph(DC).add_node("bump", bump).add_edge(START, "bump").compile()
     # a dataclass field left at None is still written (only pydantic skips unset Nones)
     assert graph.invoke(DC(count=1, note="x")) == {"count": 2, "note": None}
+
+
+def one_arg(a: str) -> str:
+    return a
+
+
+def test_a_reducer_must_take_two_arguments():
+    class Bad(TypedDict):
+        hello: Annotated[str, one_arg]
+
+    with pytest.raises(GraphValidationError, match="Invalid reducer"):
+        StateGraph(Bad)
+
+
+def test_reducers_under_not_required_still_apply():
+    class Opt(TypedDict):
+        log: NotRequired[Annotated[list[str], operator.add]]
+
+    graph = StateGraph(Opt).add_node("n", lambda s: {"log": ["n"]}).add_edge(START, "n")
+    assert graph.compile().invoke({"log": ["in"]}) == {"log": ["in", "n"]}
+
+
+def test_compile_refuses_an_object_that_is_not_a_checkpointer():
+    builder = StateGraph(DC).add_node("n", lambda s: None).add_edge(START, "n")
+    with pytest.raises(TypeError, match="Invalid checkpointer"):
+        builder.compile(checkpointer=object())
