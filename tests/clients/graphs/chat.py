@@ -28,7 +28,7 @@ async def _say(text: str, **extra: Any) -> dict[str, Any]:
     mid = f"ai-{uuid.uuid4()}"
     for i, word in enumerate(text.split(" ")):
         write({"type": "AIMessageChunk", "id": mid, "content": (" " if i else "") + word})
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.03)
     return {"type": "ai", "id": mid, "content": text, **extra}
 
 
