@@ -21,7 +21,7 @@ from builder.routing import websocket_urlpatterns  # noqa: E402
 def _start_inline_sweeper() -> None:
     from django.conf import settings
 
-    from builder.executors import InlineExecutor, get_executor
+    from builder.execution.dispatch import InlineExecutor, get_executor
 
     if settings.BUILDER["RUN_EXECUTOR"] == "inline":
         executor = get_executor()

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from builder.checkpointer import _closing_connections
+from builder.checkpointer.saver import closing_connections
 from builder.models import NAMESPACE_SEPARATOR, StoreItem, Workspace
 from runtime.checkpoint import serde
 from runtime.store.base import (
@@ -50,7 +50,7 @@ class DjangoStore(BaseStore):
 
     async def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._executor is None:
-            return await asyncio.to_thread(_closing_connections, fn, *args, **kwargs)
+            return await asyncio.to_thread(closing_connections, fn, *args, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 

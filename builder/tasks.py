@@ -1,4 +1,4 @@
-"""Celery tasks: take ids, call services; safe to deliver twice."""
+"""Celery tasks: take ids, call the execution package; safe to deliver twice."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from typing import Any
 from django.conf import settings
 
 from builder.celery import app
+from builder.execution.dispatch import runs_resume_stale
+from builder.execution.driver import execute_run as execute
+from builder.execution.webhooks import webhook_deliver
+from builder.models import Run, RunStatus
 
 
 @app.task(
@@ -25,9 +29,6 @@ def execute_run(self: Any, run_id: str) -> None:
     fresh; it then retries once the heartbeat would be stale, instead of giving up and
     leaving the run to the sweeper.
     """
-    from builder.models import Run, RunStatus
-    from builder.services.execution import execute_run as execute
-
     if execute(run_id) is not None:
         return
     status = Run.objects.filter(pk=run_id).values_list("status", flat=True).first()
@@ -38,16 +39,12 @@ def execute_run(self: Any, run_id: str) -> None:
 @app.task(name="builder.sweep_runs", ignore_result=True)
 def sweep_runs() -> int:
     """Re-dispatch runs whose heartbeat stopped or that were never picked up."""
-    from builder.services.runs import runs_resume_stale
-
     return len(runs_resume_stale())
 
 
 @app.task(name="builder.deliver_webhook", ignore_result=True)
 def deliver_webhook(url: str, payload: dict) -> bool:
     """POST a finished run's payload to its webhook (retries bounded inside)."""
-    from builder.services.webhooks import webhook_deliver
-
     return webhook_deliver(url, payload)
 
 

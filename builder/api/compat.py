@@ -1,10 +1,10 @@
 """LangGraph Server's JSON shapes as the API answers them: the row shapes (shared with
-the services, see builder.selectors.lg_shapes) and what only HTTP has, like locations."""
+the services, see builder.shapes) and what only HTTP has, like locations."""
 
 from __future__ import annotations
 
 from builder.models import Run
-from builder.selectors.lg_shapes import (
+from builder.shapes import (
     assistant_dict,
     assistant_version_dict,
     graph_id_of,

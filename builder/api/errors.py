@@ -166,7 +166,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 def _is_input_error(exc: Exception) -> bool:
     """Errors from the engine or spec layer that are about what the client sent."""
-    from builder.graph_loader import GraphLoadError
+    from builder.execution.graphs import GraphLoadError
     from runtime.errors import EmptyInputError, GraphValidationError, InvalidUpdateError
     from runtime.graphspec import SpecError
 

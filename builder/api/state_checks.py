@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from builder.graph_loader import load_code_graph
+from builder.execution.graphs import load_code_graph
 from builder.models import Graph
 from builder.selectors.state_schema import graph_and_spec, state_problems
 

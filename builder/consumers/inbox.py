@@ -17,8 +17,8 @@ from channels.db import database_sync_to_async
 
 from builder.consumers.base import SocketConsumer
 from builder.consumers.hub import get_hub
+from builder.eventlog import inbox_group
 from builder.selectors.review import inbox_items, review_workspace_ids
-from builder.services.events import inbox_group
 
 # Several status changes in a burst (a run finishing, the next starting) make one query.
 DEBOUNCE_SECONDS = 0.05

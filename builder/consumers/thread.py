@@ -21,8 +21,8 @@ from channels.db import database_sync_to_async
 from builder.consumers.base import CLOSE_NOT_FOUND, SocketConsumer
 from builder.consumers.hub import Delivery, get_hub
 from builder.consumers.ordering import OrderedStream
+from builder.eventlog import thread_group
 from builder.selectors.review import ThreadAccess, events_page, thread_access
-from builder.services.events import thread_group
 from builder.services.presence import presence_event
 from builder.services.review import Reviewer, ReviewRefused, review_act
 

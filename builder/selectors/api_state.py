@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from builder.checkpointer import DjangoCheckpointer
-from builder.graph_loader import load_run_graph
+from builder.execution.driver import jsonable
+from builder.execution.graphs import load_run_graph
 from builder.models import Run, Thread
-from builder.services.execution import jsonable
 from builder.store import DjangoStore
 
 

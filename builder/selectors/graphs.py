@@ -37,7 +37,7 @@ def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
     """A read-only GraphSpec picture of a code graph (its nodes and edges), so the editor
     and debugger can draw it; conditional edges are plain edges marked in ``metadata``.
     Empty (but well-formed) when GRAPHS_CONFIG cannot load the graph."""
-    from builder.graph_loader import GraphLoadError, load_code_graph
+    from builder.execution.graphs import GraphLoadError, load_code_graph
     from runtime.constants import END, START
     from runtime.graphspec import ensure_compiled
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from builder import permissions
+from builder.eventlog import event_as_dict
 from builder.models import (
     ApiKey,
     InterruptResolution,
@@ -24,7 +25,6 @@ from builder.models import (
     ThreadStatus,
 )
 from builder.selectors.threads import events_after
-from builder.services.events import event_as_dict
 
 # A pause at a static breakpoint (interrupt_before/after) has no interrupt id of its own;
 # answering it is recorded under this one so that races are settled the same way.

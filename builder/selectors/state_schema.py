@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.graph_loader import run_spec
+from builder.execution.graphs import run_spec
 from builder.models import Assistant, Graph, Run, Thread
 from runtime.graphspec.schema import schema_problems
 

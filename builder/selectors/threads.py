@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from builder.eventlog import event_as_dict
 from builder.models import ACTIVE_RUN_STATUSES, ApiKey, Run, RunEvent, Thread, ThreadStatus
 from builder.permissions import visible_workspaces
-from builder.services.events import event_as_dict
 
 
 def thread_list(

@@ -22,8 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from builder.eventlog import group_publish
 from builder.models import ApiKey, Membership
-from builder.services.events import group_publish
 
 ACCESS_CHANGED = "access.changed"
 # User fields that change what a user may see (last_login and the like do not).

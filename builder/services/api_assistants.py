@@ -62,7 +62,7 @@ def assistants_ensure_defaults(*, workspaces: Any, user: Any = None) -> None:
 def code_graphs_ensure(*, workspaces: Any, user: Any = None) -> None:
     """Like ``assistants_ensure_defaults``, for the code graphs only; nothing (no query)
     when GRAPHS_CONFIG is unset."""
-    from builder.graph_loader import GraphLoadError, code_graphs
+    from builder.execution.graphs import GraphLoadError, code_graphs
 
     try:
         if not code_graphs():

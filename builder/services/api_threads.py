@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
+from builder.eventlog import event_record
 from builder.models import ACTIVE_RUN_STATUSES, Assistant, Thread, ThreadStatus
 from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput, ThreadBusy
-from builder.services.events import event_record
 
 
 def thread_update_metadata(*, thread: Thread, metadata: dict[str, Any], user: Any = None) -> Thread:
@@ -59,8 +59,8 @@ def thread_state_update(
 ) -> dict[str, Any]:
     """Write ``values`` as if ``as_node`` produced them (a new checkpoint; a fork when
     ``checkpoint_id`` is not the latest). Returns the new checkpoint's config."""
+    from builder.execution.driver import jsonable
     from builder.selectors.api_state import snapshot_dict, thread_config, thread_graph
-    from builder.services.execution import jsonable
 
     graph = thread_graph(thread)
     if graph is None:

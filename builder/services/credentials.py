@@ -1,97 +1,22 @@
-"""LLM provider credentials, encrypted at rest with Fernet.
-
-The key is ``CREDENTIALS_KEY`` (a Fernet key, from the environment) when set, else one
-derived from ``SECRET_KEY`` with HKDF: a separate key lets SECRET_KEY rotate without
-losing the credentials, the derived one keeps the embedded set-up free of extra knobs.
-Secrets leave this module only towards the run's provider settings; every API answer
-carries the masked ``hint`` instead.
+"""LLM provider credentials: stored encrypted (``builder.execution.credentials`` holds the
+key and reads them for runs); every API answer carries the masked ``hint`` instead.
 """
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import logging
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from builder.execution.credentials import BaseUrlRefused, fernet
+from builder.execution.credentials import base_url_check as check_base_url
 from builder.models import ProviderCredential, Workspace
-from builder.services import netguard
 from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput
-
-logger = logging.getLogger(__name__)
 
 # Providers whose settings the spec runtime understands (runtime/providers/).
 PROVIDERS = ("openai", "anthropic")
 MAX_SECRET_LENGTH = 4096
-
-
-class CredentialUnreadable(Exception):
-    """The secret cannot be decrypted (the key changed since it was stored)."""
-
-
-def _fernet() -> Fernet:
-    explicit = settings.BUILDER.get("CREDENTIALS_KEY") or ""
-    if explicit:
-        return Fernet(explicit.encode())
-    derived = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=b"switchyard provider credentials v1",
-    ).derive(settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
-def base_url_check(url: str, *, unresolvable_ok: bool = False) -> None:
-    """Refuse a provider base URL the server must not call with a workspace's API key.
-
-    Link-local addresses (cloud metadata services) never; private and loopback hosts only
-    with ``LLM_ALLOW_PRIVATE_BASE_URL`` (local model servers such as Ollama); a public
-    host only over https, so the key never travels unencrypted. Checked when the
-    credential is saved and again before every request (DNS answers change). A host that
-    does not resolve when saved (``unresolvable_ok``) is held to the public rules.
-    """
-    try:
-        parts = netguard.split_url(url)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    host = parts.hostname or ""
-    literal = netguard.literal_address(host)
-    if literal is not None:
-        addresses = [literal]
-    else:
-        try:
-            addresses = netguard.resolve(host, netguard.port_of(parts))
-        except OSError as exc:
-            if not unresolvable_ok:
-                raise InvalidInput(f"cannot resolve {host} ({exc})") from None
-            addresses = []
-        if not addresses and not unresolvable_ok:
-            raise InvalidInput(f"{host} has no address")
-    for address in addresses:
-        if netguard.is_link_local(address):
-            raise InvalidInput(
-                f"{host} is a link-local or metadata address ({address}): never allowed"
-            )
-    if all(netguard.is_public(a) for a in addresses):
-        if parts.scheme != "https":
-            raise InvalidInput(
-                f"{host} is a public host: use https, so the API key is not sent in clear"
-            )
-        return
-    if not settings.BUILDER.get("LLM_ALLOW_PRIVATE_BASE_URL"):
-        private = next(a for a in addresses if not netguard.is_public(a))
-        raise InvalidInput(
-            f"{host} is a private, loopback or reserved address ({private}); "
-            "set LLM_ALLOW_PRIVATE_BASE_URL to allow it (e.g. for a local model server)"
-        )
 
 
 def mask(secret: str) -> str:
@@ -126,7 +51,7 @@ def credential_create(
                 workspace=workspace,
                 provider=provider,
                 name=name,
-                secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+                secret_encrypted=fernet().encrypt(secret.encode()).decode(),
                 hint=mask(secret),
                 base_url=base_url,
                 created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -153,46 +78,10 @@ def credential_delete(*, credential: ProviderCredential, user: Any = None) -> No
         credential.delete()
 
 
-def credential_secret(credential: ProviderCredential) -> str:
-    """The decrypted secret (for the run's provider settings only)."""
+def base_url_check(url: str, *, unresolvable_ok: bool = False) -> None:
+    """Refuse a provider base URL the server must not call with a workspace's API key
+    (see ``builder.execution.credentials.base_url_check``), as a 422."""
     try:
-        return _fernet().decrypt(credential.secret_encrypted.encode()).decode()
-    except InvalidToken as exc:
-        raise CredentialUnreadable(
-            f"credential {credential.name!r} cannot be decrypted: SECRET_KEY or "
-            "CREDENTIALS_KEY changed since it was stored; store it again"
-        ) from exc
-
-
-def workspace_providers(workspace_id: int) -> dict[str, dict[str, Any]]:
-    """``provider -> {"api_key", "base_url"}`` for a workspace, as the spec runtime's
-    ``Registry(providers=...)`` wants it; the newest credential of a provider wins.
-
-    Read eagerly, when the graph is loaded: node code runs in worker threads where an
-    ORM query would open connections nobody closes.
-    """
-    found: dict[str, dict[str, Any]] = {}
-    rows = ProviderCredential.objects.filter(workspace_id=workspace_id).order_by(
-        "-created_at", "-pk"
-    )
-    for credential in rows:
-        if credential.provider in found:
-            continue
-        try:
-            settings_ = {"api_key": credential_secret(credential)}
-        except CredentialUnreadable:
-            logger.warning("skipping credential %s of workspace %s", credential.pk, workspace_id)
-            continue
-        if credential.base_url:
-            settings_["base_url"] = credential.base_url
-            settings_["url_check"] = base_url_check  # again before each request
-        found[credential.provider] = settings_
-    return found
-
-
-def run_registry(workspace_id: int) -> Any:
-    """The spec runtime's default registry, with this workspace's provider credentials
-    (environment variables still apply to providers the workspace has none for)."""
-    from runtime.graphspec.registry import default_registry
-
-    return dataclasses.replace(default_registry(), providers=workspace_providers(workspace_id))
+        check_base_url(url, unresolvable_ok=unresolvable_ok)
+    except BaseUrlRefused as exc:
+        raise InvalidInput(str(exc)) from None

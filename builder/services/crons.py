@@ -238,7 +238,7 @@ def _due(cron: Cron, now: dt.datetime) -> bool:
 
 
 def _start(cron: Cron) -> Run:
-    from builder.services.execution import merge_config
+    from builder.execution.driver import merge_config
     from builder.services.runs import run_start
     from builder.services.threads import thread_create
 

@@ -131,7 +131,7 @@ def code_graphs_register(*, workspace: Workspace, user: Any = None) -> list[Grap
 
     Idempotent: existing rows are kept; only missing ones are created.
     """
-    from builder.graph_loader import code_graphs
+    from builder.execution.graphs import code_graphs
 
     created = []
     for graph_id in code_graphs():

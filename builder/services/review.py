@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from django.db import IntegrityError, transaction
 
+from builder.eventlog import event_record
 from builder.models import (
     ACTIVE_RUN_STATUSES,
     ApiKey,
@@ -37,7 +38,6 @@ from builder.selectors.review import (
 from builder.selectors.state_schema import graph_and_spec, state_problems
 from builder.services.audit import audit_record
 from builder.services.errors import ServiceError
-from builder.services.events import event_record
 from builder.services.runs import run_cancel, run_start
 
 ACTIONS = ("resume", "update_state", "fork", "cancel", "start_run")

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from builder.eventlog import event_record
 from builder.models import (
     Checkpoint,
     CheckpointComment,
@@ -28,7 +29,6 @@ from builder.models.teams import COMMENT_MAX_LENGTH
 from builder.selectors.workspaces import ROLE_RANK
 from builder.services.audit import audit_record
 from builder.services.errors import InvalidInput, ServiceError
-from builder.services.events import event_record
 
 DEFAULT_INVITATION_TTL = dt.timedelta(days=7)
 MAX_INVITATION_TTL = dt.timedelta(days=90)

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from builder.eventlog import event_record
 from builder.models import ACTIVE_RUN_STATUSES, Assistant, Graph, Run, Thread, Workspace
 from builder.services.audit import audit_record
-from builder.services.events import event_record
 
 
 def thread_create(

@@ -134,7 +134,7 @@ def _fixtures() -> tuple[str, str]:
 
 def _publish(thread_id: str, phase: str, rate: float, seconds: float) -> int:
     """Publish ``rate`` events/s for ``seconds``; returns how many were published."""
-    from builder.services.events import events_record
+    from builder.eventlog import events_record
 
     per_batch = max(1, round(rate / 50))
     interval = per_batch / rate
@@ -157,8 +157,8 @@ def _phase(
     args: argparse.Namespace, env: dict[str, str], url: str, secret: str, thread_id: str,
     rate: float, seconds: float,
 ) -> dict[str, Any]:  # fmt: skip
+    from builder.eventlog import event_record
     from builder.models import Thread
-    from builder.services.events import event_record
 
     # Viewers start after the events of earlier phases (as a reconnecting browser does).
     last = Thread.objects.filter(pk=thread_id).values_list("next_event_seq", flat=True).get() - 1

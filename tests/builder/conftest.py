@@ -83,6 +83,6 @@ def code_graph(workspace: m.Workspace, name: str) -> m.Graph:
 
 def fake_graph(name: str):
     """The module-level fake graph object (shared by every run in this process)."""
-    from builder.graph_loader import load_code_graph
+    from builder.execution.graphs import load_code_graph
 
     return load_code_graph(name)

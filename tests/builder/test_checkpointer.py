@@ -134,7 +134,7 @@ def test_copy_delete_and_prune_keep_latest():
 
 
 def test_versions_are_stored_as_changes_and_rebuilt_across_snapshots_and_forks():
-    from builder.checkpointer import SNAPSHOT_EVERY
+    from builder.checkpointer.sql import SNAPSHOT_EVERY
     from builder.models import Checkpoint as CheckpointRow
 
     saver = DjangoCheckpointer()

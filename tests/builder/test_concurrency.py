@@ -31,7 +31,7 @@ django.setup()
 from builder.models import Run
 from builder.models import Thread
 from builder.services.errors import ThreadBusy
-from builder.services.execution import execute_run
+from builder.execution.driver import execute_run
 from builder.services.runs import run_start
 
 thread_id, start_at, strategy = sys.argv[1], float(sys.argv[2]), sys.argv[3]

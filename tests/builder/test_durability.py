@@ -15,7 +15,7 @@ from django.db import connection
 
 from builder import models as m
 from builder.checkpointer import DjangoCheckpointer
-from builder.services.runs import runs_resume_stale
+from builder.execution.dispatch import runs_resume_stale
 from builder.services.threads import thread_create
 from tests.builder.conftest import GRAPHS_JSON, code_graph, fake_graph
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from builder import models as m
-from builder.services import execution
+from builder.execution import driver
 from builder.services.runs import run_start
 from builder.services.threads import thread_create
 
@@ -38,15 +38,15 @@ def test_a_fast_chain_shares_writes_and_keeps_every_event_in_order(
     builder_settings, workspace, monkeypatch
 ):
     writes: list[list[str]] = []
-    record = execution.events_record
+    record = driver.events_record
 
     def counting(thread_id, run_id, events):
         writes.append([kind for kind, _ in events])
         return record(thread_id, run_id, events)
 
-    monkeypatch.setattr(execution, "events_record", counting)
+    monkeypatch.setattr(driver, "events_record", counting)
     # Far apart writes, so the test does not depend on this machine's speed.
-    monkeypatch.setattr(execution, "EVENT_WRITE_SPACING_SECONDS", 0.5)
+    monkeypatch.setattr(driver, "EVENT_WRITE_SPACING_SECONDS", 0.5)
     graph = m.Graph.objects.create(
         workspace=workspace, slug="chain", name="chain", draft=chain_spec(40)
     )

@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from builder import models as m
-from builder.services.events import event_as_dict, events_record, thread_group
+from builder.eventlog import event_as_dict, events_record, thread_group
 
 pytestmark = pytest.mark.django_db
 

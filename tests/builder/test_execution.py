@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from builder import models as m
 from builder.checkpointer import DjangoCheckpointer
-from builder.services.execution import execute_run, stream_part_events
-from builder.services.runs import run_cancel, run_claim, run_start
+from builder.execution.driver import execute_run, stream_part_events
+from builder.execution.lifecycle import run_claim
+from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create
 from runtime.checkpoint.base import Blob, Checkpoint
 from runtime.pregel.ids import checkpoint_id
@@ -73,7 +74,7 @@ def test_an_interrupt_leaves_the_run_and_thread_interrupted(builder_settings, wo
 def test_a_run_whose_worker_died_resumes_from_its_last_checkpoint(
     builder_settings, workspace, monkeypatch
 ):
-    monkeypatch.setattr("builder.executors.dispatch", lambda run_id: None)
+    monkeypatch.setattr("builder.execution.dispatch.dispatch", lambda run_id: None)
     thread = _thread(workspace, "counter")
     graph = fake_graph("counter")
     run = run_start(thread=thread, input={"go": True})

@@ -6,10 +6,11 @@ import pytest
 
 from builder import models as m
 from builder.checkpointer import DjangoCheckpointer
-from builder.services import runs as run_services
+from builder.eventlog import events_record
+from builder.execution import dispatch as dispatching
+from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat
 from builder.services.errors import InvalidInput, ThreadBusy
-from builder.services.events import events_record
-from builder.services.runs import run_cancel, run_claim, run_finish, run_heartbeat, run_start
+from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create
 from runtime.checkpoint.base import Blob, Checkpoint
 
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def dispatched(monkeypatch):
     """Run ids handed to the executor (after commit), without executing them."""
     ids: list[str] = []
-    monkeypatch.setattr("builder.executors.dispatch", lambda run_id: ids.append(str(run_id)))
+    monkeypatch.setattr(
+        "builder.execution.dispatch.dispatch", lambda run_id: ids.append(str(run_id))
+    )
     return ids
 
 
@@ -151,13 +154,13 @@ def test_finished_runs_are_never_claimed_again_and_stale_ones_are_taken_over(
     assert run_claim(a.pk, worker="w1").attempt == 1
     assert run_claim(a.pk, worker="w2") is None
     settings.BUILDER = {**settings.BUILDER, "HEARTBEAT_STALE_SECONDS": -1}
-    assert run_services.runs_stale() == [a.pk]
+    assert dispatching.runs_stale() == [a.pk]
     taken = run_claim(a.pk, worker="w2")
     assert taken is not None and taken.attempt == 2 and taken.worker == "w2"
     assert run_finish(a.pk, m.RunStatus.SUCCESS, worker="w1") is None  # not the owner now
     assert run_finish(a.pk, m.RunStatus.SUCCESS, worker="w2") is not None
     assert run_claim(a.pk, worker="w3") is None
-    assert run_services.runs_stale() == []
+    assert dispatching.runs_stale() == []
 
 
 def test_event_seqs_are_gapless_and_ordered_per_thread(workspace, thread):
@@ -193,7 +196,7 @@ def test_a_run_refuses_an_assistant_or_version_from_elsewhere(thread, workspace,
 
 
 def test_run_config_overlays_the_assistant_config():
-    from builder.services.execution import merge_config
+    from builder.execution.driver import merge_config
 
     base = {"configurable": {"model": "a", "temperature": 0}, "recursion_limit": 10}
     run = {"configurable": {"model": "b"}, "tags": ["x"]}
@@ -213,7 +216,7 @@ def test_the_sweeper_redispatches_runs_nobody_picked_up(thread, dispatched, sett
     lost = _start(thread)
     m.Run.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
     dispatched.clear()
-    assert run_services.runs_resume_stale() == [lost.pk]
+    assert dispatching.runs_resume_stale() == [lost.pk]
     assert dispatched == [str(lost.pk)]
 
 

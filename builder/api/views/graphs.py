@@ -343,7 +343,7 @@ class GraphMermaidView(ApiView):
     def get(self, request: Any, graph_id: str) -> Response:
         graph = self.scope.graph(graph_id)
         if graph.source == GraphSource.CODE:
-            from builder.graph_loader import load_code_graph
+            from builder.execution.graphs import load_code_graph
             from runtime.graphspec import ensure_compiled
 
             compiled = ensure_compiled(load_code_graph(graph.code_ref or graph.slug))

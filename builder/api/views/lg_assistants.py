@@ -46,7 +46,7 @@ def compiled_graph(assistant: Assistant) -> Any:
     """The assistant's graph compiled without a checkpointer (for introspection)."""
     graph = assistant.graph
     if graph.source == GraphSource.CODE:
-        from builder.graph_loader import load_code_graph
+        from builder.execution.graphs import load_code_graph
         from runtime.graphspec import ensure_compiled
 
         return ensure_compiled(load_code_graph(graph.code_ref or graph.slug))

@@ -19,7 +19,7 @@ from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import AnyJSONField, nodes_field, stream_mode_field
 from builder.models import Cron, MultitaskStrategy, Thread
 from builder.services import crons as cron_services
-from builder.services.webhooks import WebhookRefused, webhook_check_url
+from builder.execution.webhooks import WebhookRefused, webhook_check_url
 
 TAGS = ["crons"]
 

@@ -32,12 +32,12 @@ from builder.api.views.lg_fields import (
     nodes_field,
     stream_mode_field,
 )
+from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import ACTIVE_RUN_STATUSES, MultitaskStrategy, Run, RunStatus, Thread
 from builder.selectors.api_state import run_output
 from builder.services.api_threads import run_delete, thread_bind_assistant
 from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create, thread_delete
-from builder.services.webhooks import WebhookRefused, webhook_check_url
 
 TAGS = ["runs"]
 # after_seconds beyond this (30 days) is refused rather than kept pending for ever.

@@ -14,7 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
-from builder.services.execution import jsonable
+from builder.execution.driver import jsonable
 from builder.store import DjangoStore
 from runtime.store.base import filter_problems
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from builder.services.runs import runs_resume_stale
+from builder.execution.dispatch import runs_resume_stale
 
 
 class Command(BaseCommand):

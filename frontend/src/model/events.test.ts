@@ -215,7 +215,7 @@ describe("tokenChunk and describeEvent", () => {
   });
 });
 
-describe("engine-shaped payloads (builder.services.execution.stream_part_events)", () => {
+describe("engine-shaped payloads (builder.execution.driver.stream_part_events)", () => {
   function e(seq: number, type: string, data: unknown, ts = "2026-01-01T00:00:00.000Z"): ThreadEvent {
     return { type, seq, thread_id: "t1", run_id: "run9", ts, data };
   }

@@ -11,9 +11,11 @@ import pytest
 from django.utils import timezone
 
 from builder import models as m
+from builder.execution import dispatch as dispatching
+from builder.execution import lifecycle
+from builder.execution.driver import command_from_json
+from builder.execution.webhooks import WebhookRefused, webhook_deliver, webhook_target
 from builder.services import runs as run_services
-from builder.services.execution import command_from_json
-from builder.services.webhooks import WebhookRefused, webhook_deliver, webhook_target
 from runtime import Command, Send
 from tests.builder.api.conftest import assert_error
 from tests.builder.api.receiver import Receiver
@@ -128,15 +130,15 @@ def test_a_delayed_run_is_not_claimed_before_its_time(acme, echo_graph, thread):
     t = m.Thread.objects.get(pk=thread)
     run = run_services.run_start(thread=t, input={"text": "x"}, after_seconds=60)
     assert run.start_after > timezone.now() + dt.timedelta(seconds=55)
-    assert run_services.run_claim(run.pk) is None
+    assert lifecycle.run_claim(run.pk) is None
     assert m.Run.objects.get(pk=run.pk).status == "pending"
     # The sweeper leaves it alone until its start time is past...
     m.Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
-    assert run.pk not in run_services.runs_stale()
+    assert run.pk not in dispatching.runs_stale()
     # ...then takes it, and the claim accepts it.
     m.Run.objects.filter(pk=run.pk).update(start_after=timezone.now() - dt.timedelta(hours=1))
-    assert run.pk in run_services.runs_stale()
-    assert run_services.run_claim(run.pk).status == "running"
+    assert run.pk in dispatching.runs_stale()
+    assert lifecycle.run_claim(run.pk).status == "running"
 
 
 def test_context_is_kept_on_the_run(acme, thread, client_for):

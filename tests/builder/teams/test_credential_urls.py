@@ -10,7 +10,8 @@ import socket
 import pytest
 
 from builder import models as m
-from builder.services.credentials import credential_create, run_registry
+from builder.execution.credentials import run_registry
+from builder.services.credentials import credential_create
 from builder.services.errors import InvalidInput
 from runtime.providers import ChatRequest, ProviderError, check_base_url
 from tests.builder.api.conftest import assert_error

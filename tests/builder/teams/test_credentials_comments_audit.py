@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from builder import models as m
-from builder.services.credentials import credential_secret, run_registry
-from builder.services.events import event_as_dict
+from builder.eventlog import event_as_dict
+from builder.execution.credentials import credential_secret, run_registry
 from tests.builder.teams.conftest import client_for, paused_thread
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ def test_export_then_import_replays_exactly(team, make_thread):
         state = client.get(f"/api/threads/{tid}/state").json()
         history = client.get(f"/api/threads/{tid}/history?limit=100").json()
         events = m.RunEvent.objects.filter(thread_id=tid).order_by("seq")
-        from builder.services.events import event_as_dict
+        from builder.eventlog import event_as_dict
 
         return state, history, [event_as_dict(e) for e in events]
 

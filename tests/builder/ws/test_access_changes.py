@@ -19,9 +19,9 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from builder import models as m
+from builder.eventlog import events_record
 from builder.services.api_graphs import membership_remove
 from builder.services.apikeys import apikey_create, apikey_revoke
-from builder.services.events import events_record
 from builder.services.runs import run_start
 from builder.services.workspaces import membership_set
 from tests.builder.ws.conftest import connect, db, make_thread, receive_type

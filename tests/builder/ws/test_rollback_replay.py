@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from builder import models as m
-from builder.services.events import events_record
-from builder.services.runs import run_claim, run_finish, run_heartbeat, run_start
+from builder.eventlog import events_record
+from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat
+from builder.services.runs import run_start
 from tests.builder.ws.conftest import connect, db, make_thread, receive_events, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def no_dispatch(monkeypatch):
     """Runs are driven by the test (claim, events, finish), not executed."""
-    monkeypatch.setattr("builder.executors.dispatch", lambda run_id: None)
+    monkeypatch.setattr("builder.execution.dispatch.dispatch", lambda run_id: None)
 
 
 def _start_run_with_events(thread) -> m.Run:

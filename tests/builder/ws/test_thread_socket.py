@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from builder.services.events import events_record
+from builder.eventlog import events_record
 from tests.builder.ws.conftest import connect, db, make_thread, receive_events, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ network (SSRF): only http and https; the host is resolved here and every address
 resolves to must be public, unless ``WEBHOOK_ALLOW_PRIVATE`` is on; the request goes to
 the address that was checked (so a DNS answer cannot change between check and use), and
 redirects are not followed. Delivery happens after commit, off the request path
-(``builder.executors.dispatch_webhook``), with a few bounded retries.
+(``builder.execution.dispatch.dispatch_webhook``), with a few bounded retries.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from builder.selectors.lg_shapes import run_dict
-from builder.services.errors import InvalidInput
-from builder.services.netguard import (
+from builder.netguard import (
     Address,
     is_public,
     literal_address,
@@ -32,14 +30,15 @@ from builder.services.netguard import (
     split_url,
     unmapped,
 )
+from builder.shapes import run_dict
 
 logger = logging.getLogger(__name__)
 
 MAX_URL_LENGTH = 2000
 
 
-class WebhookRefused(InvalidInput):
-    """The webhook URL is not one the server may call."""
+class WebhookRefused(ValueError):
+    """The webhook URL is not one the server may call (services turn it into a 422)."""
 
 
 @dataclass(frozen=True)

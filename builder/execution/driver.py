@@ -24,12 +24,14 @@ from django.db import connections
 from django.utils import timezone
 
 from builder.checkpointer import DjangoCheckpointer
-from builder.graph_loader import load_run_graph
+from builder.eventlog import events_record
+from builder.execution.dispatch import register_run_body
+from builder.execution.graphs import load_run_graph
+from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat, worker_name
 from builder.models import Checkpoint, Run, RunStatus
-from builder.services.events import events_record
-from builder.services.runs import run_claim, run_finish, run_heartbeat, worker_name
 from builder.store import DjangoStore
 from runtime.messages import jsonable  # LangGraph's serialized form, messages included
+from runtime.types import Command, Send
 
 logger = logging.getLogger(__name__)
 
@@ -237,8 +239,6 @@ class _RunDriver:
 def command_from_json(command: dict[str, Any]) -> Any:
     """A runtime Command from its JSON form; ``goto`` entries shaped ``{"node", "input"}``
     become Send packets, as LangGraph Server reads them."""
-    from runtime.types import Command, Send
-
     fields = dict(command)
     goto = fields.get("goto")
     if goto is not None:
@@ -289,3 +289,7 @@ def _error(exc: BaseException) -> dict[str, Any]:
         "message": str(exc),
         "traceback": "".join(traceback.format_exception(exc))[-4000:],
     }
+
+
+# The executors run this body for every dispatched run (see builder.execution.dispatch).
+register_run_body(execute_run)

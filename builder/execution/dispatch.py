@@ -5,23 +5,61 @@
   restarted mid-run) so they continue from their last checkpoint.
 - ``celery``: the ``builder.execute_run`` task on the broker (acks late, requeued when
   the worker is lost); ``builder.sweep_runs`` (celery beat) plays the sweeper's part.
+  Tasks are sent by name, so this module does not import ``builder.tasks``.
 - ``sync``: runs in the caller's thread: for tests and command-line scripts.
 
 Dispatch is always safe to repeat: ``execute_run`` claims the run in the database first
 and does nothing when it is finished, running elsewhere or queued behind another run.
+
+The run body (``builder.execution.driver.execute_run``) registers itself here when the
+package is imported: finishing a run dispatches the next one, so the body and the
+dispatcher call each other, and the registration keeps their imports one-way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.db.models import Q
+from django.utils import timezone
+
+from builder.execution.webhooks import webhook_deliver
+from builder.models import Run, RunStatus
 
 logger = logging.getLogger(__name__)
+
+RunBody = Callable[[str], Any]
+
+
+def _send_task(name: str, args: tuple[Any, ...], **options: Any) -> None:
+    """Send a Celery task by name. Celery is imported on first use, not with this module:
+    processes that never use the celery executor (the embedded set-up, management
+    commands) do not pay for it."""
+    from builder.celery import app
+
+    app.send_task(name, args, **options)
+
+
+_run_body: RunBody | None = None
+
+
+def register_run_body(body: RunBody) -> None:
+    """Name the function that executes a run (called once, by the driver module)."""
+    global _run_body
+    _run_body = body
+
+
+def _body() -> RunBody:
+    if _run_body is None:
+        raise RuntimeError("no run body registered: import builder.execution first")
+    return _run_body
 
 
 class Executor(Protocol):
@@ -29,11 +67,9 @@ class Executor(Protocol):
 
 
 def _execute(run_id: str) -> None:
-    from builder.services.execution import execute_run
-
     close_old_connections()
     try:
-        execute_run(run_id)
+        _body()(run_id)
     except Exception:
         logger.exception("run %s: execution failed outside the run body", run_id)
     finally:
@@ -67,8 +103,6 @@ class InlineExecutor:
                 self._sweeper.start()
 
     def _sweep_forever(self) -> None:
-        from builder.services.runs import runs_resume_stale
-
         stop = threading.Event()
         while not stop.wait(self._sweep_seconds):
             close_old_connections()
@@ -84,18 +118,14 @@ class CeleryExecutor:
     """Sends the run id to the Celery broker."""
 
     def submit(self, run_id: str) -> None:
-        from builder.tasks import execute_run
-
-        execute_run.delay(run_id)
+        _send_task("builder.execute_run", (run_id,))
 
 
 class SyncExecutor:
     """Executes in the calling thread (after the caller's commit)."""
 
     def submit(self, run_id: str) -> None:
-        from builder.services.execution import execute_run
-
-        execute_run(run_id)
+        _body()(run_id)
 
 
 _executors: dict[str, Executor] = {}
@@ -127,9 +157,7 @@ def dispatch(run_id: Any, *, delay: float = 0) -> None:
     name = settings.BUILDER["RUN_EXECUTOR"]
     try:
         if delay > 0 and name == "celery":
-            from builder.tasks import execute_run
-
-            execute_run.apply_async((str(run_id),), countdown=delay)
+            _send_task("builder.execute_run", (str(run_id),), countdown=delay)
         elif delay > 0:
             # A timer in this process; if the process stops first, the run stays pending
             # and the sweeper dispatches it once its start time is past.
@@ -152,19 +180,40 @@ def dispatch_webhook(url: str, payload: dict[str, Any]) -> None:
     global _webhook_pool
     try:
         if settings.BUILDER["RUN_EXECUTOR"] == "celery":
-            from builder.tasks import deliver_webhook
-
-            deliver_webhook.delay(url, payload)
+            _send_task("builder.deliver_webhook", (url, payload))
             return
         with _executors_lock:
             if _webhook_pool is None:
                 _webhook_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook")
-        _webhook_pool.submit(_deliver, url, payload)
+        _webhook_pool.submit(webhook_deliver, url, payload)
     except Exception:
         logger.exception("dispatching the webhook of run %s failed", payload.get("run_id"))
 
 
-def _deliver(url: str, payload: dict[str, Any]) -> None:
-    from builder.services.webhooks import webhook_deliver
+def stale_before() -> dt.datetime:
+    """Heartbeats older than this mean the run's worker died (or hangs)."""
+    return timezone.now() - dt.timedelta(seconds=settings.BUILDER["HEARTBEAT_STALE_SECONDS"])
 
-    webhook_deliver(url, payload)
+
+def runs_stale() -> list[Any]:
+    """Ids of running runs whose worker stopped heartbeating (it died or hangs), and of
+    pending runs nobody picked up (a lost dispatch, a broker that was down)."""
+    limit = stale_before()
+    return list(
+        Run.objects.filter(
+            Q(status=RunStatus.RUNNING, heartbeat_at__lt=limit)
+            # A delayed run (after_seconds) is only overdue once its start time is past.
+            | Q(status=RunStatus.PENDING, created_at__lt=limit, start_after__isnull=True)
+            | Q(status=RunStatus.PENDING, start_after__lt=limit)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def runs_resume_stale() -> list[Any]:
+    """Dispatch every stale run again (the sweeper): the claim takes it over."""
+    stale = runs_stale()
+    for run_id in stale:
+        dispatch(run_id)
+    return stale

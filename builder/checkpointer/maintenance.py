@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from builder.checkpoint_format import Row, encode_versions, json_value, unpack_blobs
+from builder.checkpointer.serialisation import Row, encode_versions, json_value, unpack_blobs
 from builder.models import Checkpoint as CheckpointRow
 from builder.models import CheckpointBlob, CheckpointWrite
 from runtime.checkpoint.base import Blob

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 
+from builder.execution.credentials import run_registry
 from builder.models import Graph, GraphSource, Run
+from runtime.graphspec import compile_spec, load_graphs_config
 
 
 class GraphLoadError(Exception):
@@ -30,8 +32,6 @@ def code_graphs() -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> dict[str, Any]:
-    from runtime.graphspec import load_graphs_config
-
     try:
         return load_graphs_config(path)
     except ValueError as exc:  # runtime.graphspec's SpecError / GraphsConfigError
@@ -81,9 +81,6 @@ def load_run_graph(run: Run, checkpointer: Any, store: Any = None) -> Any:
     if spec is None:
         code = load_code_graph(graph.code_ref or graph.slug)
         return bind_checkpointer(code, checkpointer, store)
-    from builder.services.credentials import run_registry
-    from runtime.graphspec import compile_spec
-
     # The workspace's provider credentials (decrypted) reach llm nodes through the registry.
     registry = run_registry(run.thread.workspace_id)
     return compile_spec(spec, checkpointer=checkpointer, store=store, registry=registry)
