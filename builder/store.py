@@ -54,19 +54,19 @@ class DjangoStore(BaseStore):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
-    async def aput(self, namespace, key, value, index=None):  # noqa: ANN001
+    async def aput(self, namespace, key, value, index=None):
         return await self._call(self.put, namespace, key, value, index)
 
-    async def aget(self, namespace, key):  # noqa: ANN001
+    async def aget(self, namespace, key):
         return await self._call(self.get, namespace, key)
 
-    async def adelete(self, namespace, key):  # noqa: ANN001
+    async def adelete(self, namespace, key):
         return await self._call(self.delete, namespace, key)
 
-    async def asearch(self, namespace_prefix, /, **kwargs):  # noqa: ANN001
+    async def asearch(self, namespace_prefix, /, **kwargs):
         return await self._call(self.search, namespace_prefix, **kwargs)
 
-    async def alist_namespaces(self, **kwargs):  # noqa: ANN001
+    async def alist_namespaces(self, **kwargs):
         return await self._call(self.list_namespaces, **kwargs)
 
     def _items(self) -> Any:

@@ -31,7 +31,7 @@ class SerializationError(TypeError):
     """A value written by a node cannot be stored by the checkpointer."""
 
 
-class GraphBubbleUp(Exception):  # noqa: N818 - LangGraph's name
+class GraphBubbleUp(Exception):
     """A signal that passes up through nested graphs to the root (not a node failure)."""
 
 
@@ -46,7 +46,7 @@ class GraphDrained(GraphBubbleUp):
         super().__init__(f"Graph drained: {reason}")
 
 
-class GraphInterrupt(GraphBubbleUp):  # noqa: N818 - LangGraph's name
+class GraphInterrupt(GraphBubbleUp):
     """Raised inside a node by ``interrupt()`` (and by nested graphs) to pause the run."""
 
     def __init__(self, interrupts: Sequence[Any] = ()) -> None:
@@ -54,7 +54,7 @@ class GraphInterrupt(GraphBubbleUp):  # noqa: N818 - LangGraph's name
         self.interrupts = tuple(interrupts)
 
 
-class ParentCommand(GraphBubbleUp):  # noqa: N818
+class ParentCommand(GraphBubbleUp):
     """A subgraph node returned ``Command(graph=Command.PARENT)``: handled by the parent."""
 
     def __init__(self, command: Any) -> None:

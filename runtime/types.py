@@ -230,7 +230,7 @@ class RetryPolicy(NamedTuple):
             self.max_interval, self.initial_interval * self.backoff_factor ** (attempt - 1)
         )
         if self.jitter:
-            interval += random.uniform(0, 1)  # noqa: S311 - jitter, not security
+            interval += random.uniform(0, 1)
         return interval
 
 

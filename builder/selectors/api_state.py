@@ -148,7 +148,7 @@ def run_output(*, thread: Thread, run: Run | None) -> dict[str, Any]:
         }
     try:
         state = thread_state(thread=thread)
-    except Exception:  # noqa: BLE001 - fall back to the cached values
+    except Exception:
         state = None
     if state is None:
         return jsonable(thread.values or {})

@@ -202,26 +202,26 @@ class BaseCheckpointer:
         """
         return await asyncio.to_thread(fn, *args, **kwargs)
 
-    async def aput(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
+    async def aput(self, config, checkpoint, metadata, blobs):
         return await self._call(self.put, config, checkpoint, metadata, blobs)
 
-    async def aput_writes(self, config, writes, task_id):  # noqa: ANN001
+    async def aput_writes(self, config, writes, task_id):
         return await self._call(self.put_writes, config, writes, task_id)
 
-    async def aput_step(self, config, writes, task_id, checkpoint, metadata, blobs):  # noqa: ANN001
+    async def aput_step(self, config, writes, task_id, checkpoint, metadata, blobs):
         return await self._call(self.put_step, config, writes, task_id, checkpoint, metadata, blobs)
 
-    async def aget_tuple(self, config):  # noqa: ANN001
+    async def aget_tuple(self, config):
         return await self._call(self.get_tuple, config)
 
-    async def alist(self, config, *, filter=None, before=None, limit=None):  # noqa: ANN001
+    async def alist(self, config, *, filter=None, before=None, limit=None):
         items = await self._call(
             lambda: list(self.list(config, filter=filter, before=before, limit=limit))
         )
         for item in items:
             yield item
 
-    async def adelete_thread(self, thread_id):  # noqa: ANN001
+    async def adelete_thread(self, thread_id):
         return await self._call(self.delete_thread, thread_id)
 
 

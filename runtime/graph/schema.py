@@ -72,7 +72,7 @@ def _default_factory(base: Any) -> Any:
     if isinstance(origin, type):
         try:
             origin()
-        except Exception:  # noqa: BLE001 - not constructible without arguments
+        except Exception:
             return MISSING
         return origin
     return MISSING
@@ -84,7 +84,7 @@ ROOT = "__root__"
 def _field_hints(schema: Any) -> dict[str, Any]:
     try:
         hints = get_type_hints(schema, include_extras=True)
-    except Exception as exc:  # noqa: BLE001 - report which schema failed
+    except Exception as exc:
         raise TypeError(f"cannot read the type hints of state schema {schema!r}: {exc}") from exc
     if not hints:
         raise TypeError(f"state schema {schema!r} declares no fields")

@@ -287,7 +287,7 @@ class StateGraph:
             if destinations is None:
                 try:
                     hints = get_type_hints(action)
-                except Exception:  # noqa: BLE001 - annotations are optional
+                except Exception:
                     hints = {}
                 names = _literal_names(hints.get("return"))
                 if names:
@@ -347,7 +347,7 @@ class StateGraph:
             ends = None
             try:
                 hints = get_type_hints(path)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 hints = {}
             names = _literal_names(hints.get("return"))
             if names:

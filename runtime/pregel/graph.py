@@ -194,10 +194,10 @@ class CompiledStateGraph:
                 runner.cancel()
                 try:
                     await runner
-                except (asyncio.CancelledError, Exception):  # noqa: BLE001 - already reported or cancelled
+                except (asyncio.CancelledError, Exception):
                     pass
 
-    async def _nested(self, input, config, sink, context, durability, before, after):  # noqa: ANN001
+    async def _nested(self, input, config, sink, context, durability, before, after):
         loop = self._loop(
             config,
             sink,
@@ -682,7 +682,7 @@ def _iterate_in_helper(agen: Any) -> Iterator[Any]:
                 except StopAsyncIteration:
                     break
                 q.put((True, item))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+        except BaseException as exc:
             q.put((False, exc))
         finally:
             loop.run_until_complete(agen.aclose())

@@ -498,7 +498,7 @@ class Loop:
                 await run_task(contexts[t.id], inline=inline)
             except asyncio.CancelledError:
                 raise
-            except BaseException as exc:  # noqa: BLE001 - the loop decides what each failure means
+            except BaseException as exc:
                 running -= 1
                 elapsed = time.perf_counter() - start
                 if isinstance(exc, GraphInterrupt):

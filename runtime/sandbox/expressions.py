@@ -92,7 +92,7 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
         spend()
         return super().getitem(obj, argument)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         spend()
         guard_str_method(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)

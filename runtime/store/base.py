@@ -154,19 +154,19 @@ class BaseStore:
         """Distinct namespaces (truncated to ``max_depth``), sorted."""
         raise NotImplementedError
 
-    async def aput(self, namespace, key, value, index=None):  # noqa: ANN001
+    async def aput(self, namespace, key, value, index=None):
         return await asyncio.to_thread(self.put, namespace, key, value, index)
 
-    async def aget(self, namespace, key):  # noqa: ANN001
+    async def aget(self, namespace, key):
         return await asyncio.to_thread(self.get, namespace, key)
 
-    async def adelete(self, namespace, key):  # noqa: ANN001
+    async def adelete(self, namespace, key):
         return await asyncio.to_thread(self.delete, namespace, key)
 
-    async def asearch(self, namespace_prefix, /, **kwargs):  # noqa: ANN001
+    async def asearch(self, namespace_prefix, /, **kwargs):
         return await asyncio.to_thread(lambda: self.search(namespace_prefix, **kwargs))
 
-    async def alist_namespaces(self, **kwargs):  # noqa: ANN001
+    async def alist_namespaces(self, **kwargs):
         return await asyncio.to_thread(lambda: self.list_namespaces(**kwargs))
 
 

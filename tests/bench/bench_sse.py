@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("REDIS_URL", None)
     secret = _setup(env, args)
     port = free_port()
-    log = open(os.path.join(tmp, "daphne.log"), "w")  # noqa: SIM115 - closed in finally
+    log = open(os.path.join(tmp, "daphne.log"), "w")
     daphne = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "builder.asgi:application"],

@@ -21,10 +21,10 @@ class Engine:
 
     name: str
     version: str
-    StateGraph: Any  # noqa: N815 - the engines' own names
+    StateGraph: Any
     START: str
     END: str
-    Send: Any  # noqa: N815
+    Send: Any
     add_messages: Callable[[Any, Any], Any]
     new_saver: Callable[[], Any]
     storage_bytes: Callable[[Any], int]

@@ -19,13 +19,13 @@ _BLOCKED_FOR_LANGGRAPH = frozenset({"runtime", "builder", "django"})
 
 
 class _BlockProjectImports(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path, target=None):  # noqa: ANN001
+    def find_spec(self, fullname, path, target=None):
         if fullname.partition(".")[0] in _BLOCKED_FOR_LANGGRAPH:
             raise ImportError(f"the LangGraph side of the benchmark must not import {fullname!r}")
         return None
 
 
-def _workloads():  # noqa: ANN202 - imported lazily, after the import guard is in place
+def _workloads():
     from tests.bench.agent_loop import AGENT_LOOP
     from tests.bench.chain import CHAIN, WIDE
     from tests.bench.fanout import FANOUT_WORKLOAD
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             budget_s=args.budget,
             min_time_s=args.min_time,
         )
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as data
+    except Exception as exc:
         traceback.print_exc()
         result = {
             "engine": args.engine,

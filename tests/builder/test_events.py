@@ -68,7 +68,7 @@ def test_concurrent_writers_get_unique_gapless_seqs(workspace):
         try:
             for i in range(10):
                 events_record(thread.pk, None, [(f"w{n}", {"i": i}), (f"w{n}", {"i": i})])
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -270,7 +270,7 @@ def test_concurrent_threads(checkpointer):
                 prev, v = _put(
                     cp, f"t{n}", {"m": [i]}, parent=prev, versions=v, kinds={"m": ("delta", v["m"])}
                 )
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]

@@ -173,15 +173,15 @@ class _Recording(InMemoryCheckpointer):
         super().__init__()
         self.calls: list[str] = []
 
-    def put(self, config, checkpoint, metadata, blobs):  # noqa: ANN001
+    def put(self, config, checkpoint, metadata, blobs):
         self.calls.append("put")
         return super().put(config, checkpoint, metadata, blobs)
 
-    def put_writes(self, config, writes, task_id):  # noqa: ANN001
+    def put_writes(self, config, writes, task_id):
         self.calls.append("writes:" + ",".join(sorted(ch for ch, _ in writes)))
         return super().put_writes(config, writes, task_id)
 
-    def put_step(self, config, writes, task_id, checkpoint, metadata, blobs):  # noqa: ANN001
+    def put_step(self, config, writes, task_id, checkpoint, metadata, blobs):
         self.calls.append("step")
         # the base class's two calls, not recorded again
         InMemoryCheckpointer.put_writes(self, config, writes, task_id)

@@ -17,9 +17,9 @@ from builder.api.scope import Scope, _uuid
 from builder.api.state_checks import check_run_options, graph_and_spec
 from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.api.views.lg_fields import AnyJSONField, nodes_field, stream_mode_field
+from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import Cron, MultitaskStrategy, Thread
 from builder.services import crons as cron_services
-from builder.execution.webhooks import WebhookRefused, webhook_check_url
 
 TAGS = ["crons"]
 
