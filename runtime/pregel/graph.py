@@ -61,6 +61,7 @@ class CompiledStateGraph:
         interrupt_before: Sequence[str] | None,
         interrupt_after: Sequence[str] | None,
         control: RunControl | None = None,
+        lend: tuple[Any, str] | None = None,
     ) -> Loop:
         config = dict(config or {})
         parent = _parent_task(config)
@@ -83,7 +84,9 @@ class CompiledStateGraph:
                 checkpointer = None
             context = coerce_context(self.builder.context_schema, context)
             conf = config.get(CONF) or {}
-            if conf.get("checkpoint_ns"):
+            if lend is not None:  # a parent's state method addressing this subgraph's state
+                checkpointer, ns = lend
+            elif conf.get("checkpoint_ns"):
                 # a subgraph's checkpoint config given to the root graph: LangGraph runs
                 # the root from its latest checkpoint (the namespace is the subgraph's)
                 config[CONF] = {
@@ -129,7 +132,7 @@ class CompiledStateGraph:
             ns = f"{ns}{NS_SEP}{parent.subgraph_calls}"
         parent.subgraph_calls += 1
         if self.checkpointer is True:
-            ns = NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
+            ns = _recast(ns, keep_numbers=True)
         return ns
 
     async def astream(
@@ -307,8 +310,7 @@ class CompiledStateGraph:
         if self.checkpointer is not True:
             return config
         ns = config[CONF].get("checkpoint_ns", "")
-        own = NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
-        return {**config, CONF: {**config[CONF], "checkpoint_ns": own}}
+        return {**config, CONF: {**config[CONF], "checkpoint_ns": _recast(ns, keep_numbers=True)}}
 
     def _graph_for_ns(self, ns: str) -> CompiledStateGraph:
         """The (nested) graph whose checkpoints a namespace holds: a subgraph node's graph
@@ -457,6 +459,21 @@ class CompiledStateGraph:
         """
         cp = self._require_checkpointer()
         config = _with_ns(config)
+        ns = config[CONF]["checkpoint_ns"]
+        graph = self._graph_for_ns(ns)
+        if ns and graph is self:
+            raise ValueError(f"Subgraph {_recast(ns)!r} not found")
+        return await graph._update_state(cp, config, values, as_node, task_id)
+
+    async def _update_state(
+        self,
+        cp: Any,
+        config: dict[str, Any],
+        values: Any,
+        as_node: str | None,
+        task_id: str | None,
+    ) -> dict[str, Any]:
+        config = self._own_ns_config(config)
         conf = config[CONF]
         sink = Sink(set(), False)
         loop = self._loop(
@@ -466,6 +483,7 @@ class CompiledStateGraph:
             durability="sync",
             interrupt_before=(),
             interrupt_after=(),
+            lend=(cp, conf["checkpoint_ns"]),
         )
         loop.saver.start()
         saved = await loop._load()
@@ -559,6 +577,17 @@ class CompiledStateGraph:
         self, config: dict[str, Any] | None = None, **kwargs: Any
     ) -> CompiledStateGraph:
         return self
+
+
+def _recast(ns: str, *, keep_numbers: bool = False) -> str:
+    """A checkpoint namespace without its task ids: ``a:1|b:2`` -> ``a|b``.
+
+    ``keep_numbers`` keeps the ``|N`` parts that number a task's further graph runs
+    (a ``checkpointer=True`` graph's namespace); without, it names the subgraph only.
+    """
+    return NS_SEP.join(
+        part.split(NS_END)[0] for part in ns.split(NS_SEP) if keep_numbers or not part.isdigit()
+    )
 
 
 def _graph_referenced_by(fn: Any) -> CompiledStateGraph | None:

@@ -217,6 +217,8 @@ class Loop:
         if resuming and self.requested_checkpoint is not None:
             # replaying a past checkpoint: re-execute its tasks instead of reusing their writes
             self.pending = [w for w in self.pending if w[1] in (RESUME, INTERRUPT)]
+        if resuming and "values" in self.wants:
+            self.emit("values", self.output_values())  # where it resumes from, as LangGraph
         return await self._steps(skip_before=resuming)
 
     async def _load(self) -> CheckpointTuple | None:
@@ -351,12 +353,13 @@ class Loop:
                     "condition. Raise it with config {'recursion_limit': N} or check the graph "
                     "for a cycle with no exit."
                 )
-            if self.control is not None and self.control.drain_requested:
-                # a drain stops at a step boundary: this step's checkpoint is saved, so
-                # invoking the thread with None later runs these tasks
-                raise GraphDrained(self.control.drain_reason or "shutdown")
             if not skip_before and any(t.name in self.before for t in tasks):
                 return self._outcome("interrupted", [])
+            if self.control is not None and self.control.drain_requested:
+                # a drain stops at a step boundary (after the breakpoint check: a resume
+                # passes the step's breakpoints, so draining in front of one would skip
+                # it); this step's checkpoint is saved, so invoking with None runs it
+                raise GraphDrained(self.control.drain_reason or "shutdown")
             skip_before = False
             interrupts = await self._run_step(tasks)
             if interrupts is not None:
@@ -485,6 +488,8 @@ class Loop:
 
         contexts = self._match_pending(tasks)
         todo = [t for t in tasks if not t.done]
+        if len(todo) < len(tasks) and "updates" in self.wants:
+            self._emit_reused_updates(tasks)
         handled: list[tuple[algo.Task, algo.Task]] = []  # (failed task, its handler's task)
         save_each = len(tasks) > 1 or self.durability == "sync"
         running = len(todo)
@@ -569,6 +574,20 @@ class Loop:
                 return await one(t, False)
 
         return list(await asyncio.gather(*(bounded(t) for t in todo)))
+
+    def _emit_reused_updates(self, tasks: list[algo.Task]) -> None:
+        """Tasks that finished before the run paused are not re-run on resume: their saved
+        writes are streamed again as updates marked ``cached``, as LangGraph does."""
+        keys = frozenset(self.plan.output_keys)
+        for t in tasks:
+            if not t.done or t.name == START or not t.writes:
+                continue
+            out = [(k, v) for k, v in t.writes if k in keys]
+            if len({k for k, _ in out}) < len(out):  # a key written twice: one dict each
+                update: Any = [{k: v} for k, v in out]
+            else:
+                update = dict(out) or None
+            self.emit("updates", {t.name: update, "__metadata__": {"cached": True}})
 
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:

@@ -161,3 +161,16 @@ def test_sync_stream_delivers_custom_chunks_while_the_node_runs():
         chunks.append(chunk)
         received.set()
     assert chunks == ["before", "after"]
+
+
+def test_a_breakpoint_wins_over_a_drain_requested_in_the_step_before_it():
+    control, ran = RunControl(), []
+    app = _two_steps(control, ran, InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "t"}}
+    # pausing at the breakpoint, not draining in front of it: a later resume passes a
+    # breakpoint, so a drain there would have skipped it
+    assert app.invoke({}, cfg, control=control, interrupt_before=["second"]) == {"first": "done"}
+    assert control.drain_requested
+    assert app.get_state(cfg).next == ("second",)
+    assert app.invoke(None, cfg) == {"first": "done", "second": "done"}
+    assert ran == ["first", "second"]

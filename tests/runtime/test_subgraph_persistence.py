@@ -6,6 +6,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, TypedDict
 
+import pytest
+
 from runtime import START, StateGraph, interrupt
 from runtime.checkpoint import InMemoryCheckpointer
 
@@ -220,3 +222,46 @@ def test_debug_checkpoints_name_where_each_subgraph_task_keeps_its_state():
     assert tasks["side"] is None
     assert tasks["inner"]["configurable"]["thread_id"] == "1"
     assert tasks["inner"]["configurable"]["checkpoint_ns"].startswith("inner:")
+
+
+def test_update_state_on_a_subgraph_config_edits_the_paused_subgraph():
+    app = _with_paused_inner(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    app.invoke({"k": ""}, cfg)
+    sub_cfg = app.get_state(cfg).tasks[0].state
+    new_cfg = app.update_state(sub_cfg, {"k": "edited "})
+    assert new_cfg["configurable"]["checkpoint_ns"] == sub_cfg["configurable"]["checkpoint_ns"]
+    inner = app.get_state(cfg, subgraphs=True).tasks[0].state
+    assert inner.values == {"k": "i1 edited "}
+    assert inner.next == ("i2",)
+    assert inner.metadata["source"] == "update"
+    assert app.invoke(None, cfg) == {"k": "i1 edited i2 side after"}
+
+
+def test_update_state_on_an_unknown_namespace_is_refused():
+    app = _with_paused_inner(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1", "checkpoint_ns": "nowhere:1"}}
+    with pytest.raises(ValueError, match="Subgraph 'nowhere' not found"):
+        app.update_state(cfg, {"k": "x"})
+
+
+def test_resume_streams_reused_sibling_writes_as_cached_updates():
+    app = _with_paused_inner(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    app.invoke({"k": ""}, cfg)
+    assert list(app.stream(None, cfg, stream_mode="updates")) == [
+        {"side": {"k": "side "}, "__metadata__": {"cached": True}},
+        {"inner": {"k": "i1 i2 "}},
+        {"after": {"k": "after"}},
+    ]
+
+
+def test_resume_streams_the_values_it_resumes_from_first():
+    app = _with_paused_inner(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    app.invoke({"k": ""}, cfg)
+    assert list(app.stream(None, cfg, stream_mode="values")) == [
+        {"k": ""},
+        {"k": "i1 i2 side "},
+        {"k": "i1 i2 side after"},
+    ]
