@@ -12,30 +12,32 @@ import operator
 import uuid
 from typing import Annotated, Any, TypedDict
 
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+
 from runtime import END, START, MessagesState, StateGraph, get_message_writer, interrupt
 
 
 def _last_human(state: MessagesState) -> str:
     for message in reversed(state["messages"]):
-        if message.get("type") == "human" or message.get("role") == "user":
-            return str(message.get("content") or "")
+        if message.type == "human":
+            return str(message.content)
     return ""
 
 
-async def _say(text: str, **extra: Any) -> dict[str, Any]:
+async def _say(text: str, **extra: Any) -> AIMessage:
     """Stream ``text`` word by word as AI message chunks, then return the whole message."""
     write = get_message_writer()
     mid = f"ai-{uuid.uuid4()}"
     for i, word in enumerate(text.split(" ")):
-        write({"type": "AIMessageChunk", "id": mid, "content": (" " if i else "") + word})
+        write(AIMessageChunk(id=mid, content=(" " if i else "") + word))
         await asyncio.sleep(0.03)
-    return {"type": "ai", "id": mid, "content": text, **extra}
+    return AIMessage(id=mid, content=text, **extra)
 
 
 async def agent(state: MessagesState) -> dict[str, Any]:
     last = state["messages"][-1]
-    if last.get("type") == "tool" or last.get("role") == "tool":
-        return {"messages": [await _say(f"The weather: {last['content']}.")]}
+    if last.type == "tool":
+        return {"messages": [await _say(f"The weather: {last.content}.")]}
     asked = _last_human(state)
     if "weather" in asked.lower():
         call = {
@@ -51,13 +53,14 @@ async def agent(state: MessagesState) -> dict[str, Any]:
 
 
 def tools(state: MessagesState) -> dict[str, Any]:
-    call = state["messages"][-1]["tool_calls"][0]
+    call = state["messages"][-1].tool_calls[0]
     result = f"sunny in {call['args']['city']}"
-    return {"messages": [{"type": "tool", "tool_call_id": call["id"], "content": result}]}
+    return {"messages": [ToolMessage(tool_call_id=call["id"], content=result)]}
 
 
 def route(state: MessagesState) -> str:
-    return "tools" if state["messages"][-1].get("tool_calls") else END
+    last = state["messages"][-1]
+    return "tools" if getattr(last, "tool_calls", None) else END
 
 
 _chat = StateGraph(MessagesState)
