@@ -320,6 +320,14 @@ class PregelTask(NamedTuple):
     result: Any = None
 
 
+class StateUpdate(NamedTuple):
+    """One update of ``bulk_update_state``: ``values`` written as node ``as_node``."""
+
+    values: Any
+    as_node: str | None = None
+    task_id: str | None = None
+
+
 class StateSnapshot(NamedTuple):
     """The state of a thread at one checkpoint."""
 

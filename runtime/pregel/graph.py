@@ -12,14 +12,14 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, CheckpointTuple
-from runtime.constants import CONF, END, NS_END, NS_SEP, START
-from runtime.errors import GraphInterrupt, InvalidUpdateError
+from runtime.constants import CONF, NS_END, NS_SEP
+from runtime.errors import GraphInterrupt
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
 from runtime.pregel.messages import MessageStream
 from runtime.runtime import RunControl, coerce_context
-from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot
+from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot, StateUpdate
 
 DEFAULT_RECURSION_LIMIT = 25
 _SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
@@ -454,75 +454,10 @@ class CompiledStateGraph:
     ) -> dict[str, Any]:
         """Write ``values`` as if node ``as_node`` returned them, in a new checkpoint.
 
-        On the latest checkpoint the new one has source ``update``; on an older one it
-        starts a new branch (source ``fork``) and leaves the old branch as it was.
+        The checkpoint is a child of the one ``config`` names (the thread's head when it
+        names none), with source ``update``; see ``runtime.pregel.state_update``.
         """
-        cp = self._require_checkpointer()
-        config = _with_ns(config)
-        ns = config[CONF]["checkpoint_ns"]
-        graph = self._graph_for_ns(ns)
-        if ns and graph is self:
-            raise ValueError(f"Subgraph {_recast(ns)!r} not found")
-        return await graph._update_state(cp, config, values, as_node, task_id)
-
-    async def _update_state(
-        self,
-        cp: Any,
-        config: dict[str, Any],
-        values: Any,
-        as_node: str | None,
-        task_id: str | None,
-    ) -> dict[str, Any]:
-        config = self._own_ns_config(config)
-        conf = config[CONF]
-        sink = Sink(set(), False)
-        loop = self._loop(
-            {**config, CONF: {k: v for k, v in conf.items()}},
-            sink,
-            context=None,
-            durability="sync",
-            interrupt_before=(),
-            interrupt_after=(),
-            lend=(cp, conf["checkpoint_ns"]),
-        )
-        loop.saver.start()
-        saved = await loop._load()
-        source = "update"
-        if saved is not None and conf.get("checkpoint_id"):
-            latest = await cp.aget_tuple(
-                {CONF: {"thread_id": conf["thread_id"], "checkpoint_ns": loop.ns}}
-            )
-            if latest is not None and latest.checkpoint.id != saved.checkpoint.id:
-                source = "fork"
-        node = as_node or self._infer_as_node(saved)
-        if node not in self.plan.nodes and node not in (START, END):
-            raise InvalidUpdateError(f"as_node {node!r} is not a node of this graph")
-        writes: list[tuple[str, Any]] = []
-        if node != END and values is not None:
-            state_writes, gotos = algo.state_update_writes(self.plan, node, values)
-            writes.extend(state_writes)
-            writes.extend(algo.destination_writes(self.plan, node, gotos))
-        if node != END:
-            writes.extend(self.plan.edge_writes.get(node, ()))
-            branches = self.plan.branches.get(node)
-            if branches:
-                from runtime.pregel.task import _branch_writes_of
-
-                state = algo.local_state(self.plan, loop.channels, writes)
-                fake = algo.Task(task_id or "", node, ("update",), None, (), loop.ns)
-                ctx = TaskContext(task=fake, loop=loop, config=config)
-                writes.extend(
-                    await _branch_writes_of(ctx, node, branches, self.plan.schema.to_input(state))
-                )
-        task = algo.Task(task_id or "", node, ("update",), None, (), loop.ns, writes=writes)
-        loop.dirty |= algo.apply_writes(self.plan, loop.channels, [task])
-        loop.ran = [node]
-        step = loop.step if saved is not None else -1
-        await loop._checkpoint(source, step)
-        if source != "loop":
-            pass
-        await loop._flush()
-        return loop.saver.saved_config or {}
+        return await self.abulk_update_state(config, [[StateUpdate(values, as_node, task_id)]])
 
     def update_state(
         self,
@@ -533,21 +468,24 @@ class CompiledStateGraph:
     ) -> dict[str, Any]:
         return run_sync(self.aupdate_state(config, values, as_node, task_id))
 
-    def _infer_as_node(self, saved: CheckpointTuple | None) -> str:
-        if saved is None:
-            return START
-        ran = saved.metadata.get("nodes") or []
-        if len(ran) == 1:
-            return ran[0]
-        if not ran and saved.metadata.get("source") == "input":
-            return START
-        if len(self.plan.order) == 1:
-            return self.plan.order[0]
-        raise InvalidUpdateError(
-            "Ambiguous update: the last step ran "
-            + (", ".join(repr(n) for n in ran) if ran else "no node")
-            + "; pass as_node= to say which node the update comes from"
-        )
+    async def abulk_update_state(
+        self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Apply supersteps of updates (each a list of ``StateUpdate``), a checkpoint each."""
+        from runtime.pregel.state_update import bulk_update
+
+        cp = self._require_checkpointer()
+        config = _with_ns(config)
+        ns = config[CONF]["checkpoint_ns"]
+        graph = self._graph_for_ns(ns)  # a subgraph's checkpoint config edits that subgraph
+        if ns and graph is self:
+            raise ValueError(f"Subgraph {_recast(ns)!r} not found")
+        return await bulk_update(graph, graph._own_ns_config(config), supersteps, lend=(cp, ns))
+
+    def bulk_update_state(
+        self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        return run_sync(self.abulk_update_state(config, supersteps))
 
     # --- cache ---------------------------------------------------------------------
 

@@ -192,6 +192,7 @@ class Loop:
         # the last step this run may take, as LangGraph counts it (the step about to run,
         # -1 on a new thread, plus the limit, plus one); RemainingSteps is stop - step
         self.stop = self.step + self.recursion_limit + 1
+        fork = await self._replay(saved, input)
         resuming = False
         if self.parent is not None and saved is not None and self._has_next():
             # a nested graph re-run by its parent task: continue where it stopped
@@ -214,12 +215,38 @@ class Loop:
             resuming = True
         else:
             await self._start_input(input)
-        if resuming and self.requested_checkpoint is not None:
-            # replaying a past checkpoint: re-execute its tasks instead of reusing their writes
-            self.pending = [w for w in self.pending if w[1] in (RESUME, INTERRUPT)]
+        if fork:
+            await self._checkpoint("fork", self.step)
         if resuming and "values" in self.wants:
             self.emit("values", self.output_values())  # where it resumes from, as LangGraph
         return await self._steps(skip_before=resuming)
+
+    async def _replay(self, saved: CheckpointTuple | None, input: Any) -> bool:
+        """LangGraph's time travel, for a run addressed at a checkpoint by id. Returns
+        whether the run starts its own branch with a ``fork`` checkpoint.
+
+        Without ``Command(resume=)`` the run travels: the checkpoint's tasks run again
+        (their saved writes and answers are not reused, so an interrupt asks again). A resume
+        at a checkpoint the thread has moved past re-runs finished tasks too, keeping the
+        answers. A travelling run forks, unless it starts at the head's own update or fork.
+        """
+        if self.parent is not None or self.requested_checkpoint is None or saved is None:
+            return False
+        if input is not None and not isinstance(input, Command):
+            return False  # new input at a past checkpoint: an ordinary run from there
+        travels = not (isinstance(input, Command) and input.resume is not None)
+        latest = await self.checkpointer.aget_tuple(
+            {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
+        )
+        superseded = latest is not None and latest.checkpoint.id != saved.checkpoint.id
+        if travels:
+            self.pending = [w for w in self.pending if w[1] == INTERRUPT]
+        elif superseded:
+            self.pending = [w for w in self.pending if w[1] in (RESUME, INTERRUPT)]
+        forks = travels and (saved.metadata.get("source") not in ("update", "fork") or superseded)
+        if forks:
+            self.pending = []
+        return forks
 
     async def _load(self) -> CheckpointTuple | None:
         if self.checkpointer is None:

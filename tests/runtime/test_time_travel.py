@@ -70,7 +70,8 @@ def test_fork_from_a_past_checkpoint_with_update_state_then_run():
     before_joke = next(h for h in history if h.next == ("write_joke",))
     fork_cfg = app.update_state(before_joke.config, {"topic": "chickens"})
     fork = app.get_state(fork_cfg)
-    assert fork.metadata["source"] == "fork"
+    assert fork.metadata["source"] == "update"  # as LangGraph: an update, on a new branch
+    assert fork.parent_config == before_joke.config
     assert fork.metadata["step"] == before_joke.metadata["step"] + 1
     assert fork.next == ("write_joke",)
     assert fork.values["topic"] == "chickens"
@@ -90,7 +91,13 @@ def test_replay_from_checkpoint_re_executes_what_follows():
     out = app.invoke(None, before_joke.config)
     assert out["joke"] == "joke #2 about cats"
     assert counter["n"] == 2
-    assert len(list(app.get_state_history(CFG))) == 5  # one new checkpoint on a new branch
+    history = list(app.get_state_history(CFG))
+    # a new branch: a fork of the checkpoint (its child, next step number), then the step
+    assert [(h.metadata["source"], h.metadata["step"]) for h in history[:2]] == [
+        ("loop", 3),
+        ("fork", 2),
+    ]
+    assert history[1].parent_config == before_joke.config and len(history) == 6
 
 
 def test_update_state_on_latest_is_an_update_and_runs_edges_of_as_node():
@@ -104,7 +111,7 @@ def test_update_state_on_latest_is_an_update_and_runs_edges_of_as_node():
     cfg = app.update_state(CFG, {"topic": "dogs"}, as_node="generate_topic")
     assert app.get_state(cfg).next == ("write_joke",)
     assert app.invoke(None, CFG)["joke"].endswith("about dogs")
-    with pytest.raises(InvalidUpdateError, match="not a node"):
+    with pytest.raises(InvalidUpdateError, match="Node ghost does not exist"):
         app.update_state(CFG, {"topic": "x"}, as_node="ghost")
 
 

@@ -97,8 +97,13 @@ async def test_fork_from_a_checkpoint(live_api, key):  # noqa: F811
         tid, "ticker", input=None, checkpoint_id=fork["checkpoint"]["checkpoint_id"], config=LONG
     )
     assert forked["count"] == 102 and forked["log"] == [1, 101, 102]
-    sources = [h["metadata"]["source"] for h in await client.threads.get_history(tid, limit=50)]
-    assert "fork" in sources
+    # as in LangGraph: the edit of a past checkpoint is an update on a new branch from it
+    history = await client.threads.get_history(tid, limit=50)
+    update = next(h for h in history if h["metadata"]["source"] == "update")
+    assert update["checkpoint"]["checkpoint_id"] == fork["checkpoint"]["checkpoint_id"]
+    assert (
+        update["parent_checkpoint"]["checkpoint_id"] == after_first["checkpoint"]["checkpoint_id"]
+    )
     await client.aclose()
 
 
