@@ -83,6 +83,7 @@ class _RunDriver:
         self.buffer: list[tuple[str, Any]] = []
         self.last_flush = time.monotonic()
         self.interrupted = False
+        self.task_started: dict[str, float] = {}  # task id -> when its start was streamed
         # Read here, before the event loop starts: the ORM is sync-only.
         self.assistant_config = (run.assistant.config or {}) if run.assistant_id else {}
         self.assistant_context = (run.assistant.context or {}) if run.assistant_id else {}
@@ -160,7 +161,7 @@ class _RunDriver:
             kwargs["context"] = context
         async for part in self.graph.astream(self.graph_input(), config, **kwargs):
             namespace, mode, data = part
-            for event in stream_part_events(tuple(namespace), mode, data):
+            for event in stream_part_events(tuple(namespace), mode, data, self.task_started):
                 if event[0] == "interrupt":
                     self.interrupted = True
                 self.buffer.append(event)
@@ -259,28 +260,60 @@ def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
     return merged
 
 
-def stream_part_events(namespace: tuple[str, ...], mode: str, data: Any) -> list[tuple[str, Any]]:
-    """Map one ``(namespace, mode, data)`` item of the engine's stream to events."""
+def stream_part_events(
+    namespace: tuple[str, ...], mode: str, data: Any, started: dict[str, float] | None = None
+) -> list[tuple[str, Any]]:
+    """Map one ``(namespace, mode, data)`` item of the engine's stream to events.
+
+    ``started`` keeps the monotonic start time of running tasks (by task id) across
+    calls, so that a task's finish event carries its duration."""
     ns = list(namespace)
     if mode == "updates" and isinstance(data, dict) and "__interrupt__" in data:
         return [
             ("interrupt", {"ns": ns, "interrupt": jsonable(item)})
             for item in data["__interrupt__"] or ()
         ]
+    if mode == "values" and isinstance(data, dict) and "__interrupt__" in data:
+        return []  # the same interrupts arrive as the "updates" chunk above
     if mode == "tasks" and isinstance(data, dict):
-        if "result" not in data:
-            kind = "task.started"
-        elif data.get("error"):
-            kind = "task.failed"
-        else:
-            kind = "task.finished"
-        return [(kind, {"ns": ns, **jsonable(data)})]
+        return [task_event(ns, data, started if started is not None else {})]
     if mode == "checkpoints":
         return [("checkpoint.created", {"ns": ns, "checkpoint": jsonable(data)})]
     if mode == "messages" and isinstance(data, tuple | list) and len(data) == 2:
         chunk, metadata = data
         return [("messages", {"ns": ns, "chunk": jsonable(chunk), "metadata": jsonable(metadata)})]
     return [(mode, {"ns": ns, "data": jsonable(data)})]
+
+
+def task_event(ns: list[str], data: dict[str, Any], started: dict[str, float]) -> tuple[str, Any]:
+    """A ``tasks`` stream item as a task.started / task.finished / task.failed event.
+
+    The engine streams LangGraph's shape (the exception, the writes as a dict); the event
+    log keeps its own: the error as "Type: message", the writes as pairs, the duration."""
+    task_id = str(data.get("id"))
+    if "result" not in data:
+        started[task_id] = time.monotonic()
+        return "task.started", {"ns": ns, **jsonable(data)}
+    payload = dict(data)
+    error = payload.get("error")
+    if isinstance(error, BaseException):
+        payload["error"] = f"{type(error).__name__}: {error}"
+    result = payload.get("result")
+    if isinstance(result, dict):
+        payload["result"] = [
+            (key, one)
+            for key, value in result.items()
+            for one in (value["$writes"] if _is_multiple_writes(value) else [value])
+        ]
+    begun = started.pop(task_id, None)
+    if begun is not None:
+        payload["duration_ms"] = round((time.monotonic() - begun) * 1000, 3)
+    kind = "task.failed" if payload.get("error") else "task.finished"
+    return kind, {"ns": ns, **jsonable(payload)}
+
+
+def _is_multiple_writes(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("$writes"), list) and len(value) == 1
 
 
 def _error(exc: BaseException) -> dict[str, Any]:

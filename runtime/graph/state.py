@@ -391,39 +391,25 @@ class StateGraph:
             raise GraphValidationError(
                 "Graph must have an entrypoint: add at least one edge from START to another node"
             )
+        # No reachability check, as in LangGraph: a node may be reached only through
+        # Command(goto=...) or Send, which no static edge shows (the canvas warns instead).
         targets: set[str] = {e for _, e in self.edges} | {e for _, e in self.waiting_edges}
-        all_reachable = False
         for src, branches in self.branches.items():
-            for branch in branches.values():
-                if branch.ends is None:
-                    all_reachable = True
-                else:
-                    for end in branch.ends.values():
-                        if end not in known:
-                            raise GraphValidationError(
-                                f"At {src!r}: conditional edge leads to unknown node {end!r}"
-                            )
-                        targets.add(end)
+            for cond, branch in branches.items():
+                for end in (branch.ends or {}).values():
+                    if end not in known:
+                        raise GraphValidationError(
+                            f"At {src!r} node, {cond!r} branch found unknown target {end!r}"
+                        )
         for name, spec in nodes.items():
             dests = spec.destinations
-            if dests:
-                values = dests.values() if isinstance(dests, dict) else dests
-                for d in values:
-                    if d not in known:
-                        raise GraphValidationError(
-                            f"Node {name!r} declares unknown destination {d!r}"
-                        )
-                    targets.add(d)
+            values = (dests.values() if isinstance(dests, dict) else dests) if dests else ()
+            for d in values:
+                if d not in known:
+                    raise GraphValidationError(f"Node {name!r} declares unknown destination {d!r}")
         for t in targets:
             if t not in known:
                 raise GraphValidationError(f"Found edge ending at unknown node {t!r}")
-        if not all_reachable:
-            for name, spec in nodes.items():
-                if name not in targets and not spec.is_error_handler:
-                    raise GraphValidationError(
-                        f"Node {name!r} is not reachable: no edge, conditional edge or declared "
-                        "destination leads to it"
-                    )
         for name in interrupt:
             if name != "*" and name not in nodes:
                 raise GraphValidationError(f"Interrupt node {name!r} not found")

@@ -341,8 +341,8 @@ class _Validator:
         reached = _reachable(self.graph, START)
         for node_id, (i, _) in self.nodes.items():
             if node_id not in reached:
-                # An error, not a warning: the engine refuses nodes no edge leads to.
-                self.error(
+                # A warning, as LangGraph compiles it: only a Command(goto) or Send could run it.
+                self.warning(
                     pointer("nodes", i),
                     f"Node '{node_id}' cannot be reached from __start__; connect an edge to it.",
                     "unreachable",

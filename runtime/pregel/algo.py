@@ -24,7 +24,7 @@ from runtime.channels import (
     Topic,
     Trigger,
 )
-from runtime.constants import END, JOIN_PREFIX, START, TASKS, TRIGGER_PREFIX
+from runtime.constants import END, JOIN_PREFIX, PULL, PUSH, START, TASKS, TRIGGER_PREFIX
 from runtime.errors import InvalidUpdateError, ParentCommand
 from runtime.graph.schema import ROOT, StateSchema, node_input_keys
 from runtime.graph.state import Branch, NodeSpec, StateGraph
@@ -180,7 +180,7 @@ def prepare_tasks(
 
     start = channels[START]
     if start.value is not MISSING:
-        tasks.append(make(START, ("pull", START), start.value, (START,)))
+        tasks.append(make(START, (PULL, START), start.value, (START,)))
     state: dict[str, Any] | None = None
     if changed is None:
         candidates: Iterable[str] = plan.order
@@ -199,11 +199,11 @@ def prepare_tasks(
                     state[key] = manager.get(step, stop)
             keys = plan.node_input_keys[name]
             inp = state if keys is None else {k: state[k] for k in keys if k in state}
-        tasks.append(make(name, ("pull", name), inp, fired))
+        tasks.append(make(name, (PULL, name), inp, fired))
     sends = channels[TASKS].value
     if sends is not MISSING:
         for i, packet in enumerate(sends):
-            pushed = make(packet.node, ("push", i), packet.arg, (TASKS,))
+            pushed = make(packet.node, (PUSH, i), packet.arg, (TASKS,))
             pushed.timeout = packet.timeout
             tasks.append(pushed)
     return tasks
@@ -339,10 +339,12 @@ def local_state(
 def apply_writes(plan: Plan, channels: dict[str, BaseChannel], tasks: Sequence[Task]) -> set[str]:
     """Consume the triggers of ``tasks`` and apply their writes. Returns the changed channels.
 
-    Writes apply in task order (start, nodes in graph order, Sends in send order), which is
-    what makes a step deterministic. Two writes to a field without a reducer raise
-    InvalidUpdateError naming both nodes.
+    Writes apply in task path order as in LangGraph (triggered nodes by name, then Sends
+    in send order), so the result does not depend on which task finished first. Two
+    writes to a field without a reducer raise InvalidUpdateError naming both nodes.
     """
+    if len(tasks) > 1:
+        tasks = sorted(tasks, key=write_order)
     updated: set[str] = set()
     for task in tasks:
         for c in task.triggers:
@@ -371,6 +373,15 @@ def apply_writes(plan: Plan, channels: dict[str, BaseChannel], tasks: Sequence[T
         if changed:
             updated.add(k)
     return updated
+
+
+def write_order(task: Task) -> tuple[Any, ...]:
+    """Sort key of a task's writes within its step: LangGraph's order of task paths.
+
+    LangGraph sorts on the path as a string (``~__pregel_pull, name`` before
+    ``~__pregel_push, 0000000001``); comparing the parts gives the same order.
+    """
+    return tuple(f"{p:010d}" if isinstance(p, int) else str(p) for p in task.path)
 
 
 def channel_values(channels: dict[str, BaseChannel]) -> dict[str, Any]:

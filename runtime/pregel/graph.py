@@ -185,13 +185,7 @@ class CompiledStateGraph:
                     yield (ns, payload) if subgraphs else payload
                 else:
                     yield (ns, mode, payload) if subgraphs else (mode, payload)
-            outcome = runner.result()
-            if outcome.interrupts and "values" in modes and "updates" not in modes:
-                chunk = {"__interrupt__": tuple(outcome.interrupts)}
-                if single:
-                    yield ((), chunk) if subgraphs else chunk
-                else:
-                    yield ((), "values", chunk) if subgraphs else ("values", chunk)
+            runner.result()
         finally:
             if not runner.done():
                 runner.cancel()
@@ -572,7 +566,7 @@ def _with_ns(config: dict[str, Any]) -> dict[str, Any]:
 
 def _modes(stream_mode: str | Sequence[str] | None) -> tuple[list[str], bool]:
     if stream_mode is None:
-        stream_mode = "values"
+        stream_mode = "updates"  # a compiled StateGraph's default in LangGraph
     single = isinstance(stream_mode, str)
     modes: list[str] = (
         [stream_mode] if isinstance(stream_mode, str) else [str(m) for m in stream_mode]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-import time
 import weakref
 from collections import deque
 from collections.abc import Sequence
@@ -381,7 +380,7 @@ class Loop:
                     "for a cycle with no exit."
                 )
             if not skip_before and any(t.name in self.before for t in tasks):
-                return self._outcome("interrupted", [])
+                return self._static_interrupt()
             if self.control is not None and self.control.drain_requested:
                 # a drain stops at a step boundary (after the breakpoint check: a resume
                 # passes the step's breakpoints, so draining in front of one would skip
@@ -398,7 +397,13 @@ class Loop:
             if "values" in self.wants:
                 self.emit("values", self.output_values())
             if any(t.name in self.after for t in tasks):
-                return self._outcome("interrupted", [])
+                return self._static_interrupt()
+
+    def _static_interrupt(self) -> Outcome:
+        """A breakpoint (interrupt_before/after): an empty ``__interrupt__`` update."""
+        if "updates" in self.wants:
+            self.emit("updates", {"__interrupt__": ()})
+        return self._outcome("interrupted", [])
 
     def _interrupted(self, tasks: list[algo.Task], interrupts: list[Interrupt]) -> Outcome:
         """A step cut short by an interrupt: the run's output shows the tasks that finished.
@@ -525,19 +530,16 @@ class Loop:
             nonlocal running
             if t.name != START:
                 self._emit_task_start(t)
-            start = time.perf_counter()
             try:
                 await run_task(contexts[t.id], inline=inline)
             except asyncio.CancelledError:
                 raise
             except BaseException as exc:
                 running -= 1
-                elapsed = time.perf_counter() - start
                 if isinstance(exc, GraphInterrupt):
                     self._save_writes(t.id, [(INTERRUPT, list(exc.interrupts))], name=t.name)
-                    self._emit_task_result(t, exc, exc.interrupts, elapsed)
-                    if "updates" in self.wants:
-                        self.emit("updates", {"__interrupt__": tuple(exc.interrupts)})
+                    self._emit_interrupt(tuple(exc.interrupts))
+                    self._emit_task_result(t, exc, exc.interrupts)
                 elif not isinstance(exc, ParentCommand | GraphDrained):
                     handler = (
                         self.plan.nodes[t.name].error_handler_node if t.name != START else None
@@ -546,7 +548,7 @@ class Loop:
                     if handler is not None:
                         failure.append((HANDLED, handler))
                     self._save_writes(t.id, failure, name=t.name)
-                    self._emit_task_result(t, exc, (), elapsed)
+                    self._emit_task_result(t, exc, ())
                     if handler is not None:
                         t.done = True
                         h = self._handler_task(t, handler, exc, contexts)
@@ -559,7 +561,7 @@ class Loop:
             if save_each:
                 writes = t.writes or [(NO_WRITES, None)]
                 self._save_writes(t.id, writes, name=t.name, last=running == 0)
-            self._emit_task_result(t, None, (), time.perf_counter() - start)
+            self._emit_task_result(t, None, ())
             return True, None
 
         if self.step_timeout is None:
@@ -571,17 +573,13 @@ class Loop:
         interrupts: list[Interrupt] = []
         paused = False  # a nested graph's static breakpoint pauses with no interrupt value
         error: BaseException | None = None
-        for t, (ok, exc) in zip(todo, results, strict=True):
+        for ok, exc in results:
             if ok or exc is None:
                 continue
             if isinstance(exc, GraphInterrupt):
                 interrupts.extend(exc.interrupts)
                 paused = True
-            elif isinstance(exc, ParentCommand) and self.parent is None:
-                error = error or InvalidUpdateError(
-                    f"Node {t.name!r} returned Command(graph=Command.PARENT) but this graph has no parent"
-                )
-            else:
+            else:  # a ParentCommand at the root propagates to the caller, as in LangGraph
                 error = error or exc
         if error is not None:
             raise error
@@ -616,6 +614,12 @@ class Loop:
                 update = dict(out) or None
             self.emit("updates", {t.name: update, "__metadata__": {"cached": True}})
 
+    def _emit_interrupt(self, interrupts: tuple[Interrupt, ...]) -> None:
+        if "updates" in self.wants:
+            self.emit("updates", {"__interrupt__": interrupts})
+        if interrupts and "values" in self.wants:  # a nested breakpoint has no values chunk
+            self.emit("values", {**self.output_values(), "__interrupt__": interrupts})
+
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:
             payload = {"id": t.id, "name": t.name, "input": t.input, "triggers": list(t.triggers)}
@@ -626,7 +630,7 @@ class Loop:
             )
 
     def _emit_task_result(
-        self, t: algo.Task, exc: BaseException | None, intr: Sequence[Interrupt], elapsed: float
+        self, t: algo.Task, exc: BaseException | None, intr: Sequence[Interrupt]
     ) -> None:
         if t.name == START:
             return
@@ -638,13 +642,13 @@ class Loop:
         if isinstance(exc, GraphInterrupt):
             exc = None  # paused (a nested graph's breakpoint has no interrupt value), not failed
         if "tasks" in self.wants or "debug" in self.wants:
+            # LangGraph's task result: the error itself, the output-key writes as a dict
             payload = {
                 "id": t.id,
                 "name": t.name,
-                "error": None if exc is None else f"{type(exc).__name__}: {exc}",
-                "result": [w for w in t.writes if w[0] in self.plan.schema.key_set],
+                "error": exc,
+                "result": {} if exc or intr else task_result(t.writes, self.plan.output_keys),
                 "interrupts": [i.to_dict() for i in intr],
-                "duration_ms": round(elapsed * 1000, 3),
             }
             self.emit("tasks", payload)
             self.emit(
@@ -657,7 +661,7 @@ class Loop:
     async def _checkpoint(self, source: str, step: int) -> None:
         """Create the checkpoint for the current channels and (per durability) save it."""
         saving = self.checkpointer is not None
-        if saving or self.wants & {"checkpoints", "debug"}:
+        if saving:
             new_id = checkpoint_id()
             ts = _now()
         else:  # nothing will see it: a cheap id that still keeps task ids unique
@@ -675,7 +679,7 @@ class Loop:
         if source == "loop":
             metadata["nodes"] = list(self.ran)
         self.step = step + 1
-        if self.wants & {"checkpoints", "debug"}:
+        if saving and self.wants & {"checkpoints", "debug"}:  # as LangGraph: saved ones only
             self._emit_checkpoint(new_id, parent_id, metadata)
         if saving:
             ckpt = Checkpoint(id=new_id, ts=ts, channel_versions=dict(self.versions))
@@ -755,5 +759,21 @@ def _saved_error(pending: list[tuple[str, str, Any]], task_id: str) -> BaseExcep
     return Exception("unknown error")
 
 
-def _error_value(exc: BaseException) -> dict[str, Any]:
-    return {"type": type(exc).__name__, "message": str(exc)}
+def _error_value(exc: BaseException) -> str:
+    """What a failed task's error write holds: the exception's repr, as LangGraph stores it."""
+    return repr(exc)
+
+
+def task_result(writes: Sequence[tuple[str, Any]], keys: Sequence[str]) -> dict[str, Any]:
+    """A task's writes to ``keys`` as a dict; several writes to one key become ``$writes``."""
+    out: dict[str, Any] = {}
+    for key, value in writes:
+        if key not in keys:
+            continue
+        if key not in out:
+            out[key] = value
+            continue
+        seen = out[key]
+        many = seen["$writes"] if isinstance(seen, dict) and "$writes" in seen else [seen]
+        out[key] = {"$writes": [*many, value]}
+    return out

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables.config import var_child_runnable_config
 
-from runtime.constants import START
+from runtime.constants import PULL, START
 from runtime.errors import (
     GraphBubbleUp,
     InvalidUpdateError,
@@ -262,7 +262,7 @@ def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
 
 async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
     task = ctx.task
-    state = ctx.loop.plan.schema.to_input(task.input) if task.path[0] == "pull" else task.input
+    state = ctx.loop.plan.schema.to_input(task.input) if task.path[0] == PULL else task.input
     if spec.is_graph:
         token = CURRENT.set(ctx)
         try:

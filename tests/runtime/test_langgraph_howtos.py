@@ -153,7 +153,7 @@ def test_map_reduce_with_send():
     builder.add_edge("generate_joke", "best_joke")
     builder.add_edge("best_joke", END)
     graph = builder.compile()
-    steps = list(graph.stream({"topic": "animals"}))
+    steps = list(graph.stream({"topic": "animals"}, stream_mode="values"))
     assert steps[-1]["best_selected_joke"] == "penguins"
     assert len(steps[-1]["jokes"]) == 3
     updates = list(graph.stream({"topic": "animals"}, stream_mode="updates"))

@@ -37,12 +37,12 @@ def _app(checkpointer=None):
 
 def test_values_and_updates():
     app = _app()
-    assert list(app.stream({"text": "", "log": []})) == [
+    assert list(app.stream({"text": "", "log": []}, stream_mode="values")) == [
         {"text": "", "log": []},
         {"text": "Hello!", "log": ["llm"]},
         {"text": "Hello!", "log": ["llm", "tail"]},
     ]
-    assert list(app.stream({"text": "", "log": []}, stream_mode="updates")) == [
+    assert list(app.stream({"text": "", "log": []})) == [  # "updates" is the default
         {"llm": {"text": "Hello!", "log": ["llm"]}},
         {"tail": {"log": ["tail"]}},
     ]
@@ -84,8 +84,14 @@ def test_tasks_debug_and_checkpoints_modes():
         (False, "tail"),
         (True, "tail"),
     ]
-    assert tasks[1]["result"] == [("text", "Hello!"), ("log", ["llm"])]
-    assert tasks[1]["duration_ms"] >= 0
+    # LangGraph's task result shape: the writes as a dict, the error, the interrupts
+    assert tasks[1] == {
+        "id": tasks[0]["id"],
+        "name": "llm",
+        "error": None,
+        "result": {"text": "Hello!", "log": ["llm"]},
+        "interrupts": [],
+    }
     checkpoints = [c for m, c in items if m == "checkpoints"]
     assert [c["metadata"]["step"] for c in checkpoints] == [-1, 0, 1, 2]
     assert [c["next"] for c in checkpoints] == [["__start__"], ["llm"], ["tail"], []]
@@ -118,8 +124,27 @@ def test_interrupt_appears_in_updates_and_values_streams():
         )
     )
     assert updates[-1]["__interrupt__"][0].value == "question"
-    values = list(app.stream({"text": "", "log": []}, {"configurable": {"thread_id": "v"}}))
-    assert values[-1]["__interrupt__"][0].value == "question"
+    values = list(
+        app.stream(
+            {"text": "", "log": []}, {"configurable": {"thread_id": "v"}}, stream_mode="values"
+        )
+    )
+    # as LangGraph: the state at the interrupt, with the pending interrupts
+    last = values[-1]
+    assert last["text"] == "" and last["log"] == []
+    assert [i.value for i in last["__interrupt__"]] == ["question"]
+
+
+def test_breakpoint_is_an_empty_interrupt_update_and_resume_starts_with_values():
+    cfg = {"configurable": {"thread_id": "b"}}
+    app = _app(InMemoryCheckpointer())
+    first = list(app.stream({"text": "", "log": []}, cfg, interrupt_before=["tail"]))
+    assert first == [{"llm": {"text": "Hello!", "log": ["llm"]}}, {"__interrupt__": ()}]
+    resumed = list(app.stream(None, cfg, stream_mode="values"))
+    assert resumed == [
+        {"text": "Hello!", "log": ["llm"]},  # where the run picks up, as LangGraph
+        {"text": "Hello!", "log": ["llm", "tail"]},
+    ]
 
 
 def test_async_stream_and_early_break():
@@ -130,7 +155,7 @@ def test_async_stream_and_early_break():
             return chunk
 
     assert asyncio.run(first_only()) == {"llm": {"text": "Hello!", "log": ["llm"]}}
-    gen = app.stream({"text": "", "log": []})
+    gen = app.stream({"text": "", "log": []}, stream_mode="values")
     assert next(gen) == {"text": "", "log": []}
     gen.close()
 
@@ -161,3 +186,27 @@ def test_messages_mode_also_yields_messages_returned_whole():
         ("whole answer", "bot"),
         ("tok", "streamer"),  # the streamed chunk only, not the final message again
     ]
+
+
+def test_failed_task_result_carries_the_exception_and_no_checkpoints_without_a_saver():
+    def boom(state):
+        raise KeyError("down")
+
+    g = StateGraph(S)
+    g.add_node("boom", boom)
+    g.add_edge(START, "boom")
+    items: list = []
+    with pytest.raises(KeyError):
+        for item in g.compile().stream({"text": "", "log": []}, stream_mode=["tasks", "debug"]):
+            items.append(item)
+    result = [c for m, c in items if m == "tasks" and "result" in c][0]
+    assert isinstance(result["error"], KeyError) and result["result"] == {}
+    # as LangGraph: without a checkpointer nothing is saved, so no checkpoint events
+    assert [c["type"] for m, c in items if m == "debug"] == ["task", "task_result"]
+
+
+def test_task_result_folds_repeated_writes_of_one_key():
+    from runtime.pregel.loop import task_result
+
+    writes = [("a", 1), ("b", 2), ("a", 3), ("a", 4), ("hidden", 5)]
+    assert task_result(writes, ("a", "b")) == {"a": {"$writes": [1, 3, 4]}, "b": 2}

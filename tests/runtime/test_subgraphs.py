@@ -5,8 +5,11 @@ from __future__ import annotations
 import operator
 from typing import Annotated, TypedDict
 
+import pytest
+
 from runtime import END, START, Command, StateGraph, interrupt
 from runtime.checkpoint import InMemoryCheckpointer
+from runtime.errors import ParentCommand
 
 
 class Parent(TypedDict):
@@ -119,3 +122,15 @@ def test_command_parent_from_inside_a_subgraph():
     g.add_edge("rescue", END)
     out = g.compile().invoke({"foo": "", "log": []})
     assert out["log"] == ["escaped", "rescued"]
+
+
+def test_command_parent_from_the_root_graph_reaches_the_caller():
+    def escape(state: Parent):
+        return Command(graph=Command.PARENT, goto="elsewhere", update={"foo": "x"})
+
+    g = StateGraph(Parent)
+    g.add_node("escape", escape)
+    g.add_edge(START, "escape")
+    with pytest.raises(ParentCommand) as caught:
+        g.compile().invoke({"foo": "", "log": []})
+    assert caught.value.command.goto == "elsewhere"  # as LangGraph: the caller may handle it

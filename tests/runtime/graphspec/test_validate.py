@@ -247,7 +247,7 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str, str]] = [
         "/nodes/2",
         "cannot be reached from __start__",
         "unreachable",
-        "error",
+        "warning",
     ),
     (
         "no entry",

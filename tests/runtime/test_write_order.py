@@ -1,0 +1,44 @@
+"""A step's writes apply in LangGraph's order: triggered nodes by name, then Sends in order."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, TypedDict
+
+from runtime import START, Send, StateGraph
+from runtime.constants import PULL, PUSH
+from runtime.pregel.algo import Task, write_order
+
+
+class S(TypedDict):
+    log: Annotated[list, operator.add]
+
+
+def _task(path: tuple) -> Task:
+    return Task("id", str(path[1]), path, None, (), "")
+
+
+def test_write_order_sorts_pull_tasks_by_name_then_push_tasks_by_index():
+    tasks = [
+        _task((PUSH, 10)),
+        _task((PULL, "zeta")),
+        _task((PUSH, 2)),
+        _task((PULL, "alpha")),
+    ]
+    assert [t.path for t in sorted(tasks, key=write_order)] == [
+        (PULL, "alpha"),
+        (PULL, "zeta"),
+        (PUSH, 2),
+        (PUSH, 10),
+    ]
+
+
+def test_parallel_writes_follow_node_names_not_add_node_order():
+    g = StateGraph(S)
+    for name in ("c", "a", "b"):
+        g.add_node(name, lambda s, n=name: {"log": [n]})
+        g.add_edge(START, name)
+    g.add_node("fan", lambda s: {"log": ["fan"]})
+    g.add_conditional_edges("c", lambda s: [Send("fan", 1), Send("fan", 2)])
+    out = g.compile().invoke({"log": []})
+    assert out["log"] == ["a", "b", "c", "fan", "fan"]
