@@ -60,11 +60,14 @@ class BinaryOperatorAggregate(BaseChannel):
             if over is not MISSING:
                 if seen_overwrite:
                     raise InvalidUpdateError(
-                        f"At key {self.key!r}: can receive only one Overwrite per step."
+                        "Can receive only one Overwrite value per super-step "
+                        f"(key {self.key!r} got two)."
                     )
                 seen_overwrite = True
                 self.value = over
                 self.mark = None
+            elif seen_overwrite:
+                continue  # as LangGraph: the step's later writes lose to its Overwrite
             elif self.value is MISSING:
                 self.value = value
                 self.mark = None

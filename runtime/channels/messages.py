@@ -39,11 +39,14 @@ class MessagesChannel(BinaryOperatorAggregate):
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
             return False
+        overwrites = [v for v in values if _overwrite_value(v) is not MISSING]
+        if overwrites:
+            # as LangGraph: the Overwrite replaces the writes before it, the writes after it
+            # are dropped, and two Overwrites in one step raise
+            super().update(overwrites)
+            self.ids = None
+            return True
         for value in values:
-            if _overwrite_value(value) is not MISSING:
-                super().update([value])
-                self.ids = None
-                continue
             if self.value is MISSING:
                 self.value = add_messages([], value)
                 self.ids = None

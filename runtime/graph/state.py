@@ -25,6 +25,8 @@ class Branch:
     ends: dict[Hashable, str] | None
     wants_config: bool = False
     is_async: bool = False
+    # the class ``path``'s state parameter is annotated with: it reads only those keys
+    input_schema: Any = None
 
 
 @dataclass(slots=True)
@@ -148,6 +150,33 @@ def _literal_names(annotation: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _hints_of(fn: Any) -> dict[str, Any]:
+    """Type hints of a function, or of a callable object's ``__call__``."""
+    target = fn
+    if not inspect.isfunction(fn) and not inspect.ismethod(fn):
+        target = getattr(fn, "__call__", fn)  # noqa: B004 - callable objects
+    try:
+        return get_type_hints(target)
+    except Exception:
+        return {}
+
+
+def _annotated_input_schema(fn: Any, hints: dict[str, Any]) -> Any:
+    """The class the node's state parameter is annotated with, when it declares fields.
+
+    As in LangGraph, ``def node(state: PrivateState)`` reads (and may write) the keys of
+    PrivateState, which become channels of the graph even if the state schema lacks them.
+    """
+    try:
+        first = next(iter(inspect.signature(fn).parameters), None)
+    except (TypeError, ValueError):
+        return None
+    hint = hints.get(first) if first is not None else None
+    if isinstance(hint, type) and hint is not dict and getattr(hint, "__annotations__", None):
+        return hint
+    return None
+
+
 class StateGraph:
     """A graph whose nodes read and update a shared, typed state.
 
@@ -235,6 +264,8 @@ class StateGraph:
                 raise GraphValidationError(f"Node {node!r} needs a function")
             action = node
             named: Any = getattr(action, "name", None) or getattr(action, "__name__", None)
+            if named is None and callable(action):
+                named = type(action).__name__  # a callable object: its class name, as LangGraph
             if not isinstance(named, str):
                 raise GraphValidationError(f"cannot name node {action!r}: pass a name")
             node = named
@@ -284,14 +315,13 @@ class StateGraph:
             spec.is_graph = True
         else:
             spec.is_async, spec.kwargs, spec.positional = inspect_callable(action)
+            hints = _hints_of(action)
             if destinations is None:
-                try:
-                    hints = get_type_hints(action)
-                except Exception:
-                    hints = {}
                 names = _literal_names(hints.get("return"))
                 if names:
                     spec.destinations = names
+            if spec.input_schema is None:
+                spec.input_schema = _annotated_input_schema(action, hints)
 
     def add_sequence(
         self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
@@ -339,16 +369,16 @@ class StateGraph:
         path_map: dict[Hashable, str] | Sequence[str] | None = None,
     ) -> StateGraph:
         """After ``source``, call ``path(state)`` and go where it says (names, END or Sends)."""
+        try:
+            hints = get_type_hints(path)
+        except Exception:
+            hints = {}
         if isinstance(path_map, dict):
             ends: dict[Hashable, str] | None = dict(path_map)
         elif path_map is not None:
             ends = {name: name for name in path_map}
         else:
             ends = None
-            try:
-                hints = get_type_hints(path)
-            except Exception:
-                hints = {}
             names = _literal_names(hints.get("return"))
             if names:
                 ends = {n: n for n in names}
@@ -361,7 +391,13 @@ class StateGraph:
             i += 1
             name = f"{base}_{i}"
         is_async, kwargs, positional = inspect_callable(path)
-        branches[name] = Branch(path, ends, "config" in kwargs + positional, is_async)
+        branches[name] = Branch(
+            path,
+            ends,
+            "config" in kwargs + positional,
+            is_async,
+            _annotated_input_schema(path, hints),
+        )
         return self
 
     def set_entry_point(self, key: str) -> StateGraph:

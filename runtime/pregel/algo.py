@@ -20,6 +20,7 @@ from runtime.channels import (
     MISSING,
     BaseChannel,
     Input,
+    LastValue,
     NamedBarrierValue,
     Topic,
     Trigger,
@@ -46,7 +47,13 @@ class Plan:
     input_keys: tuple[str, ...]
     output_keys: tuple[str, ...]
     node_input_keys: dict[str, tuple[str, ...] | None]
+    # per source node, the keys each of its conditional edges reads (None: the whole state)
+    branch_input_keys: dict[str, tuple[tuple[str, ...] | None, ...]]
     control: frozenset[str] = frozenset()
+    # every key a node may write: the state schema's, then those only the input, output
+    # or a node's own input schema declares (private state), as LangGraph's channels
+    state_keys: tuple[str, ...] = ()
+    state_key_set: frozenset[str] = frozenset()
     # trigger channel -> the nodes it can start, and each node's place in graph order
     triggered_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)
@@ -77,6 +84,10 @@ def build_plan(builder: StateGraph) -> Plan:
     """Channels and edge writes for a validated builder."""
     schema = builder.schema
     channels: dict[str, BaseChannel] = {k: ch.new() for k, ch in schema.channels.items()}
+    for extra in _other_schemas(builder):
+        for k, ch in extra.channels.items():
+            channels.setdefault(k, ch.new())
+    state_keys = tuple(channels)
     channels[START] = Input(START)
     channels[TASKS] = Topic(TASKS)
     triggers: dict[str, list[str]] = {name: [trigger_channel(name)] for name in builder.nodes}
@@ -99,7 +110,7 @@ def build_plan(builder: StateGraph) -> Plan:
     output_keys = (
         tuple(StateSchema(builder.output_schema).keys) if builder.output_schema else schema.keys
     )
-    control = frozenset(k for k in channels if k not in schema.key_set)
+    control = frozenset(k for k in channels if k not in state_keys)
     triggered_by: dict[str, list[str]] = {}
     for node, chans in triggers.items():
         for c in chans:
@@ -114,11 +125,44 @@ def build_plan(builder: StateGraph) -> Plan:
         branches={k: tuple(v.values()) for k, v in builder.branches.items()},
         input_keys=input_keys,
         output_keys=output_keys,
-        node_input_keys={n: node_input_keys(s.input_schema) for n, s in builder.nodes.items()},
+        node_input_keys={
+            n: _reads(builder, s.input_schema, state_keys) for n, s in builder.nodes.items()
+        },
+        branch_input_keys={
+            k: tuple(_reads(builder, b.input_schema, state_keys) for b in v.values())
+            for k, v in builder.branches.items()
+        },
         control=control,
+        state_keys=state_keys,
+        state_key_set=frozenset(state_keys),
         triggered_by={k: tuple(v) for k, v in triggered_by.items()},
         position={n: i for i, n in enumerate(builder.nodes)},
     )
+
+
+def _reads(builder: StateGraph, schema: Any, state_keys: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The keys a node or conditional edge reads; None for all of ``state_keys``."""
+    if schema is not None and schema is not builder.state_schema:
+        return node_input_keys(schema)
+    own = builder.schema.keys
+    return None if own == state_keys else own  # private keys are not part of the state
+
+
+def _other_schemas(builder: StateGraph) -> list[StateSchema]:
+    """The input, output and node input schemas other than the state schema itself."""
+    seen = {id(builder.state_schema)}
+    out: list[StateSchema] = []
+    candidates = [builder.input_schema, builder.output_schema]
+    candidates += [spec.input_schema for spec in builder.nodes.values()]
+    candidates += [b.input_schema for bs in builder.branches.values() for b in bs.values()]
+    for candidate in candidates:
+        if candidate is None or id(candidate) in seen:
+            continue
+        seen.add(id(candidate))
+        extra = StateSchema(candidate)
+        if not extra.root:
+            out.append(extra)
+    return out
 
 
 def new_channels(plan: Plan, values: dict[str, Any] | None = None) -> dict[str, BaseChannel]:
@@ -137,7 +181,7 @@ def read_state(
 ) -> dict[str, Any]:
     """The current values of the state keys that have one."""
     out: dict[str, Any] = {}
-    for k in keys if keys is not None else plan.schema.keys:
+    for k in keys if keys is not None else plan.state_keys:
         v = channels[k].value
         if v is not MISSING:
             out[k] = v
@@ -230,8 +274,8 @@ def state_update_writes(
         items = output.update_items()
         gotos = output.goto_list()
     elif (
-        isinstance(output, list | tuple) and output and all(isinstance(o, Command) for o in output)
-    ):
+        isinstance(output, list | tuple) and output and any(isinstance(o, Command) for o in output)
+    ):  # a list of Commands, or of Commands and dicts, applied in order as in LangGraph
         items, gotos = [], []
         for cmd in output:
             w, g = state_update_writes(plan, node, cmd)
@@ -246,13 +290,9 @@ def state_update_writes(
                 "of state updates, a Command or None"
             )
         items, gotos = list(as_dict.items()), []
-    key_set = plan.schema.key_set
-    for k, _ in items:
-        if k not in key_set:
-            raise InvalidUpdateError(
-                f"Node {node!r} returned an update to unknown key {k!r}; the state has keys "
-                f"{', '.join(repr(x) for x in plan.schema.keys)}"
-            )
+    key_set = plan.state_key_set
+    if any(k not in key_set for k, _ in items):
+        items = [(k, v) for k, v in items if k in key_set]  # as LangGraph: others are ignored
     return items, gotos
 
 
@@ -272,6 +312,20 @@ def _root_update_writes(output: Any) -> tuple[list[tuple[str, Any]], list[Any]]:
                 gotos.extend(g)
         return items, gotos
     return [(ROOT, output)], []
+
+
+def update_of(writes: Sequence[tuple[str, Any]], keys: Sequence[str]) -> Any:
+    """What the updates stream shows for a task, from its writes (as LangGraph does).
+
+    None without writes to ``keys``; a dict of them; a list of one-key dicts when a key
+    was written more than once (a node that returned several Commands).
+    """
+    own = [(k, v) for k, v in writes if k in keys]
+    if not own:
+        return None
+    if len({k for k, _ in own}) == len(own):
+        return dict(own)
+    return [{k: v} for k, v in own]
 
 
 def _short(value: Any) -> str:
@@ -323,7 +377,7 @@ def local_state(
     state = read_state(plan, channels)
     grouped: dict[str, list[Any]] = {}
     for k, v in writes:
-        if k in plan.schema.key_set:
+        if k in plan.state_key_set:
             grouped.setdefault(k, []).append(v)
     for k, values in grouped.items():
         ch = channels[k].copy()
@@ -363,7 +417,7 @@ def apply_writes(plan: Plan, channels: dict[str, BaseChannel], tasks: Sequence[T
             changed = channels[k].update(values)
         except InvalidUpdateError as exc:
             names = writers[k]
-            if len(names) > 1:
+            if len(names) > 1 and isinstance(channels[k], LastValue):
                 raise InvalidUpdateError(
                     f"At key {k!r}: nodes {' and '.join(repr(n) for n in names)} both wrote to it "
                     "in the same step, but it has no reducer and can take only one value per step. "

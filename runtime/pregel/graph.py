@@ -399,7 +399,7 @@ class CompiledStateGraph:
                 interrupts.setdefault(tid, []).extend(value)
             elif ch not in _SPECIAL_WRITES and not ch.startswith(ONCE):
                 results.setdefault(tid, {})
-                if ch in plan.schema.key_set:
+                if ch in plan.state_key_set:
                     results[tid][ch] = value
         out: list[PregelTask] = []
         nxt: list[str] = []

@@ -180,7 +180,7 @@ async def _node_writes(loop: Loop, node: str, values: Any, task_id: str) -> list
         state = algo.local_state(plan, loop.channels, writes)
         fake = algo.Task(task_id, node, ("update",), None, (), loop.ns)
         ctx = TaskContext(task=fake, loop=loop, config=loop.config)
-        writes.extend(await _branch_writes_of(ctx, node, branches, plan.schema.to_input(state)))
+        writes.extend(await _branch_writes_of(ctx, node, branches, state))
     return writes
 
 

@@ -83,7 +83,7 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
         updates = [v for _, v in state_writes]
         task.update = updates[0] if len(updates) == 1 else (updates or None)
     else:
-        task.update = output.update if isinstance(output, Command) else output
+        task.update = algo.update_of(state_writes, plan.output_keys)
     writes = [*ctx.sent, *state_writes]  # what the node sent while running (push_message) first
     writes.extend(plan.edge_writes.get(task.name, ()))
     if gotos:
@@ -201,12 +201,17 @@ def _input_writes(loop: Any, value: Any) -> list[tuple[str, Any]]:
 
 
 async def _branch_writes_of(
-    ctx: TaskContext, source: str, branches: Sequence[Branch], state: Any
+    ctx: TaskContext, source: str, branches: Sequence[Branch], state: dict[str, Any]
 ) -> list[tuple[str, Any]]:
+    """The control writes of ``source``'s conditional edges, each reading its own keys."""
     plan = ctx.loop.plan
+    reads = plan.branch_input_keys.get(source, ())
     writes: list[tuple[str, Any]] = []
-    for branch in branches:
-        args = (state, ctx.config) if branch.wants_config else (state,)
+    for i, branch in enumerate(branches):
+        keys = reads[i] if i < len(reads) else None
+        seen = state if keys is None else {k: state[k] for k in keys if k in state}
+        arg = plan.schema.to_input(seen)
+        args = (arg, ctx.config) if branch.wants_config else (arg,)
         result = branch.path(*args)
         if asyncio.iscoroutine(result):
             result = await result
@@ -221,7 +226,7 @@ async def _branch_writes(
 ) -> list[tuple[str, Any]]:
     loop = ctx.loop
     state = algo.local_state(loop.plan, loop.channels, writes)
-    return await _branch_writes_of(ctx, ctx.task.name, branches, loop.plan.schema.to_input(state))
+    return await _branch_writes_of(ctx, ctx.task.name, branches, state)
 
 
 async def _backoff(spec: NodeSpec, seconds: float) -> None:
@@ -305,5 +310,5 @@ async def _call_subgraph(ctx: TaskContext, spec: NodeSpec, state: Any) -> Any:
         return Command(update=pc.command.update, goto=pc.command.goto, resume=pc.command.resume)
     if not isinstance(values, dict):
         return values
-    keys = ctx.loop.plan.schema.key_set
+    keys = ctx.loop.plan.state_key_set
     return {k: v for k, v in values.items() if k in keys}

@@ -163,3 +163,39 @@ def test_reducer_fields_start_from_their_type():
     g.add_node("n", n)
     g.add_edge(START, "n")
     assert g.compile().invoke({}) == {"items": ["one"], "total": 3}
+
+
+def _one_arg(a):
+    return a
+
+
+class BadReducer(TypedDict):
+    hello: Annotated[str, _one_arg]
+
+
+def test_a_reducer_must_take_two_arguments():
+    with pytest.raises(ValueError, match="Invalid reducer signature"):
+        StateGraph(BadReducer)
+
+
+def test_compile_refuses_an_object_that_is_not_a_checkpointer():
+    class NotACheckpointer:
+        pass
+
+    g = StateGraph(S)
+    g.add_node("inc", inc)
+    g.add_edge(START, "inc")
+    with pytest.raises(TypeError, match="Invalid checkpointer provided.*NotACheckpointer"):
+        g.compile(checkpointer=NotACheckpointer())
+
+
+class Doubler:
+    def __call__(self, state: S) -> dict:
+        return {"x": state["x"] * 2}
+
+
+def test_a_callable_object_is_named_after_its_class():
+    g = StateGraph(S)
+    g.add_node(Doubler())
+    g.add_edge(START, "Doubler")
+    assert g.compile().invoke({"x": 2}) == {"x": 4}

@@ -9,6 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
 
 from runtime import END, START, MessagesState, Overwrite, RemoveMessage, StateGraph, add_messages
+from runtime.checkpoint import InMemoryCheckpointer
 from runtime.errors import InvalidUpdateError
 from runtime.messages import REMOVE_ALL_MESSAGES
 
@@ -49,6 +50,21 @@ def test_overwrite_bypasses_the_reducer():
     g2.add_node("reset", lambda s: {"log": {"__overwrite__": []}})
     g2.add_edge(START, "reset")
     assert g2.compile().invoke({"log": ["old"]})["log"] == []
+
+
+def test_overwrite_in_a_step_drops_the_writes_after_it_and_allows_only_one():
+    from runtime.channels.binop import BinaryOperatorAggregate
+
+    ch = BinaryOperatorAggregate("log", operator.add, list)
+    ch.update([["start"]])
+    ch.update([["a"], Overwrite(["b"]), ["c"]])  # task path order: a, b, c
+    assert ch.value == ["b"]  # as LangGraph: c loses to the Overwrite before it
+    with pytest.raises(InvalidUpdateError, match="only one Overwrite value per super-step"):
+        ch.update([Overwrite(["x"]), {"__overwrite__": ["y"]}])
+
+    g = _fan({"log": Overwrite(["a"])}, {"log": Overwrite(["b"])})
+    with pytest.raises(InvalidUpdateError, match="only one Overwrite"):
+        g.compile().invoke({"value": "", "log": []})
 
 
 def test_add_messages_coerces_to_langchain_messages_with_ids_replaces_and_removes():
@@ -128,3 +144,73 @@ def test_custom_reducer_function():
         g.add_node(f"n{i}", lambda s, v=v: {"best": v})
         g.add_edge(START, f"n{i}")
     assert g.compile().invoke({"best": 5}) == {"best": 9}
+
+
+class Overall(TypedDict):
+    foo: Annotated[int, operator.add]
+    bar: str
+
+
+class Private(TypedDict):
+    baz: str
+
+
+class RouterState(TypedDict):
+    baz: str
+
+
+class Question(TypedDict):
+    question: str
+
+
+def test_keys_of_private_and_input_schemas_are_state_channels():
+    """As LangGraph: a node annotated with its own schema reads only those keys and may
+    write keys no other schema has; keys of no schema at all are ignored."""
+
+    seen: dict[str, object] = {}
+
+    def node_1(state: Overall):
+        return {"foo": 1, "baz": "secret", "nobody": "ignored"}
+
+    def node_2(state: Private):
+        seen["node_2"] = dict(state)
+        return {"foo": 1, "bar": state["baz"]}
+
+    def router(state: RouterState):
+        seen["router"] = dict(state)
+        return END
+
+    def whole(state: Overall):
+        seen["whole"] = dict(state)
+        return END
+
+    g = StateGraph(Overall)
+    g.add_node(node_1)
+    g.add_node(node_2)
+    g.add_edge(START, "node_1")
+    g.add_edge("node_1", "node_2")
+    g.add_conditional_edges("node_2", router)
+    g.add_conditional_edges("node_2", whole)
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "p"}}
+    assert app.invoke({"foo": 0}, cfg) == {"foo": 2, "bar": "secret"}  # output: Overall's keys
+    assert seen == {
+        "node_2": {"baz": "secret"},
+        "router": {"baz": "secret"},
+        "whole": {"foo": 2, "bar": "secret"},
+    }
+    # the thread's state holds the private key too, as LangGraph's snapshot does
+    assert app.get_state(cfg).values == {"foo": 2, "bar": "secret", "baz": "secret"}
+
+
+def test_input_schema_keys_may_be_written():
+    def answer(state: Overall):
+        return {"bar": "42", "question": "asked"}
+
+    g = StateGraph(Overall, input_schema=Question)
+    g.add_node(answer)
+    g.add_edge(START, "answer")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "q"}}
+    assert app.invoke({"question": "why?"}, cfg) == {"foo": 0, "bar": "42"}
+    assert app.get_state(cfg).values["question"] == "asked"

@@ -42,3 +42,31 @@ def test_parallel_writes_follow_node_names_not_add_node_order():
     g.add_conditional_edges("c", lambda s: [Send("fan", 1), Send("fan", 2)])
     out = g.compile().invoke({"log": []})
     assert out["log"] == ["a", "b", "c", "fan", "fan"]
+
+
+def test_a_node_may_return_a_list_of_commands_and_updates():
+    from runtime import Command
+
+    class Text(TypedDict):
+        foo: Annotated[str, operator.add]
+
+    g = StateGraph(Text)
+    g.add_node("a", lambda s: [Command(update={"foo": "a1"}), {"foo": "a2"}])
+    g.add_node("b", lambda s: {"foo": "b"})
+    g.add_edge(START, "a")
+    g.add_edge("a", "b")
+    app = g.compile()
+    assert app.invoke({"foo": ""}) == {"foo": "a1a2b"}
+    # as LangGraph: a key written twice by one task streams as a list of one-key updates
+    assert list(app.stream({"foo": ""})) == [
+        {"a": [{"foo": "a1"}, {"foo": "a2"}]},
+        {"b": {"foo": "b"}},
+    ]
+
+
+def test_update_of_follows_the_writes_to_output_keys():
+    from runtime.pregel.algo import update_of
+
+    assert update_of([("branch:to:x", None)], ("foo",)) is None
+    assert update_of([("foo", 1), ("bar", 2)], ("foo",)) == {"foo": 1}
+    assert update_of([("foo", 1), ("foo", 2)], ("foo",)) == [{"foo": 1}, {"foo": 2}]
