@@ -30,3 +30,17 @@ def check_builder_settings(app_configs: Any = None, **kwargs: Any) -> list[check
             )
         )
     return problems
+
+
+@checks.register()
+def check_auth_handler(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A langgraph.json ``auth`` that cannot be loaded fails at start-up, not per request."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from builder.api.custom_auth import auth_handler
+
+    try:
+        auth_handler()
+    except (ImproperlyConfigured, OSError, ValueError) as exc:
+        return [checks.Error(f"GRAPHS_CONFIG auth: {exc}", id="builder.E002")]
+    return []

@@ -78,6 +78,8 @@ BUILDER: dict = {
     "WEBHOOK_ATTEMPTS": _env_int("WEBHOOK_ATTEMPTS", 3),
     "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
     "WEBHOOK_BACKOFF_SECONDS": float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "1")),
+    # Signs each delivery (X-Switchyard-Signature, see builder.execution.webhooks).
+    "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", ""),
 }
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
@@ -279,6 +281,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "builder.api.auth.ApiKeyAuthentication",
         "builder.api.auth.SessionAuthentication",
+        # langgraph.json's auth handler, for requests with neither (see the module).
+        "builder.api.custom_auth.CustomAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["builder.api.parsers.BoundedJSONParser"],

@@ -7,14 +7,23 @@ resolves to must be public, unless ``WEBHOOK_ALLOW_PRIVATE`` is on; the request 
 the address that was checked (so a DNS answer cannot change between check and use), and
 redirects are not followed. Delivery happens after commit, off the request path
 (``builder.execution.dispatch.dispatch_webhook``), with a few bounded retries.
+
+With ``WEBHOOK_SECRET`` set, each delivery is signed so the receiver can tell it came
+from this server and was not replayed: ``X-Switchyard-Signature: sha256=<hex>``, the
+HMAC-SHA256 under the secret of ``"<X-Switchyard-Timestamp>.<raw body>"``. Every
+attempt of one delivery carries the same ``X-Switchyard-Delivery`` id (for dedup).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import logging
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +129,25 @@ def _retryable(response: httpx.Response) -> bool:
     return response.status_code == 429 or response.status_code >= 500
 
 
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of ``timestamp.body`` under ``secret``."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def _signed(payload: dict[str, Any], delivery: str) -> tuple[bytes, dict[str, str]]:
+    """The body of one attempt and its signature headers (none without a secret)."""
+    now = dt.datetime.now(dt.UTC)
+    body = json.dumps({**payload, "webhook_sent_at": now.isoformat()}).encode()
+    headers = {"Content-Type": "application/json", "X-Switchyard-Delivery": delivery}
+    secret = settings.BUILDER.get("WEBHOOK_SECRET") or ""
+    if secret:
+        timestamp = str(int(now.timestamp()))
+        headers["X-Switchyard-Timestamp"] = timestamp
+        headers["X-Switchyard-Signature"] = webhook_signature(secret, timestamp, body)
+    return body, headers
+
+
 def webhook_deliver(url: str, payload: dict[str, Any]) -> bool:
     """POST ``payload`` to ``url``; True once a 2xx answer came. Connection errors, 429
     and 5xx are retried (``WEBHOOK_ATTEMPTS`` in all, backing off); other answers and a
@@ -128,6 +156,7 @@ def webhook_deliver(url: str, payload: dict[str, Any]) -> bool:
     backoff = float(settings.BUILDER["WEBHOOK_BACKOFF_SECONDS"])
     timeout = float(settings.BUILDER["WEBHOOK_TIMEOUT_SECONDS"])
     run_id = payload.get("run_id")
+    delivery = str(uuid.uuid4())
     for attempt in range(1, attempts + 1):
         try:
             # Resolved again on every attempt: an address may have changed meanwhile.
@@ -139,11 +168,16 @@ def webhook_deliver(url: str, payload: dict[str, Any]) -> bool:
         try:
             # trust_env off: a proxy from the environment would connect by name, not to
             # the address that was checked.
+            body, signed = _signed(payload, delivery)
             with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as http:
                 response = http.post(
                     target.url,
-                    json={**payload, "webhook_sent_at": dt.datetime.now(dt.UTC).isoformat()},
-                    headers={"Host": target.host_header, "User-Agent": "switchyard-webhook"},
+                    content=body,
+                    headers={
+                        "Host": target.host_header,
+                        "User-Agent": "switchyard-webhook",
+                        **signed,
+                    },
                     extensions=extensions,
                 )
         except httpx.HTTPError as exc:

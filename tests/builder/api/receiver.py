@@ -12,6 +12,7 @@ class Receiver:
 
     def __init__(self, failures: int = 0) -> None:
         self.bodies: list[dict] = []
+        self.raw: list[tuple[dict[str, str], bytes]] = []  # every attempt's headers, body
         self.hits = 0
         self.failures = failures
         self.got = threading.Event()
@@ -21,6 +22,7 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.hits += 1
+                receiver.raw.append((dict(self.headers), body))
                 if receiver.hits <= receiver.failures:
                     self.send_response(500)
                     self.end_headers()
