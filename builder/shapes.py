@@ -84,6 +84,7 @@ def run_dict(run: Run) -> dict[str, Any]:
         "context": run.context,
         "webhook": run.webhook or None,
         "after_seconds": _after_seconds(run),
+        "draft": run.draft_spec is not None,
     }
     body = {
         "run_id": str(run.pk),

@@ -62,13 +62,16 @@ def bind_checkpointer(obj: Any, checkpointer: Any, store: Any = None) -> Any:
 
 
 def run_spec(run: Run) -> tuple[Graph, dict[str, Any] | None]:
-    """The graph a run executes and its spec (None for code graphs): the run's version,
-    else the assistant's pinned version, else the graph's latest version, else its draft."""
+    """The graph a run executes and its spec (None for code graphs): the draft it was
+    started on (a test run), else the run's version, else the assistant's pinned version,
+    else the graph's latest version, else its draft."""
     graph = run.thread.graph or (run.assistant.graph if run.assistant else None)
     if graph is None:
         raise GraphLoadError(f"run {run.pk}: its thread has no graph and no assistant")
     if graph.source == GraphSource.CODE:
         return graph, None
+    if run.draft_spec is not None:
+        return graph, run.draft_spec
     version = run.graph_version or (run.assistant.graph_version if run.assistant else None)
     if version is None:
         version = graph.versions.order_by("-number").first()

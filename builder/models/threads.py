@@ -111,6 +111,10 @@ class Run(models.Model):
     webhook = models.CharField(max_length=2000, blank=True, default="")
     # ``after_seconds``: the run stays pending and is not claimed before this time.
     start_after = models.DateTimeField(null=True, blank=True)
+    # A test run of the graph's unpublished draft: the draft's spec as it was when the
+    # run started (the draft keeps changing; the run's history must not). Null = the run
+    # executes a published version (or a code graph).
+    draft_spec = models.JSONField(null=True, blank=True)
     # The checkpoint to start from (time travel / fork); empty = the thread's latest.
     checkpoint_id = models.CharField(max_length=64, blank=True, default="")
     # The thread's latest checkpoint when the run was first claimed: a rollback deletes

@@ -44,9 +44,16 @@ def update_schema(spec: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
-def graph_and_spec(thread: Thread, assistant: Assistant | None) -> tuple[Graph, Any]:
+def graph_and_spec(
+    thread: Thread, assistant: Assistant | None, *, draft: bool = False
+) -> tuple[Graph, Any]:
     """The graph a new run (or state update) on ``thread`` uses and its spec (None for a
-    code graph): the same choice the executor makes (see ``run_spec``)."""
+    code graph): the same choice the executor makes (see ``run_spec``); with ``draft``,
+    the graph's draft as it is now (a test run)."""
+    if draft:
+        run = Run(thread=thread, assistant=assistant or thread.assistant)
+        graph, spec = run_spec(run)
+        return graph, (graph.draft if spec is not None else None)
     latest = (
         thread.runs.select_related("graph_version").order_by("-created_at").first()
         if assistant is None

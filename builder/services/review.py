@@ -313,14 +313,18 @@ def _start_run(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> d
     value = message.get("input")
     if value is not None and not isinstance(value, dict):
         raise ReviewRefused("start_run's 'input' must be a JSON object or null.", 400, "/input")
+    draft = message.get("draft", False)
+    if not isinstance(draft, bool):
+        raise ReviewRefused("start_run's 'draft' must be true or false.", 400, "/draft")
     if value:
-        _check_state(thread, value, "input")
+        _check_state(thread, value, "input", draft=draft)
     run = run_start(
         thread=thread,
         assistant=thread.assistant,
         input=message.get("input"),
         checkpoint_id=_optional_str(message, "checkpoint_id") or "",
         user=reviewer.user,
+        draft=draft,
         **_breakpoints(message, None),
     )
     return {"run_id": str(run.pk)}
@@ -344,12 +348,14 @@ def _breakpoints(message: dict[str, Any], paused: Run | None) -> dict[str, Any]:
     return out
 
 
-def _check_state(thread: Thread, values: dict[str, Any], member: str) -> None:
+def _check_state(
+    thread: Thread, values: dict[str, Any], member: str, *, draft: bool = False
+) -> None:
     """A spec graph's state is typed: refuse values that break its schema, naming the
     first place (code graphs declare no types and are not checked)."""
     if thread.graph_id is None and thread.assistant_id is None:
         return
-    problems = state_problems(values, graph_and_spec(thread, None)[1], member)
+    problems = state_problems(values, graph_and_spec(thread, None, draft=draft)[1], member)
     if problems:
         parts, reason = problems[0]
         field = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)

@@ -22,6 +22,7 @@ from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import (
     ACTIVE_RUN_STATUSES,
     Assistant,
+    GraphSource,
     GraphVersion,
     MultitaskStrategy,
     Run,
@@ -53,12 +54,15 @@ def run_start(
     webhook: str = "",
     after_seconds: float = 0,
     user: Any = None,
+    draft: bool = False,
 ) -> Run:
     """Create a run on ``thread`` and dispatch it after commit.
 
     ``context`` reaches nodes as ``runtime.context``; ``webhook`` receives the final run
     payload once the run has finished; ``after_seconds`` keeps the run pending that long
     before it may start (it still counts as the thread's active run meanwhile).
+    ``draft`` runs the graph's unpublished draft as it is now (a test run from the
+    editor); a run that continues a draft run (no new input) runs that same draft.
 
     With another run active on the thread, ``multitask_strategy`` decides: ``reject``
     raises ThreadBusy; ``enqueue`` waits for it; ``interrupt`` stops it (keeping its
@@ -83,7 +87,12 @@ def run_start(
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode or ["values"])
     if assistant is not None and assistant.workspace_id != thread.workspace_id:
         raise InvalidInput("the assistant belongs to another workspace than the thread")
-    if graph_version is None and assistant is not None:
+    draft_spec, draft_revision = _draft_to_run(
+        thread, assistant, draft=draft, graph_version=graph_version, continuing=input is None
+    )
+    if draft_spec is not None:
+        metadata = {**(metadata or {}), "draft": True, "draft_revision": draft_revision}
+    elif graph_version is None and assistant is not None:
         graph_version = assistant.graph_version
     if graph_version is not None:
         graph_id = assistant.graph_id if assistant is not None else thread.graph_id
@@ -107,6 +116,7 @@ def run_start(
             graph_version=graph_version,
             input=input,
             command=command,
+            draft_spec=draft_spec,
             stream_mode=modes,
             config=config or {},
             metadata=metadata or {},
@@ -136,12 +146,41 @@ def run_start(
     return run
 
 
+def _draft_to_run(
+    thread: Thread,
+    assistant: Assistant | None,
+    *,
+    draft: bool,
+    graph_version: GraphVersion | None,
+    continuing: bool,
+) -> tuple[dict[str, Any] | None, int | None]:
+    """The draft spec a run executes and its revision, or (None, None) for a version."""
+    if draft:
+        graph = thread.graph or (assistant.graph if assistant is not None else None)
+        if graph_version is not None:
+            raise InvalidInput("give either a graph version or draft, not both")
+        if graph is None or graph.source == GraphSource.CODE:
+            raise InvalidInput(
+                "draft: only a graph designed in the builder has a draft; "
+                "a code-defined graph runs its code"
+            )
+        return graph.draft, graph.draft_revision
+    if continuing and graph_version is None:
+        # Resuming, rewinding or forking a draft test run goes on with the same draft:
+        # its checkpoints were made by that graph.
+        previous = thread.runs.order_by("-created_at").only("draft_spec", "metadata").first()
+        if previous is not None and previous.draft_spec is not None:
+            return previous.draft_spec, (previous.metadata or {}).get("draft_revision")
+    return None, None
+
+
 def _run_summary(run: Run) -> dict[str, Any]:
     return {
         "run_id": str(run.pk),
         "status": run.status,
         "assistant_id": str(run.assistant_id) if run.assistant_id else None,
         "graph_version_id": run.graph_version_id,
+        "draft": run.draft_spec is not None,
         "multitask_strategy": run.multitask_strategy,
         "stream_mode": run.stream_mode,
     }

@@ -244,7 +244,7 @@ class AssistantSchemasView(ApiView):
         return Response(
             {
                 "graph_id": assistant_dict(assistant)["graph_id"],
-                "input_schema": state,
+                "input_schema": _state_schema(assistant, input_only=True),
                 "output_schema": state,
                 "state_schema": state,
                 "config_schema": {"type": "object", "properties": {}},
@@ -265,25 +265,32 @@ _JSON_TYPES = {
 }
 
 
-def _code_state_schema(compiled: Any, title: str) -> dict[str, Any]:
-    """A code graph's state as JSON Schema: its keys (their types are Python's)."""
+def _code_state_schema(compiled: Any, title: str, *, input_only: bool = False) -> dict[str, Any]:
+    """A code graph's state (or input, with ``input_only``) as JSON Schema: its keys
+    (their types are Python's)."""
     plan = getattr(compiled, "plan", None)
-    keys = getattr(getattr(plan, "schema", None), "keys", ()) or ()
+    keys = getattr(plan, "input_keys", None) if input_only else None
+    keys = keys or getattr(getattr(plan, "schema", None), "keys", ()) or ()
     return {"title": title, "type": "object", "properties": {key: {} for key in keys}}
 
 
-def _state_schema(assistant: Assistant) -> dict[str, Any]:
-    """JSON Schema of the graph's state: from the spec's fields, or the code graph's keys."""
+def _state_schema(assistant: Assistant, *, input_only: bool = False) -> dict[str, Any]:
+    """JSON Schema of the graph's state (or its input, with ``input_only``): from the
+    spec's fields (those marked ``input``, when any is), or the code graph's keys."""
     graph = assistant.graph
     properties: dict[str, Any] = {}
     if graph.source == GraphSource.CODE:
-        return _code_state_schema(compiled_graph(assistant), graph.name)
+        compiled = compiled_graph(assistant)
+        return _code_state_schema(compiled, graph.name, input_only=input_only)
     else:
         version = assistant.graph_version or graph.versions.order_by("-number").first()
         spec = version.spec if version else graph.draft
         state = spec.get("state") if isinstance(spec, dict) else None
-        for field in (state or {}).get("fields") or []:
-            if isinstance(field, dict) and "name" in field:
+        fields = [f for f in (state or {}).get("fields") or [] if isinstance(f, dict)]
+        if input_only and any(f.get("input") for f in fields):
+            fields = [f for f in fields if f.get("input")]
+        for field in fields:
+            if "name" in field:
                 prop = dict(_JSON_TYPES.get(field.get("type", "any"), {}))
                 if field.get("description"):
                     prop["description"] = field["description"]

@@ -103,6 +103,12 @@ class RunCreateInput(serializers.Serializer):
     after_seconds = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_AFTER_SECONDS
     )
+    draft = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="builder extension: run the graph's unpublished draft as it is now (a test "
+        "run, marked draft in the run's metadata); runs continuing it use the same draft",
+    )
     # Accepted for compatibility, without effect here.
     feedback_keys = serializers.ListField(child=serializers.CharField(), required=False)
     durability = serializers.ChoiceField(
@@ -146,7 +152,7 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
     def check(target: Thread) -> None:
         # Before the run (or the thread a stateless run needs) exists: a 400, not a run
         # that fails with __error__.
-        check_run_options(data, *graph_and_spec(target, assistant))
+        check_run_options(data, *graph_and_spec(target, assistant, draft=data["draft"]))
 
     created = False
     if thread is None:
@@ -199,6 +205,7 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
         webhook=data.get("webhook") or "",
         after_seconds=data.get("after_seconds") or 0,
         user=scope.user,
+        draft=data["draft"],
     )
 
 

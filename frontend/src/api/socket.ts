@@ -25,6 +25,8 @@ export type ClientAction =
       action: "start_run";
       input?: Record<string, unknown> | null;
       checkpoint_id?: string;
+      /** Run the graph's unpublished draft (a test run from the editor). */
+      draft?: boolean;
       interrupt_before?: string[];
       interrupt_after?: string[];
     };

@@ -12,9 +12,10 @@ export async function createThread(graphId: string, metadata: Record<string, unk
   const me = await fetchMe().catch(() => null);
   const startedBy = me?.user?.username;
   if (startedBy) {
-    const mine = await searchThreads({ metadata: { graph_id: graphId, started_by: startedBy }, status: "idle", limit: 20 }).catch(
-      () => [] as Thread[],
-    );
+    // A draft test thread is reused only for draft runs, and the other way round.
+    const filter = { graph_id: graphId, started_by: startedBy, ...(metadata.draft === true ? { draft: true } : {}) };
+    const found = await searchThreads({ metadata: filter, status: "idle", limit: 20 }).catch(() => [] as Thread[]);
+    const mine = Array.isArray(found) ? found.filter((t) => (t.metadata?.draft === true) === (metadata.draft === true)) : found;
     // `values: null` (not merely absent) is what the server says of a thread with no state yet.
     const unused = Array.isArray(mine) ? mine.find((t) => t.status === "idle" && t.values === null) : undefined;
     if (unused) return unused;

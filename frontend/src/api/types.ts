@@ -141,6 +141,8 @@ export interface RunCreate {
   interrupt_before?: string[];
   interrupt_after?: string[];
   stream_mode?: string[];
+  /** Builder extension: run the graph's unpublished draft (a test run). */
+  draft?: boolean;
 }
 
 export interface Run {

@@ -19,12 +19,13 @@ import { Loading } from "../ui/Spinner";
 import { StatusBadge } from "../ui/StatusBadge";
 import { TabList } from "../ui/TabList";
 import { useAsync } from "../ui/useAsync";
-import { cancelCurrentRun, continueFromBreakpoint, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, runGraph, type ActionResult } from "./actions";
+import { cancelCurrentRun, continueFromBreakpoint, editStateAt, forkWithState, refreshHistory, rerunFrom, resumeInterrupt, retryFailed, runGraph, type ActionResult } from "./actions";
 import { AuditPanel } from "./AuditPanel";
 import { CommentsPanel } from "./CommentsPanel";
 import { DebugCanvas } from "./DebugCanvas";
 import { DebuggerContext, useDebugger } from "./DebuggerContext";
 import { EventLog } from "./EventLog";
+import { FailurePanel } from "./FailurePanel";
 import { InterruptPanel } from "./InterruptPanel";
 import { RunPanel } from "./RunPanel";
 import { ShareDialog } from "./ShareDialog";
@@ -126,9 +127,13 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const latestCheckpoint = useDebugger((s) => s.debug.checkpoints.at(-1)?.checkpointId);
   // The history is fetched shortly after checkpoint events; until then it is stale.
   const headFresh = !!head && (!latestCheckpoint || head.checkpoint.checkpoint_id === latestCheckpoint);
+  const runTraceback = useDebugger((s) => s.debug.runTraceback);
+  const nodeStatuses = useDebugger((s) => s.debug.nodes);
+  // A failed run also stops with work left (the failed node is next): that is no pause.
+  const failed = runStatus === "failed" || (runStatus === "idle" && loaded.thread.status === "error");
   // Stopped with work left and nobody asked anything: a breakpoint (interrupt_before/after).
   const pausedAt =
-    interrupts.length === 0 && runStatus !== "running" && head && headFresh && head.next.length > 0 && !head.tasks.some((t) => t.interrupts?.length)
+    !failed && interrupts.length === 0 && runStatus !== "running" && head && headFresh && head.next.length > 0 && !head.tasks.some((t) => t.interrupts?.length)
       ? head.next
       : null;
   const [busy, setBusy] = useState(false);
@@ -141,6 +146,8 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
   const commentCount = useDebugger((s) => s.debug.comments.length);
   const auditKey = `${runId}:${runStatus}:${reviewCount}:${commentCount}:${checkpointCount}`;
   // A graph id works wherever LangGraph expects an assistant id (its default assistant).
+  // A thread started by ▶ Run in the editor tests the graph's draft, not a version.
+  const draftRevision = loaded.thread.metadata?.draft === true && loaded.graph && loaded.graph.source !== "code" ? loaded.graph.draft_revision : null;
   const assistantId = String(loaded.graph?.id ?? graphIdOf(loaded.thread, null) ?? loaded.thread.metadata?.assistant_id ?? "");
 
   useEffect(() => {
@@ -197,6 +204,11 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
             {loaded.graph.name}
           </Link>
         )}
+        {draftRevision !== null && (
+          <span className="tag tag-draft" title="Runs in this thread test the graph's unpublished draft">
+            Draft test
+          </span>
+        )}
         <StatusBadge status={status} label={pausedAt ? "Paused" : undefined} />
         <LiveStatus socket={socket} />
         {presence.length > 1 && (
@@ -241,7 +253,6 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
         </button>
       </div>
       {socket === "unavailable" && <Banner tone="warning">Live updates are not available on this server yet. Reload to see new steps.</Banner>}
-      {runStatus === "failed" && runError && <Banner tone="error">The run failed: {runError}</Banner>}
       {loaded.graphError && <Banner tone="warning">{loaded.graphError} The canvas is hidden; state and events still work.</Banner>}
       {message && (
         <Banner tone={message.tone} onDismiss={() => setMessage(null)}>
@@ -270,6 +281,25 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                 </button>
               </div>
             </section>
+          )}
+          {failed && (
+            <FailurePanel
+              nodes={Object.entries(nodeStatuses)
+                .filter(([, n]) => n.status === "failed")
+                .map(([id]) => ({ id, label: nodeLabel(id) }))}
+              error={runError ?? "The run failed."}
+              traceback={runTraceback}
+              busy={busy}
+              draft={draftRevision !== null}
+              editHref={
+                loaded.graph && loaded.graph.source !== "code" && roleAllows(role ?? "viewer", "edit")
+                  ? (nodeId) => `/app/graphs/${encodeURIComponent(loaded.graph?.id ?? "")}?node=${encodeURIComponent(nodeId)}`
+                  : null
+              }
+              onRetry={() =>
+                void actAndFollow("Could not retry", () => retryFailed(api, socketRef.current, assistantId, draftRevision !== null), "Retrying from the last checkpoint.")
+              }
+            />
           )}
           {interrupts.map((i) => (
             <InterruptPanel key={i.id} interrupt={i} busy={busy} onAnswer={(v) => answer(v, i.id)} />
@@ -302,10 +332,14 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
             {tab === "run" && (
               <RunPanel
                 fields={loaded.graph?.spec.state.fields ?? []}
+                graphId={loaded.graph ? String(loaded.graph.id) : null}
+                draftRevision={draftRevision}
                 nodeLabel={nodeLabel}
                 busy={busy}
                 onRun={(input) =>
-                  void actAndFollow("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input)).then((ok) => ok && api.getState().setTab("tokens"))
+                  void actAndFollow("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input, draftRevision !== null)).then(
+                    (ok) => ok && api.getState().setTab("tokens"),
+                  )
                 }
               />
             )}

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from "react";
 import type { StateField } from "../model/graphspec";
-import { formDataToInput, inputSchemaFor } from "../model/inputSchema";
+import { formDataToInput, inputFields, inputSchemaFor } from "../model/inputSchema";
+import { browserStorage, loadPlayground, savePlayground } from "../model/playground";
 import { JsonField } from "../editor/JsonField";
 import { Loading } from "../ui/Spinner";
 import { useDebugger, useDebuggerApi } from "./DebuggerContext";
@@ -8,14 +9,20 @@ import "./debugger.css";
 
 const ConfigForm = lazy(() => import("../editor/ConfigForm"));
 
-/** Start a run: input from a form built on the state schema, or raw JSON. */
+/** Start a run: input from a form built on the graph's input schema, or raw JSON. The
+ * last inputs are kept per graph (`graphId`), so a test run starts from them. */
 export function RunPanel({
-  fields,
+  fields: stateFields,
+  graphId,
+  draftRevision,
   nodeLabel,
   onRun,
   busy,
 }: {
   fields: StateField[];
+  graphId: string | null;
+  /** Set for a test run of the unpublished draft: its revision. */
+  draftRevision: number | null;
   nodeLabel: (id: string) => string;
   onRun: (input: Record<string, unknown>) => void;
   busy: boolean;
@@ -23,13 +30,24 @@ export function RunPanel({
   const api = useDebuggerApi();
   const before = useDebugger((s) => s.breakpointsBefore);
   const after = useDebugger((s) => s.breakpointsAfter);
+  const fields = useMemo(() => inputFields(stateFields), [stateFields]);
   const schema = useMemo(() => inputSchemaFor(fields), [fields]);
-  const [raw, setRaw] = useState(fields.length === 0);
-  const [formData, setFormData] = useState<Record<string, unknown>>({});
-  const [json, setJson] = useState<unknown>({});
+  const [kept] = useState(() => (graphId ? loadPlayground(browserStorage(), graphId) : null));
+  const [raw, setRaw] = useState(kept?.raw ?? fields.length === 0);
+  const [formData, setFormData] = useState<Record<string, unknown>>(kept?.form ?? {});
+  const [json, setJson] = useState<unknown>(kept?.json ?? {});
   const input = raw ? (json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : null) : formDataToInput(fields, formData);
+  const start = (value: Record<string, unknown>) => {
+    if (graphId) savePlayground(browserStorage(), graphId, { form: formData, json, raw });
+    onRun(value);
+  };
   return (
     <section className="run-panel" aria-label="Run the graph">
+      {draftRevision !== null && (
+        <p className="run-draft-note" role="note">
+          <span className="tag tag-draft">Draft</span> A test run of the unpublished draft (revision {draftRevision}), as it is in the editor.
+        </p>
+      )}
       <div className="section-title-row">
         <h3>Input</h3>
         {fields.length > 0 && (
@@ -70,7 +88,7 @@ export function RunPanel({
       )}
       {/* Sticky: the primary action stays in view below a long input form. */}
       <div className="run-panel-actions">
-        <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && onRun(input)}>
+        <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && start(input)}>
           <span aria-hidden="true">▶ </span>Start run
         </button>
       </div>

@@ -88,10 +88,13 @@ export function runGraph(
   socket: ThreadSocket | null,
   assistantId: string,
   input: Record<string, unknown> | null,
+  draft = false,
 ): Promise<ActionResult> {
   const threadId = api.getState().threadId;
-  return viaSocketOr(socket, { action: "start_run", input, ...breakpoints(api) }, () =>
-    startRun(threadId, { assistant_id: assistantId, input, ...breakpoints(api), stream_mode: STREAM_MODES }),
+  // Sent only when set, so a published-version run's message is as before.
+  const asDraft = draft ? { draft: true } : {};
+  return viaSocketOr(socket, { action: "start_run", input, ...asDraft, ...breakpoints(api) }, () =>
+    startRun(threadId, { assistant_id: assistantId, input, ...asDraft, ...breakpoints(api), stream_mode: STREAM_MODES }),
   );
 }
 
@@ -129,6 +132,16 @@ export function continueFromBreakpoint(api: DebuggerStoreApi, socket: ThreadSock
   const threadId = api.getState().threadId;
   return viaSocketOr(socket, { action: "resume", resume: null, ...breakpoints(api) }, () =>
     startRun(threadId, { assistant_id: assistantId, input: null, ...breakpoints(api), stream_mode: STREAM_MODES }),
+  );
+}
+
+/** Re-run what failed: a run with no input from the thread's last checkpoint, whose
+ * pending (failed) tasks the engine runs again. `draft`: with the draft as saved now. */
+export function retryFailed(api: DebuggerStoreApi, socket: ThreadSocket | null, assistantId: string, draft: boolean): Promise<ActionResult> {
+  const threadId = api.getState().threadId;
+  const asDraft = draft ? { draft: true } : {};
+  return viaSocketOr(socket, { action: "start_run", input: null, ...asDraft, ...breakpoints(api) }, () =>
+    startRun(threadId, { assistant_id: assistantId, input: null, ...asDraft, ...breakpoints(api), stream_mode: STREAM_MODES }),
   );
 }
 

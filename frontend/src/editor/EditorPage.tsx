@@ -1,7 +1,7 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { ApiError } from "../api/http";
-import { Link } from "../app/router";
+import { Link, useRouter } from "../app/router";
 import { useSession } from "../app/SessionContext";
 import { Banner, type BannerTone } from "../ui/Banner";
 import { EmptyState } from "../ui/EmptyState";
@@ -81,6 +81,12 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
   const { fitView } = useReactFlow();
   const { saveNow } = useAutosave(api);
   useValidation(api);
+  // `?node=ID` (e.g. "Edit config" of a failed node in the debugger) opens with it selected.
+  const { search } = useRouter();
+  const linkedNode = search.get("node");
+  useEffect(() => {
+    if (linkedNode) api.getState().select({ nodes: [linkedNode] });
+  }, [api, linkedNode]);
   const extras = useMemo(() => ({ save: () => void saveNow(), fitView: () => void fitView({ duration: 300, padding: 0.2 }) }), [saveNow, fitView]);
   useKeyboardShortcuts(api, extras);
   const [publishing, setPublishing] = useState(false);
@@ -98,7 +104,7 @@ function EditorLayout({ api, codeDefined }: { api: EditorStoreApi; codeDefined: 
   useClipboard(api, onMessage);
   return (
     <div className="editor">
-      <Toolbar onPublish={() => setPublishing(true)} onMermaid={() => setMermaid(true)} onSave={() => void saveNow()} onMessage={onMessage} />
+      <Toolbar onPublish={() => setPublishing(true)} onMermaid={() => setMermaid(true)} onSave={saveNow} onMessage={onMessage} />
       {readOnly && (
         <Banner tone="info">
           {codeDefined

@@ -100,6 +100,10 @@ export function StateSchemaEditor() {
                 <input value={f.description ?? ""} onChange={(e) => patch(i, { description: e.target.value || undefined }, "desc")} />
               </label>
             </div>
+            <label className="check">
+              <input type="checkbox" checked={f.input === true} onChange={(e) => patch(i, { input: e.target.checked || undefined })} />
+              Input: the run form asks for it (when no field is marked, it asks for every field)
+            </label>
             {errs?.map((m) => (
               <p key={m} className="field-error" role="alert">
                 {m}

@@ -36,7 +36,7 @@ export function Toolbar({
 }: {
   onPublish: () => void;
   onMermaid: () => void;
-  onSave: () => void;
+  onSave: () => Promise<void>;
   onMessage: (tone: "error" | "success", text: string) => void;
 }) {
   const api = useEditorApi();
@@ -72,10 +72,20 @@ export function Toolbar({
       onMessage("error", `Could not import ${file.name}: ${errorMessage(e)}`);
     }
   };
+  // ▶ Run tests what is on screen: a graph's draft is saved first and run as a draft
+  // (code graphs have no draft; they run their code).
   const run = async () => {
     setStarting(true);
     try {
-      const t = await createThread(graphId, { graph_name: name });
+      if (!codeOrViewer) {
+        await onSave();
+        const { saveStatus: after, saveError: why } = api.getState();
+        if (after !== "saved") {
+          onMessage("error", `Save the draft before running it${why ? `: ${why}` : "."}`);
+          return;
+        }
+      }
+      const t = await createThread(graphId, codeOrViewer ? { graph_name: name } : { graph_name: name, draft: true });
       navigate(`/app/threads/${encodeURIComponent(t.thread_id)}?graph=${encodeURIComponent(graphId)}`);
     } catch (e) {
       onMessage("error", `Could not start a thread: ${errorMessage(e)}`);
@@ -99,7 +109,7 @@ export function Toolbar({
         <span className={`save-status save-${saveStatus}`} role="status" title={saveError ?? undefined}>
           {SAVE_TEXT[saveStatus]}
           {saveStatus === "error" && (
-            <button type="button" className="btn btn-sm" onClick={onSave}>
+            <button type="button" className="btn btn-sm" onClick={() => void onSave()}>
               Retry
             </button>
           )}
@@ -159,7 +169,13 @@ export function Toolbar({
             Publish…
           </button>
         )}
-        <button type="button" className="btn btn-sm btn-primary" onClick={() => void run()} disabled={starting}>
+        <button
+          type="button"
+          className="btn btn-sm btn-primary"
+          onClick={() => void run()}
+          disabled={starting}
+          title={codeOrViewer ? "Run the graph" : "Test-run the draft on screen (saved first; no need to publish)"}
+        >
           {starting ? "Starting…" : <><span aria-hidden="true">▶ </span>Run</>}
         </button>
       </div>

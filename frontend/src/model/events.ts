@@ -96,6 +96,8 @@ export interface DebugState {
   runId: string | null;
   runStatus: RunStatus;
   runError: string | null;
+  /** The failed run's Python traceback, when the server recorded one. */
+  runTraceback: string | null;
   /**
    * Node statuses along the current lineage: a run that continues where the last one
    * stopped (resume, continue, new input at the head) keeps the earlier runs' statuses;
@@ -124,6 +126,7 @@ export function initialDebugState(afterSeq = 0): DebugState {
     runId: null,
     runStatus: "idle",
     runError: null,
+    runTraceback: null,
     nodes: {},
     runNodes: [],
     tokens: { text: "", byNode: {}, messages: [] },
@@ -394,6 +397,7 @@ function startRun(state: DebugState, runId: string | null): DebugState {
     runId,
     runStatus: "running",
     runError: null,
+    runTraceback: null,
     // Statuses stay until a checkpoint shows the run is on another branch (see checkpoint.created).
     runNodes: [],
     tokens: { text: "", byNode: {}, messages: [] },
@@ -432,7 +436,13 @@ function transition(prev: DebugState, event: ThreadEvent): DebugState {
       s = { ...s, runId: event.run_id ?? s.runId, runStatus: s.interrupts.length > 0 || d.status === "interrupted" ? "waiting" : "finished" };
       break;
     case "run.failed":
-      s = { ...s, runId: event.run_id ?? s.runId, runStatus: "failed", runError: errorText(d.error) ?? "The run failed." };
+      s = {
+        ...s,
+        runId: event.run_id ?? s.runId,
+        runStatus: "failed",
+        runError: errorText(d.error) ?? "The run failed.",
+        runTraceback: str(asRecord(d.error).traceback) ?? null,
+      };
       break;
     case "run.cancelled": {
       const nodes: Record<string, NodeRunInfo> = {};

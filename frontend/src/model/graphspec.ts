@@ -25,6 +25,8 @@ export interface StateField {
   reducer?: Reducer;
   default?: unknown;
   description?: string;
+  /** Part of the graph's input schema (what the run form asks for). */
+  input?: boolean;
 }
 
 export interface RetryPolicy {

@@ -27,6 +27,13 @@ function fieldSchema(f: StateField): Schema {
   }
 }
 
+/** The fields a run's input form asks for: those marked `input`, or every field when none
+ * is (as in LangGraph, where the input schema defaults to the state schema). */
+export function inputFields(fields: readonly StateField[]): StateField[] {
+  const marked = fields.filter((f) => f.input === true);
+  return marked.length > 0 ? marked : [...fields];
+}
+
 export function inputSchemaFor(fields: readonly StateField[]): Schema {
   const properties: Record<string, Schema> = {};
   for (const f of fields) properties[f.name] = fieldSchema(f);

@@ -233,7 +233,14 @@ function ThreadTable({ rows }: { rows: ThreadListItem[] }) {
                   {t.thread_id.slice(0, 8)}
                 </Link>
               </td>
-              <td>{t.graph ? t.graph.name : <span className="muted">no graph</span>}</td>
+              <td>
+                {t.graph ? t.graph.name : <span className="muted">no graph</span>}
+                {t.metadata?.draft === true && (
+                  <span className="tag tag-draft" title="Test runs of the graph's unpublished draft">
+                    Draft test
+                  </span>
+                )}
+              </td>
               <td>
                 <StatusBadge status={toStatus(t.status)} label={t.waiting_for_review ? "Waiting for review" : statusLabel(t.status)} />
               </td>
