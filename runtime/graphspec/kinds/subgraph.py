@@ -4,11 +4,17 @@ The host provides ``loader(graph_id, version)`` returning a GraphSpec dict or a 
 graph. The child is invoked with the parent's config, so the engine nests it under the
 parent's checkpoint namespace: interrupts inside the child pause the parent, and resuming
 the parent resumes the child.
+
+``persistence`` picks what the child keeps, as LangGraph's ``compile(checkpointer=...)``
+does for a subgraph: ``inherit`` (the default: its state belongs to this run's task, so an
+interrupt inside it resumes), ``per_thread`` (``checkpointer=True``: its state carries over
+from run to run of the thread) or ``stateless`` (``checkpointer=False``: nothing saved).
 """
 
 from __future__ import annotations
 
 import contextvars
+import copy
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +24,9 @@ from runtime.graphspec.state import FANOUT_KEY
 
 MAX_DEPTH = 8
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("switchyard_subgraph_depth", default=0)
+
+# persistence -> the child's ``checkpointer`` as LangGraph spells it (None: inherit)
+PERSISTENCE: dict[str, bool | None] = {"inherit": None, "per_thread": True, "stateless": False}
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -36,6 +45,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "additionalProperties": {"type": "string"},
             "description": "Child field -> expression over this graph's state "
             "(empty: pass the whole state).",
+        },
+        "persistence": {
+            "type": "string",
+            "enum": list(PERSISTENCE),
+            "description": "What the child keeps: inherit (its state lives with this run "
+            "and resumes after an interrupt; the default), per_thread (kept from run to run "
+            "of the thread), stateless (nothing saved).",
         },
         "outputs": {
             "type": "object",
@@ -63,6 +79,7 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
     version = config.get("version")
     inputs: dict[str, str] = dict(config.get("inputs") or {})
     outputs: dict[str, str] = dict(config.get("outputs") or {})
+    persistence = PERSISTENCE[config.get("persistence") or "inherit"]
     cache: dict[str, Any] = {}
     lock = threading.Lock()
 
@@ -80,6 +97,10 @@ def build(config: Mapping[str, Any], ctx: BuildContext) -> NodeFunction:
                     from runtime.graphspec.compiler import compile_spec
 
                     loaded = compile_spec(loaded, registry=ctx.registry, loader=ctx.loader)
+                if persistence is not None:
+                    # a copy: the loader may hand the same compiled graph to other nodes
+                    loaded = copy.copy(loaded)
+                    loaded.checkpointer = persistence
                 cache["graph"] = loaded
             return cache["graph"]
 

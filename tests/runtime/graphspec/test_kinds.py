@@ -451,3 +451,47 @@ def test_subgraph_interrupts_pause_and_resume_the_parent():
     assert paused["__interrupt__"][0].value["title"] == "Approve the plan"
     out = graph.invoke(Command(resume="approve"), thread)
     assert out["decision"] == "approve"
+
+
+def _counting_child() -> dict[str, Any]:
+    return one_node(
+        "transform",
+        {"set": [{"field": "count", "expression": "1"}]},
+        fields=[{"name": "count", "type": "integer", "reducer": "add"}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("persistence", "second_run", "child_namespaces"),
+    [
+        (None, 1, {"x"}),
+        ("inherit", 1, {"x"}),
+        ("per_thread", 2, {"x"}),
+        ("stateless", 1, set()),
+    ],
+)
+def test_subgraph_persistence_picks_what_the_child_keeps(persistence, second_run, child_namespaces):
+    from runtime.checkpoint.memory import InMemoryCheckpointer
+
+    # the child adds 1 to what it kept (per_thread) and the 0 it is given
+    config: dict[str, Any] = {
+        "graph_id": "counter",
+        "inputs": {"count": "0"},
+        "outputs": {"count": "count"},
+    }
+    if persistence is not None:
+        config["persistence"] = persistence
+    parent = one_node("subgraph", config, fields=[{"name": "count", "type": "integer"}])
+    assert validate_spec(parent) == []
+    cp = InMemoryCheckpointer()
+    graph = compile_spec(parent, checkpointer=cp, loader=lambda g, v: _counting_child())
+    thread = {"configurable": {"thread_id": "t"}}
+    assert graph.invoke({}, thread)["count"] == 1
+    assert graph.invoke({}, thread)["count"] == second_run
+    namespaces = {t.config["configurable"]["checkpoint_ns"] for t in cp.list(thread)}
+    assert {ns.split(":")[0] for ns in namespaces if ns} == child_namespaces
+
+
+def test_subgraph_persistence_must_be_a_known_mode():
+    spec = one_node("subgraph", {"graph_id": "x", "persistence": "forever"})
+    assert validate_spec(spec)
