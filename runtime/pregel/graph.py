@@ -474,7 +474,9 @@ class CompiledStateGraph:
         graph = self._graph_for_ns(ns)  # a subgraph's checkpoint config edits that subgraph
         if ns and graph is self:
             raise ValueError(f"Subgraph {_recast(ns)!r} not found")
-        return await bulk_update(graph, graph._own_ns_config(config), supersteps, lend=(cp, ns))
+        config = graph._own_ns_config(config)  # a checkpointer=True subgraph's own history
+        lend = (cp, config[CONF]["checkpoint_ns"])
+        return await bulk_update(graph, config, supersteps, lend=lend)
 
     def bulk_update_state(
         self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]

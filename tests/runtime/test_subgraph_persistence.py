@@ -265,3 +265,15 @@ def test_resume_streams_the_values_it_resumes_from_first():
         {"k": "i1 i2 side "},
         {"k": "i1 i2 side after"},
     ]
+
+
+def test_update_state_on_a_per_thread_subgraph_edits_its_one_history():
+    app = _asking_parent(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    app.invoke({"value": []}, cfg)
+    task_cfg = app.get_state(cfg).tasks[0].state  # "sub:<task id>", as LangGraph gives it
+    assert task_cfg["configurable"]["checkpoint_ns"].startswith("sub:")
+    saved = app.update_state(task_cfg, {"value": ["edited"]}, as_node="ask")
+    assert saved["configurable"]["checkpoint_ns"] == "sub"
+    sub = app.get_state(cfg, subgraphs=True).tasks[0].state
+    assert sub.values == {"value": ["edited"]}
