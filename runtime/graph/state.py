@@ -96,6 +96,14 @@ def _annotation_kind(annotation: Any) -> str | None:
     return None
 
 
+def _runnable_node(runnable: Any) -> Callable[..., Any]:
+    async def node(state: Any, config: Any) -> Any:
+        return await runnable.ainvoke(state, config)
+
+    node.__name__ = getattr(runnable, "name", None) or type(runnable).__name__
+    return node
+
+
 def inspect_callable(fn: Callable[..., Any]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """(is_async, keyword injections, positional injections) for a node or path function."""
     target = fn
@@ -313,6 +321,10 @@ class StateGraph:
         action = spec.fn
         if isinstance(action, CompiledStateGraph):
             spec.is_graph = True
+        elif not callable(action) and callable(getattr(action, "ainvoke", None)):
+            # a LangChain Runnable (a tool, a chain): run with the node's config, as LangGraph does
+            spec.fn = _runnable_node(action)
+            spec.is_async, spec.positional = True, ("config",)
         else:
             spec.is_async, spec.kwargs, spec.positional = inspect_callable(action)
             hints = _hints_of(action)

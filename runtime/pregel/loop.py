@@ -94,6 +94,14 @@ class Outcome:
         self.interrupts = interrupts
 
 
+_PATH_KINDS = {"pull": "__pregel_pull", "push": "__pregel_push"}
+
+
+def langgraph_path(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A task's path as LangGraph names it in node metadata (``("__pregel_pull", node)``)."""
+    return (_PATH_KINDS.get(path[0], path[0]), *path[1:]) if path else path
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
@@ -500,8 +508,8 @@ class Loop:
                 **self.metadata_extra,
                 "langgraph_step": self.step,
                 "langgraph_node": task.name,
-                "langgraph_triggers": list(task.triggers),
-                "langgraph_path": list(task.path),
+                "langgraph_triggers": tuple(task.triggers),
+                "langgraph_path": langgraph_path(task.path),
                 "langgraph_checkpoint_ns": task.ns,
             },
         }
@@ -676,8 +684,6 @@ class Loop:
         self.checkpoint_ts = ts
         self.pending = []
         metadata = {**self.metadata_extra, "source": source, "step": step, "parents": {}}
-        if source == "loop":
-            metadata["nodes"] = list(self.ran)
         self.step = step + 1
         if saving and self.wants & {"checkpoints", "debug"}:  # as LangGraph: saved ones only
             self._emit_checkpoint(new_id, parent_id, metadata)

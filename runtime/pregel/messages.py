@@ -67,11 +67,12 @@ class MessageStream:
         return ns, self._metadata(ctx)
 
     def _metadata(self, ctx: TaskContext) -> dict[str, Any]:
-        metadata = {**self.propagated, **(ctx.config.get("metadata") or {})}
-        for key in ("langgraph_triggers", "langgraph_path"):
-            if isinstance(metadata.get(key), list):
-                metadata[key] = tuple(metadata[key])
-        return metadata
+        # a chat model replaces ls_integration with its own, as under LangGraph
+        return {
+            "ls_integration": "langgraph",
+            **self.propagated,
+            **(ctx.config.get("metadata") or {}),
+        }
 
     def emit(self, meta: Meta, message: BaseMessage, *, dedupe: bool) -> None:
         if dedupe and message.id in self.seen:

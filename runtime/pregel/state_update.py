@@ -201,13 +201,25 @@ async def _infer_as_node(
 
 
 async def _last_ran(loop: Loop, saved: CheckpointTuple | None) -> list[str]:
-    """The nodes of the newest ``loop`` checkpoint at or before ``saved``."""
+    """The nodes of the step that made the newest ``loop`` checkpoint at or before ``saved``
+    (the tasks its parent checkpoint had to run)."""
     current = saved
-    while current is not None:
-        if current.metadata.get("source") == "loop":
-            return list(current.metadata.get("nodes") or [])
-        parent = current.parent_config
-        if parent is None or not (parent.get(CONF) or {}).get("checkpoint_id"):
-            return []
-        current = await loop.checkpointer.aget_tuple(parent)
-    return []
+    while current is not None and current.metadata.get("source") != "loop":
+        current = await _parent(loop, current)
+    before = None if current is None else await _parent(loop, current)
+    if before is None:
+        return []
+    plan = loop.plan
+    channels = algo.new_channels(plan, before.checkpoint.channel_values)
+    step = int(before.metadata.get("step", -1)) + 1
+    tasks = algo.prepare_tasks(
+        plan, channels, before.checkpoint.id, step, loop.ns, with_input=False
+    )
+    return [t.name for t in tasks]
+
+
+async def _parent(loop: Loop, saved: CheckpointTuple) -> CheckpointTuple | None:
+    parent = saved.parent_config
+    if parent is None or not (parent.get(CONF) or {}).get("checkpoint_id"):
+        return None
+    return await loop.checkpointer.aget_tuple(parent)

@@ -113,3 +113,33 @@ def test_messages_of_a_nested_graph_stream_only_with_subgraphs():
         ("sub", "from inner"),
         ("", "from outer"),
     ]
+
+
+def test_returned_message_metadata_is_langgraphs():
+    app = _one_node(lambda s: {"messages": [HumanMessage("hello", id="h9")]})
+    [(message, meta)] = list(app.stream({"messages": []}, stream_mode="messages"))
+    assert message.id == "h9"
+    assert meta == {
+        "ls_integration": "langgraph",
+        "langgraph_step": 1,
+        "langgraph_node": "node",
+        "langgraph_triggers": ("branch:to:node",),
+        "langgraph_path": ("__pregel_pull", "node"),
+        "langgraph_checkpoint_ns": meta["langgraph_checkpoint_ns"],
+    }
+    assert meta["langgraph_checkpoint_ns"].startswith("node:")
+
+
+def test_a_langchain_runnable_is_a_node_and_gets_the_config():
+    from langchain_core.runnables import RunnableLambda
+
+    seen = {}
+
+    def answer(state, config):
+        seen["node"] = config["metadata"]["langgraph_node"]
+        return {"messages": [AIMessage(f"{len(state['messages'])} so far", id="r1")]}
+
+    app = _one_node(RunnableLambda(answer))
+    out = app.invoke({"messages": [("user", "hi")]})
+    assert [m.content for m in out["messages"]] == ["hi", "1 so far"]
+    assert seen == {"node": "node"}
