@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import typing
 from collections.abc import Callable, Hashable, Sequence
@@ -55,6 +56,10 @@ class NodeSpec:
     def runnable(self) -> NodeRunnable:
         """The node's function as LangGraph's ``builder.nodes[name].runnable.func`` reaches it."""
         return NodeRunnable(self.name, self.fn)
+
+    def copy(self, update: dict[str, Any] | None = None) -> NodeSpec:
+        """A copy with the fields in ``update`` replaced (LangGraph's PregelNode.copy)."""
+        return dataclasses.replace(self, **(update or {}))
 
 
 class NodeRunnable(NamedTuple):

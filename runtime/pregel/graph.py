@@ -18,6 +18,7 @@ from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
 from runtime.pregel.messages import MessageStream
+from runtime.pregel.runnable import RunnableSurface, merge_configs
 from runtime.runtime import RunControl, coerce_context
 from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot, StateUpdate
 
@@ -25,7 +26,7 @@ DEFAULT_RECURSION_LIMIT = 25
 _SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
 
 
-class CompiledStateGraph:
+class CompiledStateGraph(RunnableSurface):
     """A validated graph, ready to run. Mirrors LangGraph's CompiledStateGraph API."""
 
     def __init__(
@@ -48,6 +49,7 @@ class CompiledStateGraph:
         self.interrupt_before_nodes = tuple(interrupt_before)
         self.interrupt_after_nodes = tuple(interrupt_after)
         self.name = name
+        self.config: dict[str, Any] | None = None  # bound by with_config()
 
     # --- running -------------------------------------------------------------------
 
@@ -63,7 +65,7 @@ class CompiledStateGraph:
         control: RunControl | None = None,
         lend: tuple[Any, str] | None = None,
     ) -> Loop:
-        config = dict(config or {})
+        config = merge_configs(self.config, config) if self.config else dict(config or {})
         parent = _parent_task(config)
         if parent is not None and parent.loop.sink is not sink:
             parent = None  # an unrelated graph run from inside a node with its own stream
@@ -507,10 +509,9 @@ class CompiledStateGraph:
     def nodes(self) -> dict[str, Any]:
         return dict(self.plan.nodes)
 
-    def with_config(
-        self, config: dict[str, Any] | None = None, **kwargs: Any
-    ) -> CompiledStateGraph:
-        return self
+    @property
+    def channels(self) -> dict[str, Any]:
+        return dict(self.plan.channels)
 
 
 def _recast(ns: str, *, keep_numbers: bool = False) -> str:
