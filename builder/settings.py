@@ -64,6 +64,9 @@ BUILDER: dict = {
     # A run executing longer than this (wall clock, all attempts) ends as "timeout"; 0 = never.
     "RUN_TIMEOUT_SECONDS": float(os.environ.get("RUN_TIMEOUT_SECONDS", "0")),
     "DEFAULT_RETENTION_DAYS": _env_int("DEFAULT_RETENTION_DAYS", 30),
+    # The demo ``fake`` model streams one token this often, so a first-time user sees the
+    # tokens arrive (0: all at once).
+    "FAKE_MODEL_TOKEN_SECONDS": float(os.environ.get("FAKE_MODEL_TOKEN_SECONDS", "0.04")),
     # Fernet key for provider credentials; empty = derived from SECRET_KEY (see
     # builder.services.credentials). Set it to rotate SECRET_KEY without losing them.
     "CREDENTIALS_KEY": os.environ.get("CREDENTIALS_KEY", ""),

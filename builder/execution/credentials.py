@@ -132,4 +132,8 @@ def workspace_providers(workspace_id: int) -> dict[str, dict[str, Any]]:
 def run_registry(workspace_id: int) -> Any:
     """The spec runtime's default registry, with this workspace's provider credentials
     (environment variables still apply to providers the workspace has none for)."""
-    return dataclasses.replace(default_registry(), providers=workspace_providers(workspace_id))
+    providers = workspace_providers(workspace_id)
+    # The demo model's pace is the server's to set (FAKE_MODEL_TOKEN_SECONDS).
+    fake = {"token_seconds": settings.BUILDER.get("FAKE_MODEL_TOKEN_SECONDS", 0)}
+    providers["fake"] = {**fake, **providers.get("fake", {})}
+    return dataclasses.replace(default_registry(), providers=providers)

@@ -2,12 +2,17 @@
 
 Not a real model. The ``llm`` node picks the scripted reply for this turn (``script_turn``)
 and renders it; without a script the fake echoes the last user message.
+
+Settings: ``token_seconds`` paces the stream (a pause before each token after the first,
+so a demo's tokens can be watched arriving; 0, the default, sends them at once) and
+``sleep`` is the pause function (``time.sleep``; tests pass their own clock).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from typing import Any
 
@@ -46,7 +51,11 @@ def chat(request: ChatRequest, emit: Emit) -> ChatReply:
         content, calls = _default_content(request.messages), []
     if request.response_schema is not None and reply is None:
         content = json.dumps(_example(request.response_schema))
-    for token in _TOKEN.findall(content):
+    pace = float(request.settings.get("token_seconds") or 0)
+    sleep = request.settings.get("sleep") or time.sleep
+    for i, token in enumerate(_TOKEN.findall(content)):
+        if pace > 0 and i > 0:
+            sleep(pace)
         emit(token, [])
     for index, call in enumerate(calls):
         emit(

@@ -15,6 +15,13 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture(autouse=True)
+def unpaced_fake_model(settings):
+    """The demo model's human pace (FAKE_MODEL_TOKEN_SECONDS) would only slow these
+    tests down; the pace itself is tested where it is set."""
+    settings.BUILDER = {**settings.BUILDER, "FAKE_MODEL_TOKEN_SECONDS": 0}
+
+
 POSTGRES_ONLY = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="needs PostgreSQL: set DATABASE_URL=postgres://... (SQLite has one writer and "

@@ -42,7 +42,11 @@ def test_credentials_are_encrypted_and_never_returned(team, settings):
     from cryptography.fernet import Fernet
 
     settings.BUILDER = {**settings.BUILDER, "CREDENTIALS_KEY": Fernet.generate_key().decode()}
-    assert run_registry(team["acme"].pk).providers == {}
+    assert "openai" not in run_registry(team["acme"].pk).providers
+
+    # The demo model's pace is the server's setting.
+    settings.BUILDER = {**settings.BUILDER, "FAKE_MODEL_TOKEN_SECONDS": 0.04}
+    assert run_registry(team["acme"].pk).provider_settings("fake") == {"token_seconds": 0.04}
 
     gone = owner.delete(f"/api/workspaces/acme/credentials/{row.pk}/")
     assert gone.status_code == 204 and not m.ProviderCredential.objects.exists()

@@ -67,6 +67,31 @@ def test_fake_script_templates_and_tokens_stream_on_messages_mode():
     assert meta["langgraph_node"] == "agent"
 
 
+def test_fake_streams_at_the_pace_the_host_sets():
+    # An injected pause records each wait and how many tokens were out by then: one pause
+    # before every token after the first.
+    emitted: list[str] = []
+    pauses: list[tuple[float, int]] = []
+    settings = {"token_seconds": 0.05, "sleep": lambda s: pauses.append((s, len(emitted)))}
+    request = ChatRequest(
+        model="fake-1", messages=[], settings=settings, script={"content": "All about cats"}
+    )
+    reply = get_provider("fake")(request, lambda text, _calls: emitted.append(text))
+    assert reply.content == "All about cats" and emitted == ["All", " about", " cats"]
+    assert pauses == [(0.05, 1), (0.05, 2)]
+
+
+def test_the_registry_sets_the_fake_models_pace():
+    spec = llm_spec({"fake_replies": [{"content": "All about {{ state.topic }} today"}]})
+    pauses: list[float] = []
+    paced = {"fake": {"token_seconds": 0.05, "sleep": pauses.append}}
+    out = compile_spec(spec, registry=Registry(providers=paced)).invoke(user("hi"))
+    assert out["messages"][-1].content == "All about cats today" and pauses == [0.05] * 3
+    unpaced = {"fake": {"sleep": pauses.append}}  # the default: no pause
+    compile_spec(spec, registry=Registry(providers=unpaced)).invoke(user("hi"))
+    assert pauses == [0.05] * 3
+
+
 def test_fake_streamed_chunk_ids_match_final_message():
     graph = compile_spec(llm_spec({"fake_replies": [{"content": "one two"}]}))
     ids = set()
