@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import dataclasses
 import inspect
 import queue
 import threading
@@ -13,14 +14,21 @@ from typing import Any
 
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, CheckpointTuple
 from runtime.constants import CONF, NS_END, NS_SEP
-from runtime.errors import GraphInterrupt
+from runtime.errors import GraphInterrupt, ParentCommand
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
 from runtime.pregel.messages import MessageStream
 from runtime.pregel.runnable import RunnableSurface, merge_configs
 from runtime.runtime import RunControl, coerce_context
-from runtime.types import STREAM_MODES, Interrupt, PregelTask, StateSnapshot, StateUpdate
+from runtime.types import (
+    STREAM_MODES,
+    Command,
+    Interrupt,
+    PregelTask,
+    StateSnapshot,
+    StateUpdate,
+)
 
 DEFAULT_RECURSION_LIMIT = 25
 _SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME, ONCE, NO_WRITES, HANDLED})
@@ -205,7 +213,13 @@ class CompiledStateGraph(RunnableSurface):
             interrupt_before=before,
             interrupt_after=after,
         )
-        outcome = await loop.run(input)
+        try:
+            outcome = await loop.run(input)
+        except ParentCommand as pc:
+            if pc.command.graph != Command.PARENT:
+                raise
+            # addressed to the graph of the task that called this one: that task's output
+            raise ParentCommand(dataclasses.replace(pc.command, graph=None)) from None
         if outcome.status == "interrupted":
             raise GraphInterrupt(outcome.interrupts)
         return outcome.values

@@ -105,10 +105,15 @@ async def _attempts(ctx: TaskContext, spec: NodeSpec, inline: bool) -> tuple[Any
         ctx.counter = 0
         ctx.sent = []
         try:
-            if timeout is None:
-                output = await _call_node(ctx, spec, inline)
-            else:
-                output = await _call_with_timeout(ctx, spec, inline, timeout)
+            try:
+                if timeout is None:
+                    output = await _call_node(ctx, spec, inline)
+                else:
+                    output = await _call_with_timeout(ctx, spec, inline, timeout)
+            except ParentCommand as pc:
+                if pc.command.graph is not None:
+                    raise
+                output = pc.command  # a graph this node called sent it here (Command.PARENT)
             state_writes, gotos = algo.state_update_writes(ctx.loop.plan, task.name, output)
             return output, state_writes, gotos
         except GraphBubbleUp:

@@ -134,3 +134,24 @@ def test_command_parent_from_the_root_graph_reaches_the_caller():
     with pytest.raises(ParentCommand) as caught:
         g.compile().invoke({"foo": "", "log": []})
     assert caught.value.command.goto == "elsewhere"  # as LangGraph: the caller may handle it
+
+
+def test_command_parent_from_a_graph_called_inside_a_function_node():
+    def jump(state: Child):
+        return Command(graph=Command.PARENT, goto="rescue", update={"log": ["jumped"]})
+
+    sub = StateGraph(Child)
+    sub.add_node("jump", jump)
+    sub.add_edge(START, "jump")
+    child = sub.compile()
+
+    def caller(state: Parent):
+        child.invoke({"foo": "", "bar": "", "log": []})
+        raise AssertionError("the child's Command(PARENT) ends this node")
+
+    g = StateGraph(Parent)
+    g.add_node("caller", caller)
+    g.add_node("rescue", lambda s: {"log": ["rescued"]})
+    g.add_edge(START, "caller")
+    out = g.compile().invoke({"foo": "", "log": []})
+    assert out["log"] == ["jumped", "rescued"]  # as LangGraph: the caller's own Command
