@@ -42,3 +42,13 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class CustomAuthScheme(OpenApiAuthenticationExtension):
+    """langgraph.json's auth handler: whatever it reads, usually a bearer token."""
+
+    target_class = "builder.api.custom_auth.CustomAuthentication"
+    name = "CustomAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}

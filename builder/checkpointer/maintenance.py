@@ -37,6 +37,25 @@ class CheckpointMaintenance:
                 model.objects.using(self.using).filter(thread_id=thread_id).delete()
         self._recent_forget()
 
+    def patch_metadata(self, thread_id: str, metadata: dict[str, Any]) -> str | None:
+        """Merge ``metadata`` into the metadata of the thread's latest root checkpoint
+        (LangGraph Server's PATCH state); its id, or None when the thread has none."""
+        rows = CheckpointRow.objects.using(self.using)
+        with transaction.atomic(using=self.using):
+            latest = (
+                rows.select_for_update()
+                .filter(thread_id=thread_id, checkpoint_ns="")
+                .order_by("-checkpoint_id")
+                .first()
+            )
+            if latest is None:
+                return None
+            merged = {**self._metadata(latest.metadata), **metadata}
+            latest.metadata = self.serde.dumps(merged)
+            latest.save(update_fields=["metadata"])
+        self._recent_forget()
+        return latest.checkpoint_id
+
     def delete_after(self, thread_id: str, checkpoint_id: str) -> None:
         """Delete the thread's checkpoints newer than ``checkpoint_id`` (all namespaces;
         everything when it is empty), their writes, and blobs no remaining checkpoint

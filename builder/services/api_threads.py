@@ -115,3 +115,22 @@ def run_delete(*, run: Any, user: Any = None) -> None:
             detail={"run_id": str(run.pk)},
         )
         Run.objects.filter(pk=run.pk).delete()
+
+
+def thread_state_patch_metadata(
+    *, thread: Thread, metadata: dict[str, Any], user: Any = None
+) -> str:
+    """Merge ``metadata`` into the latest checkpoint's metadata; its checkpoint id."""
+    from builder.checkpointer import DjangoCheckpointer
+
+    checkpoint_id = DjangoCheckpointer().patch_metadata(str(thread.pk), metadata)
+    if checkpoint_id is None:
+        raise InvalidInput(f"thread {thread.pk} has no state yet: nothing to patch")
+    audit_record(
+        workspace=thread.workspace_id,
+        actor=user,
+        thread=thread,
+        action="state.metadata_patched",
+        detail={"checkpoint_id": checkpoint_id, "keys": sorted(metadata)},
+    )
+    return checkpoint_id

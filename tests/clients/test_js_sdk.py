@@ -17,12 +17,19 @@ def test_js_sdk_suite(client_server, owner_key):
     node = node_or_skip()
     env = {**os.environ, "SWITCHYARD_API": client_server.api, "SWITCHYARD_KEY": owner_key}
     done = subprocess.run(
-        [node, "--test", "--test-reporter=spec", "sdk.test.mjs"],
+        [
+            node,
+            "--test",
+            "--test-reporter=spec",
+            "--test-timeout=30000",
+            "--test-force-exit",
+            "sdk.test.mjs",
+        ],
         cwd=JS,
         env=env,
         capture_output=True,
         text=True,
-        timeout=110,
+        timeout=100,
     )
     report = done.stdout + done.stderr
     assert done.returncode == 0, report + "\ndaphne:\n" + client_server.output()

@@ -259,6 +259,23 @@ class ThreadStateView(ApiView):
 
         return Response({"checkpoint": checkpoint_dict(config)})
 
+    class PatchInput(serializers.Serializer):
+        metadata = JSONObjectField()
+
+    @extend_schema(
+        tags=TAGS, request=PatchInput, responses={204: None}, operation_id="patch_thread_state"
+    )
+    def patch(self, request: Any, thread_id: str) -> Response:
+        """Merge metadata into the latest checkpoint's (the SDKs' ``patch_state``; LangGraph
+        Server itself has no such route)."""
+        thread = self.scope.thread(thread_id)
+        self.scope.require(thread.workspace_id, "act")
+        data = self.parse(self.PatchInput)
+        api_threads.thread_state_patch_metadata(
+            thread=thread, metadata=data["metadata"], user=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ThreadStateAtView(ApiView):
     @extend_schema(

@@ -209,6 +209,81 @@ describe("runs", () => {
   });
 });
 
+describe("more of the surface", () => {
+  it("patchState merges checkpoint metadata", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, "chat", { input: human("meta") });
+    await client.threads.patchState(thread.thread_id, { reviewed: true });
+    const state = await client.threads.getState(thread.thread_id);
+    assert.equal(state.metadata.reviewed, true);
+  });
+
+  it("stream modes custom, debug, tasks, checkpoints, events; subgraphs", async () => {
+    const parts = await collect(
+      client.runs.stream(null, "nested", {
+        input: {},
+        streamMode: ["debug", "tasks", "checkpoints", "updates"],
+        streamSubgraphs: true,
+      }),
+    );
+    const events = [...new Set(parts.map((p) => p.event.split("|")[0]))].sort();
+    for (const mode of ["checkpoints", "debug", "tasks", "updates"]) {
+      assert.ok(events.includes(mode), `${mode} missing from ${events}`);
+    }
+    assert.ok(
+      parts.some((p) => p.event.startsWith("updates|child")),
+      parts.map((p) => p.event).join(","),
+    );
+    const evented = await collect(
+      client.runs.stream(null, "chat", { input: human("ev"), streamMode: "events" }),
+    );
+    assert.ok(evented.some((p) => p.event === "events"));
+  });
+
+  it("ifNotExists creates the thread; thread joinStream sees the run", async () => {
+    const threadId = crypto.randomUUID();
+    const seen = [];
+    const watching = (async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const stream = client.threads.joinStream(threadId, { streamMode: "run_modes" });
+      for await (const part of stream) {
+        seen.push(part);
+        if (part.event === "metadata" && part.data.status === "run_done") break;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const waited = await client.runs.wait(threadId, "chat", {
+      input: human("fresh"),
+      ifNotExists: "create",
+      afterSeconds: 1,
+    });
+    assert.equal(waited.messages.at(-1).content, "You said: fresh");
+    await watching;
+    assert.ok(seen.some((p) => p.event === "values"), seen.map((p) => p.event).join(","));
+  });
+
+  it("a webhook receives the finished run", async () => {
+    const { createServer } = await import("node:http");
+    const got = new Promise((resolve) => {
+      const server = createServer((req, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+          res.end();
+          server.close();
+          resolve(JSON.parse(body));
+        });
+      }).listen(0, "127.0.0.1", () => {
+        const url = `http://127.0.0.1:${server.address().port}/hook`;
+        client.runs.wait(null, "chat", { input: human("hook"), webhook: url });
+      });
+    });
+    const run = await got;
+    assert.equal(run.status, "success");
+    assert.equal(run.values.messages.at(-1).content, "You said: hook");
+  });
+});
+
 describe("crons", () => {
   it("create for a thread and stateless, search, count, update, delete", async () => {
     const thread = await client.threads.create();
