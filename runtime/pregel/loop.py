@@ -408,8 +408,10 @@ class Loop:
                 return self._static_interrupt()
 
     def _static_interrupt(self) -> Outcome:
-        """A breakpoint (interrupt_before/after): an empty ``__interrupt__`` update."""
-        if "updates" in self.wants:
+        """A breakpoint (interrupt_before/after): an empty ``__interrupt__`` update.
+
+        A nested graph's breakpoint is reported once, by the root, for the paused task."""
+        if "updates" in self.wants and self.parent is None:
             self.emit("updates", {"__interrupt__": ()})
         return self._outcome("interrupted", [])
 

@@ -277,3 +277,14 @@ def test_update_state_on_a_per_thread_subgraph_edits_its_one_history():
     assert saved["configurable"]["checkpoint_ns"] == "sub"
     sub = app.get_state(cfg, subgraphs=True).tasks[0].state
     assert sub.values == {"value": ["edited"]}
+
+
+def test_a_nested_breakpoint_is_reported_once_by_the_root():
+    app = _with_paused_inner(InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    chunks = list(app.stream({"k": ""}, cfg, stream_mode="updates", subgraphs=True))
+    assert [(ns[:1] and ns[0].split(":")[0], list(c)) for ns, c in chunks] == [
+        ((), ["side"]),
+        ("inner", ["i1"]),
+        ((), ["__interrupt__"]),
+    ]
