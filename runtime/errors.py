@@ -19,6 +19,12 @@ class InvalidUpdateError(ValueError):
     """A node or caller wrote something the state cannot take."""
 
 
+class AmbiguousResumeError(InvalidUpdateError, RuntimeError):
+    """``Command(resume=value)`` while several interrupts are pending: say which (by id).
+
+    A RuntimeError as in LangGraph, and an InvalidUpdateError (bad input) for hosts."""
+
+
 class EmptyChannelError(Exception):
     """Reading a channel that has no value yet (internal)."""
 

@@ -18,12 +18,12 @@ from runtime.channels import MISSING
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, Checkpoint, CheckpointTuple
 from runtime.constants import NS_END, START
 from runtime.errors import (
+    AmbiguousResumeError,
     CheckpointNotFoundError,
     EmptyInputError,
     GraphDrained,
     GraphInterrupt,
     GraphRecursionError,
-    InvalidUpdateError,
     NodeError,
     ParentCommand,
 )
@@ -92,6 +92,11 @@ class Outcome:
         self.status = status
         self.values = values
         self.interrupts = interrupts
+
+
+def _is_interrupt_id(key: Any) -> bool:
+    """Interrupt ids are 32 hex digits (LangGraph's: xxh3-128; ours: blake2b-128)."""
+    return isinstance(key, str) and len(key) == 32 and all(c in "0123456789abcdef" for c in key)
 
 
 _PATH_KINDS = {"pull": "__pregel_pull", "push": "__pregel_push"}
@@ -335,26 +340,13 @@ class Loop:
 
     async def _apply_command(self, cmd: Command) -> None:
         if cmd.resume is not None:
-            owners = self.pending_interrupts()
-            if not owners:
-                raise InvalidUpdateError(
-                    f"there is no pending interrupt to resume in thread {self.thread_id!r}"
-                )
-            resume = cmd.resume
-            if isinstance(resume, dict) and resume and all(k in owners for k in resume):
-                given = dict(resume)
-            elif len(owners) == 1:
-                given = {next(iter(owners)): resume}
-            else:
-                raise InvalidUpdateError(
-                    f"{len(owners)} interrupts are pending in thread {self.thread_id!r} "
-                    f"(ids {', '.join(sorted(owners))}); resume them with "
-                    "Command(resume={interrupt_id: value, ...})"
-                )
+            given = self._resume_targets(cmd.resume)
             maps = self._resume_maps()
+            owners = self.pending_interrupts()
             for iid, value in given.items():
                 maps.setdefault(owners[iid], {})[iid] = value
-            self._set_resume_maps(maps)
+            if given:
+                self._set_resume_maps(maps)
         writes, gotos = (
             algo.state_update_writes(self.plan, "__input__", cmd)
             if (cmd.update is not None or cmd.goto_list())
@@ -365,6 +357,24 @@ class Loop:
         if writes:
             null = algo.Task(NULL_TASK, "__input__", (), None, (), "", writes=list(writes))
             self.dirty |= algo.apply_writes(self.plan, self.channels, [null])
+
+    def _resume_targets(self, resume: Any) -> dict[str, Any]:
+        """Which pending interrupts ``Command(resume=...)`` answers, as LangGraph reads it.
+
+        A dict keyed by interrupt ids answers those (ids not pending answer nothing); any
+        other value answers the one pending interrupt. With none pending (a static
+        breakpoint) the run just continues; with several, the ids are required.
+        """
+        owners = self.pending_interrupts()
+        if isinstance(resume, dict) and resume and all(_is_interrupt_id(k) for k in resume):
+            return {k: v for k, v in resume.items() if k in owners}
+        if len(owners) > 1:
+            raise AmbiguousResumeError(
+                "When there are multiple pending interrupts, you must specify the interrupt id "
+                f"when resuming. {len(owners)} are pending in thread {self.thread_id!r} (ids "
+                f"{', '.join(sorted(owners))}): resume with Command(resume={{id: value, ...}})"
+            )
+        return {iid: resume for iid in owners}
 
     # --- steps ---------------------------------------------------------------------
 
@@ -402,8 +412,8 @@ class Loop:
             self.dirty |= self.changed
             self.ran = [t.name for t in tasks]
             await self._checkpoint("loop", self.step)
-            if "values" in self.wants:
-                self.emit("values", self.output_values())
+            if "values" in self.wants and not self.changed.isdisjoint(self.plan.output_keys):
+                self.emit("values", self.output_values())  # only a step that changed them
             if any(t.name in self.after for t in tasks):
                 return self._static_interrupt()
 
@@ -454,6 +464,8 @@ class Loop:
                 handled[tid] = value
             else:
                 by_task.setdefault(tid, []).append((ch, value))
+                # writes after its interrupt: a task resumed while others stayed pending finished
+                failed.discard(tid)
         contexts: dict[str, TaskContext] = {}
         for t in list(tasks) if handled else tasks:
             if t.id in by_task and t.id not in failed:

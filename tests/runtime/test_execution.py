@@ -279,8 +279,7 @@ def test_misuse_errors_name_the_node_key_or_thread():
     app = g.compile(checkpointer=InMemoryCheckpointer())
     with pytest.raises(ValueError, match="thread_id"):
         app.invoke({"x": 0})
-    with pytest.raises(InvalidUpdateError, match="no pending interrupt.*'t-1'"):
-        app.invoke({"x": 0}, {"configurable": {"thread_id": "t-1"}})
+    with pytest.raises(EmptyInputError, match="'t-1' has no checkpoint to resume"):
         app.invoke(Command(resume="yes"), {"configurable": {"thread_id": "t-1"}})
     with pytest.raises(EmptyInputError, match="'fresh'"):
         app.invoke(None, {"configurable": {"thread_id": "fresh"}})

@@ -7,9 +7,8 @@ from typing import Annotated, TypedDict
 
 import pytest
 
-from runtime import END, START, Command, StateGraph, interrupt, once
+from runtime import END, START, Command, Send, StateGraph, interrupt, once
 from runtime.checkpoint import InMemoryCheckpointer
-from runtime.errors import InvalidUpdateError
 
 
 class S(TypedDict):
@@ -46,8 +45,8 @@ def test_approval_interrupt_and_resume():
     out = app.invoke(Command(resume="approved"), _cfg())
     assert out == {"text": "draft for ticket 7", "log": ["draft", "review:approved"]}
     assert app.get_state(_cfg()).next == ()
-    with pytest.raises(InvalidUpdateError, match="no pending interrupt"):
-        app.invoke(Command(resume="again"), _cfg())
+    # as in LangGraph, a resume with nothing pending answers nothing: the run just goes on
+    assert app.invoke(Command(resume="again"), _cfg()) == out
 
 
 def test_several_interrupts_in_one_node_resume_in_order():
@@ -92,7 +91,7 @@ def test_parallel_interrupts_resume_one_at_a_time_or_all_at_once():
     out = app.invoke({"text": ""}, _cfg())
     ids = {i.value: i.id for i in out["__interrupt__"]}
     assert set(ids) == {"a?", "b?"} and len(set(ids.values())) == 2
-    with pytest.raises(InvalidUpdateError, match="2 interrupts are pending"):
+    with pytest.raises(RuntimeError, match="multiple pending interrupts.*interrupt id"):
         app.invoke(Command(resume="x"), _cfg())
     out = app.invoke(Command(resume={ids["a?"]: 1}), _cfg())
     assert [i.value for i in out["__interrupt__"]] == ["b?"]
@@ -187,3 +186,55 @@ def test_once_keeps_side_effects_before_interrupt_from_repeating():
 def test_interrupt_outside_a_graph_is_an_error():
     with pytest.raises(RuntimeError, match="inside a node"):
         interrupt("x")
+
+
+def test_resuming_one_of_parallel_interrupts_keeps_the_other_and_every_answer():
+    """LangGraph's behaviour (repro r13): the finished child's answer is not lost."""
+
+    class Child(TypedDict):
+        prompt: str
+        answers: Annotated[list, operator.add]
+
+    child = StateGraph(Child)
+    child.add_node("ask", lambda s: {"answers": [interrupt(s["prompt"])]})
+    child.add_edge(START, "ask")
+
+    class Parent(TypedDict):
+        prompts: list
+        answers: Annotated[list, operator.add]
+
+    g = StateGraph(Parent)
+    g.add_node("child", child.compile())
+    g.add_conditional_edges(
+        START, lambda s: [Send("child", {"prompt": p}) for p in s["prompts"]], ["child"]
+    )
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    out = app.invoke({"prompts": ["a", "b"]}, _cfg())
+    first = out["__interrupt__"][0]
+    out = app.invoke(Command(resume={first.id: "r0"}), _cfg())
+    assert [i.value for i in out["__interrupt__"]] == ["b"] and out["answers"] == ["r0"]
+    out = app.invoke(Command(resume={out["__interrupt__"][0].id: "r1"}), _cfg())
+    assert "__interrupt__" not in out and out["answers"] == ["r0", "r1"]
+
+
+def test_resume_at_a_static_breakpoint_just_continues():
+    g = StateGraph(S)
+    g.add_node("one", lambda s: {"log": ["one"]})
+    g.add_node("two", lambda s: {"log": ["two"]})
+    g.add_edge(START, "one")
+    g.add_edge("one", "two")
+    app = g.compile(checkpointer=InMemoryCheckpointer(), interrupt_before=["one"])
+    app.invoke({"text": "", "log": []}, _cfg())
+    assert app.invoke(Command(resume="ignored"), _cfg())["log"] == ["one", "two"]
+
+
+def test_values_stream_shows_the_interrupt_and_skips_steps_that_change_nothing():
+    g = StateGraph(S)
+    g.add_node("quiet", lambda s: None)
+    g.add_node("ask", lambda s: {"text": interrupt("why?")})
+    g.add_edge(START, "quiet")
+    g.add_edge("quiet", "ask")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    chunks = list(app.stream({"text": "t"}, _cfg(), stream_mode=["updates", "values"]))
+    assert [mode for mode, _ in chunks] == ["values", "updates", "updates", "values"]
+    assert chunks[-1][1]["text"] == "t" and chunks[-1][1]["__interrupt__"][0].value == "why?"
