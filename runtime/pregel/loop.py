@@ -21,6 +21,7 @@ from runtime.errors import (
     AmbiguousResumeError,
     CheckpointNotFoundError,
     EmptyInputError,
+    GraphBubbleUp,
     GraphDrained,
     GraphInterrupt,
     GraphRecursionError,
@@ -613,14 +614,14 @@ class Loop:
         if len(todo) == 1:
             return [await one(todo[0], self.inline)]
         if limit is None or len(todo) <= limit:
-            return list(await asyncio.gather(*(one(t, False) for t in todo)))
+            return await _until_a_failure([one(t, False) for t in todo])
         slots = asyncio.Semaphore(limit)
 
         async def bounded(t: algo.Task) -> Any:
             async with slots:
                 return await one(t, False)
 
-        return list(await asyncio.gather(*(bounded(t) for t in todo)))
+        return await _until_a_failure([bounded(t) for t in todo])
 
     def _emit_reused_updates(self, tasks: list[algo.Task]) -> None:
         """Tasks that finished before the run paused are not re-run on resume: their saved
@@ -777,6 +778,32 @@ def _saved_error(pending: list[tuple[str, str, Any]], task_id: str) -> BaseExcep
                 return Exception(f"{value.get('type')}: {value.get('message')}")
             return Exception(str(value))
     return Exception("unknown error")
+
+
+async def _until_a_failure(runs: list[Any]) -> list[tuple[bool, BaseException | None]]:
+    """Run a step's tasks concurrently; the first that fails cancels the others.
+
+    As in LangGraph: an error (not an interrupt or a Command for the parent) ends the step,
+    so siblings still running are cancelled; their result is (False, None).
+    """
+    futures = [asyncio.ensure_future(r) for r in runs]
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            if any(_failed(f.result()) for f in done):
+                break
+    finally:
+        for f in futures:
+            if not f.done():
+                f.cancel()
+        await asyncio.gather(*futures, return_exceptions=True)
+    return [(False, None) if f.cancelled() else f.result() for f in futures]
+
+
+def _failed(result: tuple[bool, BaseException | None]) -> bool:
+    ok, exc = result
+    return not ok and exc is not None and not isinstance(exc, GraphBubbleUp)
 
 
 def _error_value(exc: BaseException) -> str:

@@ -334,3 +334,50 @@ def test_sync_nodes_can_be_kept_off_the_event_loop_thread():
         assert app.invoke({"x": 0})["log"] == ["no loop"]  # what Django's ORM needs
     finally:
         runtime.configure(inline_sync_nodes=before)
+
+
+def test_a_failing_async_task_cancels_its_running_siblings():
+    cancelled = asyncio.Event()
+    started = asyncio.Event()
+
+    async def slow(state):
+        started.set()
+        try:
+            await asyncio.Event().wait()  # only a cancel ends it
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async def bad(state):
+        await started.wait()
+        raise ValueError("I am bad")
+
+    g = StateGraph(S)
+    g.add_node("slow", slow)
+    g.add_node("bad", bad)
+    g.add_edge(START, "slow")
+    g.add_edge(START, "bad")
+    app = g.compile()
+
+    async def run():
+        with pytest.raises(ValueError, match="I am bad"):
+            await app.ainvoke({"x": 0})
+        return cancelled.is_set()
+
+    assert asyncio.run(run())  # as LangGraph: an error ends the step, siblings are cancelled
+
+
+def test_until_a_failure_keeps_siblings_of_an_interrupt_running():
+    from runtime.errors import GraphInterrupt
+    from runtime.pregel.loop import _until_a_failure
+
+    async def result(value, yields=0):
+        for _ in range(yields):  # finish after the interrupted sibling
+            await asyncio.sleep(0)
+        return value
+
+    async def run():
+        paused = (False, GraphInterrupt(()))
+        return await _until_a_failure([result(paused), result((True, None), 3)])
+
+    assert [ok for ok, _ in asyncio.run(run())] == [False, True]
