@@ -32,6 +32,7 @@ from builder.selectors.review import (
     BREAKPOINT_ID,
     form_of,
     paused_run,
+    pending_interrupts,
     run_interrupts,
     thread_access,
 )
@@ -318,16 +319,32 @@ def _start_run(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> d
         raise ReviewRefused("start_run's 'draft' must be true or false.", 400, "/draft")
     if value:
         _check_state(thread, value, "input", draft=draft)
+    checkpoint_id = _optional_str(message, "checkpoint_id") or ""
+    if value is not None and not checkpoint_id and message.get("drop_review") is not True:
+        _refuse_dropping_reviews(thread)
     run = run_start(
         thread=thread,
         assistant=thread.assistant,
         input=message.get("input"),
-        checkpoint_id=_optional_str(message, "checkpoint_id") or "",
+        checkpoint_id=checkpoint_id,
         user=reviewer.user,
         draft=draft,
         **_breakpoints(message, None),
     )
     return {"run_id": str(run.pk)}
+
+
+def _refuse_dropping_reviews(thread: Thread) -> None:
+    """New input at the head of a thread waiting for review would leave the question
+    unanswered for good: refuse unless the caller says so (``drop_review``)."""
+    waiting = [i for i in pending_interrupts(thread) if i["id"] != BREAKPOINT_ID]
+    if waiting:
+        raise ReviewRefused(
+            f"This thread is waiting for a review ({len(waiting)} open): a new run would "
+            "drop it. Answer the review first, or start over with 'drop_review': true.",
+            409,
+            field="/drop_review",
+        )
 
 
 def _breakpoints(message: dict[str, Any], paused: Run | None) -> dict[str, Any]:

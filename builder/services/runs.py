@@ -181,6 +181,9 @@ def _run_summary(run: Run) -> dict[str, Any]:
         "assistant_id": str(run.assistant_id) if run.assistant_id else None,
         "graph_version_id": run.graph_version_id,
         "draft": run.draft_spec is not None,
+        # New input at the thread's head: a run of its own, not a continuation (resume,
+        # retry, fork), so the debugger starts its node statuses afresh.
+        "new_input": run.input is not None and not run.checkpoint_id,
         "multitask_strategy": run.multitask_strategy,
         "stream_mode": run.stream_mode,
     }

@@ -27,6 +27,8 @@ export type ClientAction =
       checkpoint_id?: string;
       /** Run the graph's unpublished draft (a test run from the editor). */
       draft?: boolean;
+      /** Start over although a review is pending (which the new run drops). */
+      drop_review?: boolean;
       interrupt_before?: string[];
       interrupt_after?: string[];
     };

@@ -335,9 +335,10 @@ function DebuggerLayout({ api, loaded }: { api: DebuggerStoreApi; loaded: Loaded
                 graphId={loaded.graph ? String(loaded.graph.id) : null}
                 draftRevision={draftRevision}
                 nodeLabel={nodeLabel}
+                pendingReviews={interrupts.map((i) => (i.node ? nodeLabel(i.node) : "a review"))}
                 busy={busy}
-                onRun={(input) =>
-                  void actAndFollow("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input, draftRevision !== null)).then(
+                onRun={(input, dropReview) =>
+                  void actAndFollow("Could not start the run", () => runGraph(api, socketRef.current, assistantId, input, draftRevision !== null, dropReview)).then(
                     (ok) => ok && api.getState().setTab("tokens"),
                   )
                 }

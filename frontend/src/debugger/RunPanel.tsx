@@ -16,6 +16,7 @@ export function RunPanel({
   graphId,
   draftRevision,
   nodeLabel,
+  pendingReviews,
   onRun,
   busy,
 }: {
@@ -24,7 +25,9 @@ export function RunPanel({
   /** Set for a test run of the unpublished draft: its revision. */
   draftRevision: number | null;
   nodeLabel: (id: string) => string;
-  onRun: (input: Record<string, unknown>) => void;
+  /** Open reviews of the thread, which new input would drop: the user must say so. */
+  pendingReviews: string[];
+  onRun: (input: Record<string, unknown>, dropReview: boolean) => void;
   busy: boolean;
 }) {
   const api = useDebuggerApi();
@@ -37,9 +40,11 @@ export function RunPanel({
   const [formData, setFormData] = useState<Record<string, unknown>>(kept?.form ?? {});
   const [json, setJson] = useState<unknown>(kept?.json ?? {});
   const input = raw ? (json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : null) : formDataToInput(fields, formData);
+  const [dropReview, setDropReview] = useState(false);
+  const blocked = pendingReviews.length > 0 && !dropReview;
   const start = (value: Record<string, unknown>) => {
     if (graphId) savePlayground(browserStorage(), graphId, { form: formData, json, raw });
-    onRun(value);
+    onRun(value, pendingReviews.length > 0 && dropReview);
   };
   return (
     <section className="run-panel" aria-label="Run the graph">
@@ -86,9 +91,21 @@ export function RunPanel({
           ))}
         </ul>
       )}
+      {pendingReviews.length > 0 && (
+        <div className="run-review-warning" role="note" aria-label="Pending review">
+          <p>
+            This thread is waiting for a review at <strong>{pendingReviews.join(", ")}</strong>. A new run starts over from the
+            new input and the review is dropped: answer it first if it still matters.
+          </p>
+          <label className="check">
+            <input type="checkbox" checked={dropReview} onChange={(e) => setDropReview(e.target.checked)} />
+            Drop the pending review and start over
+          </label>
+        </div>
+      )}
       {/* Sticky: the primary action stays in view below a long input form. */}
       <div className="run-panel-actions">
-        <button type="button" className="btn btn-primary" disabled={busy || input === null} onClick={() => input && start(input)}>
+        <button type="button" className="btn btn-primary" disabled={busy || input === null || blocked} onClick={() => input && start(input)}>
           <span aria-hidden="true">▶ </span>Start run
         </button>
       </div>

@@ -89,11 +89,14 @@ export function runGraph(
   assistantId: string,
   input: Record<string, unknown> | null,
   draft = false,
+  dropReview = false,
 ): Promise<ActionResult> {
   const threadId = api.getState().threadId;
   // Sent only when set, so a published-version run's message is as before.
   const asDraft = draft ? { draft: true } : {};
-  return viaSocketOr(socket, { action: "start_run", input, ...asDraft, ...breakpoints(api) }, () =>
+  // The server refuses new input over a pending review unless told to drop it.
+  const drop = dropReview ? { drop_review: true } : {};
+  return viaSocketOr(socket, { action: "start_run", input, ...asDraft, ...drop, ...breakpoints(api) }, () =>
     startRun(threadId, { assistant_id: assistantId, input, ...asDraft, ...breakpoints(api), stream_mode: STREAM_MODES }),
   );
 }

@@ -430,6 +430,9 @@ function transition(prev: DebugState, event: ThreadEvent): DebugState {
     case "run.created":
     case "run.started":
       s = startRun(s, event.run_id);
+      // New input at the head is a run of its own: the canvas shows its statuses only,
+      // not a pile of every earlier run's (a resume, retry or fork carries on instead).
+      if (event.type === "run.created" && d.new_input === true) s = { ...s, nodes: {}, runNodes: [] };
       break;
     case "run.finished":
       // "interrupted" without interrupt events is a breakpoint: the run stopped with work left.

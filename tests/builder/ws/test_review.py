@@ -339,3 +339,21 @@ def test_review_state_edits_and_starts_are_checked_against_the_typed_state(peopl
         error = assert_error(client.post(url, body, format="json"), 400, "invalid")
         assert [f["path"] for f in error["fields"]] == [path], (body, error)
     assert m.Run.objects.filter(thread=thread).count() == runs
+
+
+async def test_new_input_does_not_silently_drop_a_pending_review(people):
+    thread, iid = await db(paused_thread)(people["acme"])
+    bob, _, _ = await connect(f"/ws/threads/{thread.pk}/", people["bob"])
+    start = {"action": "start_run", "input": {"text": "again"}, "request_id": "n"}
+    refused = await act(bob, start)
+    assert refused["type"] == "error" and "waiting for a review (1 open)" in refused["reason"]
+    assert await db(m.Run.objects.filter(thread=thread).count)() == 1
+
+    # Said explicitly, the new run starts over; the run.created event says it is new input.
+    accepted = await act(bob, {**start, "drop_review": True, "request_id": "d"})
+    assert accepted["type"] == "ack", accepted
+    created = await db(
+        lambda: list(m.RunEvent.objects.filter(thread=thread, type="run.created").order_by("seq"))
+    )()
+    assert [e.payload["new_input"] for e in created] == [True, True]
+    await bob.disconnect()
