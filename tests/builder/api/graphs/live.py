@@ -20,7 +20,7 @@ async def tick(state: TickState) -> dict:
     return {"count": state.get("count", 0) + 1, "log": [state.get("count", 0) + 1]}
 
 
-def more(state: TickState) -> str:
+def more(state: TickLimitState) -> str:  # a path reads only the keys its annotation declares
     return "tick" if state["count"] < state.get("limit", 200) else END
 
 
