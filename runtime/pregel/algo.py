@@ -49,6 +49,10 @@ class Plan:
     node_input_keys: dict[str, tuple[str, ...] | None]
     # per source node, the keys each of its conditional edges reads (None: the whole state)
     branch_input_keys: dict[str, tuple[tuple[str, ...] | None, ...]]
+    # the schemas a node or conditional edge declares other than the state schema: its
+    # input is built as that class (a pydantic model or dataclass of its own)
+    node_schemas: dict[str, StateSchema] = field(default_factory=dict)
+    branch_schemas: dict[str, tuple[StateSchema | None, ...]] = field(default_factory=dict)
     control: frozenset[str] = frozenset()
     # every key a node may write: the state schema's, then those only the input, output
     # or a node's own input schema declares (private state), as LangGraph's channels
@@ -132,6 +136,13 @@ def build_plan(builder: StateGraph) -> Plan:
             k: tuple(_reads(builder, b.input_schema, state_keys) for b in v.values())
             for k, v in builder.branches.items()
         },
+        node_schemas={
+            n: own for n, s in builder.nodes.items() if (own := _own(builder, s.input_schema))
+        },
+        branch_schemas={
+            k: tuple(_own(builder, b.input_schema) for b in v.values())
+            for k, v in builder.branches.items()
+        },
         control=control,
         state_keys=state_keys,
         state_key_set=frozenset(state_keys),
@@ -146,6 +157,13 @@ def _reads(builder: StateGraph, schema: Any, state_keys: tuple[str, ...]) -> tup
         return node_input_keys(schema)
     own = builder.schema.keys
     return None if own == state_keys else own  # private keys are not part of the state
+
+
+def _own(builder: StateGraph, schema: Any) -> StateSchema | None:
+    """A declared input schema other than the state schema, read; None otherwise."""
+    if schema is None or schema is builder.state_schema:
+        return None
+    return StateSchema(schema)
 
 
 def _other_schemas(builder: StateGraph) -> list[StateSchema]:
@@ -314,15 +332,18 @@ def _root_update_writes(output: Any) -> tuple[list[tuple[str, Any]], list[Any]]:
     return [(ROOT, output)], []
 
 
-def update_of(writes: Sequence[tuple[str, Any]], keys: Sequence[str]) -> Any:
+def update_of(plan: Plan, writes: Sequence[tuple[str, Any]]) -> Any:
     """What the updates stream shows for a task, from its writes (as LangGraph does).
 
-    None without writes to ``keys``; a dict of them; a list of one-key dicts when a key
-    was written more than once (a node that returned several Commands).
+    None without state writes; a dict of them (a root state: the value itself); a list
+    of one-key dicts (root: of values) when a key was written more than once, as by a
+    node that returned several Commands.
     """
-    own = [(k, v) for k, v in writes if k in keys]
+    own = [(k, v) for k, v in writes if k in plan.state_key_set]
     if not own:
         return None
+    if plan.schema.root:
+        return own[0][1] if len(own) == 1 else [v for _, v in own]
     if len({k for k, _ in own}) == len(own):
         return dict(own)
     return [{k: v} for k, v in own]

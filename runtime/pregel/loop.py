@@ -231,7 +231,7 @@ class Loop:
         if fork:
             await self._checkpoint("fork", self.step)
         if resuming and "values" in self.wants:
-            self.emit("values", self.output_values())  # where it resumes from, as LangGraph
+            self.emit("values", self.stream_values())  # where it resumes from, as LangGraph
         return await self._steps(skip_before=resuming)
 
     async def _replay(self, saved: CheckpointTuple | None, input: Any) -> bool:
@@ -413,8 +413,8 @@ class Loop:
             self.dirty |= self.changed
             self.ran = [t.name for t in tasks]
             await self._checkpoint("loop", self.step)
-            if "values" in self.wants and not self.changed.isdisjoint(self.plan.output_keys):
-                self.emit("values", self.output_values())  # only a step that changed them
+            if "values" in self.wants and not self.changed.isdisjoint(self.plan.state_key_set):
+                self.emit("values", self.stream_values())  # only a step that changed them
             if any(t.name in self.after for t in tasks):
                 return self._static_interrupt()
 
@@ -437,16 +437,21 @@ class Loop:
             return self._outcome("interrupted", interrupts)
         channels = {k: ch.copy() for k, ch in self.channels.items()}
         changed = algo.apply_writes(self.plan, channels, finished)
+        if "values" in self.wants and not changed.isdisjoint(self.plan.state_key_set):
+            self.emit("values", algo.read_output(self.plan, channels))
         values = algo.read_output(self.plan, channels, self.plan.output_keys)
-        if "values" in self.wants and not changed.isdisjoint(self.plan.output_keys):
-            self.emit("values", values)
         return Outcome("interrupted", values, interrupts)
 
     def _outcome(self, status: str, interrupts: list[Interrupt]) -> Outcome:
         return Outcome(status, self.output_values(), interrupts)
 
     def output_values(self) -> Any:
+        """The run's output: the output schema's keys (the state schema's by default)."""
         return algo.read_output(self.plan, self.channels, self.plan.output_keys)
+
+    def stream_values(self) -> Any:
+        """What the values stream shows, as LangGraph: every key of the state, private too."""
+        return algo.read_output(self.plan, self.channels)
 
     def _match_pending(self, tasks: list[algo.Task]) -> dict[str, TaskContext]:
         by_task: dict[str, list[tuple[str, Any]]] = {}
@@ -626,22 +631,19 @@ class Loop:
     def _emit_reused_updates(self, tasks: list[algo.Task]) -> None:
         """Tasks that finished before the run paused are not re-run on resume: their saved
         writes are streamed again as updates marked ``cached``, as LangGraph does."""
-        keys = frozenset(self.plan.output_keys)
         for t in tasks:
             if not t.done or t.name == START or not t.writes:
                 continue
-            out = [(k, v) for k, v in t.writes if k in keys]
-            if len({k for k, _ in out}) < len(out):  # a key written twice: one dict each
-                update: Any = [{k: v} for k, v in out]
-            else:
-                update = dict(out) or None
+            update = algo.update_of(self.plan, t.writes)
             self.emit("updates", {t.name: update, "__metadata__": {"cached": True}})
 
     def _emit_interrupt(self, interrupts: tuple[Interrupt, ...]) -> None:
         if "updates" in self.wants:
             self.emit("updates", {"__interrupt__": interrupts})
         if interrupts and "values" in self.wants:  # a nested breakpoint has no values chunk
-            self.emit("values", {**self.output_values(), "__interrupt__": interrupts})
+            values = self.stream_values()
+            chunk = {"__interrupt__": interrupts}
+            self.emit("values", {**values, **chunk} if isinstance(values, dict) else chunk)
 
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:
@@ -716,7 +718,7 @@ class Loop:
             # durability "exit" stores none of a run's checkpoints but its last, so (as in
             # LangGraph) the events name no parent the history would not have
             "parent_config": None if self.durability == "exit" else config_for(parent_id),
-            "values": self.output_values(),
+            "values": self.stream_values(),
             "metadata": metadata,
             "next": [t.name for t in tasks],
             "tasks": [

@@ -79,11 +79,7 @@ async def run_task(ctx: TaskContext, *, inline: bool) -> None:
     output, state_writes, gotos = await _attempts(ctx, spec, inline)
     if messages is not None:
         messages.task_returned(ctx, output)
-    if plan.schema.root:  # what the updates stream shows: the root writes, one or a list
-        updates = [v for _, v in state_writes]
-        task.update = updates[0] if len(updates) == 1 else (updates or None)
-    else:
-        task.update = algo.update_of(state_writes, plan.output_keys)
+    task.update = algo.update_of(plan, state_writes)
     writes = [*ctx.sent, *state_writes]  # what the node sent while running (push_message) first
     writes.extend(plan.edge_writes.get(task.name, ()))
     if gotos:
@@ -211,11 +207,12 @@ async def _branch_writes_of(
     """The control writes of ``source``'s conditional edges, each reading its own keys."""
     plan = ctx.loop.plan
     reads = plan.branch_input_keys.get(source, ())
+    schemas = plan.branch_schemas.get(source, ())
     writes: list[tuple[str, Any]] = []
     for i, branch in enumerate(branches):
         keys = reads[i] if i < len(reads) else None
         seen = state if keys is None else {k: state[k] for k in keys if k in state}
-        arg = plan.schema.to_input(seen)
+        arg = ((schemas[i] if i < len(schemas) else None) or plan.schema).to_input(seen)
         args = (arg, ctx.config) if branch.wants_config else (arg,)
         result = branch.path(*args)
         if asyncio.iscoroutine(result):
@@ -272,7 +269,9 @@ def _injections(ctx: TaskContext, names: Sequence[str]) -> list[Any]:
 
 async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
     task = ctx.task
-    state = ctx.loop.plan.schema.to_input(task.input) if task.path[0] == PULL else task.input
+    plan = ctx.loop.plan
+    schema = plan.node_schemas.get(task.name, plan.schema)  # the class the node declares
+    state = schema.to_input(task.input) if task.path[0] == PULL else task.input
     if spec.is_graph:
         token = CURRENT.set(ctx)
         try:

@@ -64,9 +64,17 @@ def test_a_node_may_return_a_list_of_commands_and_updates():
     ]
 
 
-def test_update_of_follows_the_writes_to_output_keys():
-    from runtime.pregel.algo import update_of
+class Foo(TypedDict):
+    foo: int
 
-    assert update_of([("branch:to:x", None)], ("foo",)) is None
-    assert update_of([("foo", 1), ("bar", 2)], ("foo",)) == {"foo": 1}
-    assert update_of([("foo", 1), ("foo", 2)], ("foo",)) == [{"foo": 1}, {"foo": 2}]
+
+def test_update_of_follows_the_writes_to_state_keys():
+    from runtime.pregel.algo import build_plan, update_of
+
+    plan = build_plan(StateGraph(Foo).add_node("x", lambda s: s).add_edge(START, "x"))
+    assert update_of(plan, [("branch:to:x", None)]) is None
+    assert update_of(plan, [("foo", 1), ("bar", 2)]) == {"foo": 1}
+    assert update_of(plan, [("foo", 1), ("foo", 2)]) == [{"foo": 1}, {"foo": 2}]
+    root = build_plan(StateGraph(int).add_node("x", lambda s: s).add_edge(START, "x"))
+    assert update_of(root, [("__root__", 1)]) == 1
+    assert update_of(root, [("__root__", 1), ("__root__", 2)]) == [1, 2]
