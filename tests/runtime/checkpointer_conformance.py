@@ -337,6 +337,10 @@ def test_engine_round_trip(checkpointer, durability):
     state = app.get_state(cfg)
     assert state.values == out
     assert state.next == ()
+    # messages come back as the LangChain message objects the nodes wrote
+    loaded = state.values["messages"]
+    assert [type(m).__name__ for m in loaded[:3]] == ["HumanMessage", "AIMessage", "ToolMessage"]
+    assert loaded[0].id == "u1" and loaded[2].tool_call_id == "x"
     history = list(app.get_state_history(cfg))
     if durability == "exit":
         assert len(history) == 1  # only the final checkpoint is saved

@@ -143,3 +143,34 @@ def test_a_langchain_runnable_is_a_node_and_gets_the_config():
     out = app.invoke({"messages": [("user", "hi")]})
     assert [m.content for m in out["messages"]] == ["hi", "1 so far"]
     assert seen == {"node": "node"}
+
+
+def test_chat_model_tokens_count_as_progress_for_an_idle_timeout():
+    import asyncio
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from runtime.types import TimeoutPolicy
+
+    class SlowTokens(FakeListChatModel):
+        async def _astream(self, *args, **kwargs):  # each token well inside the idle limit
+            async for chunk in super()._astream(*args, **kwargs):
+                await asyncio.sleep(0.3)
+                yield chunk
+
+    model = SlowTokens(responses=["abcde"])  # five tokens: longer than the limit in all
+
+    async def call_model(state):
+        return {"messages": [await model.ainvoke(state["messages"])]}
+
+    g = StateGraph(MessagesState)
+    g.add_node("call_model", call_model, timeout=TimeoutPolicy(idle_timeout=1.0))
+    g.add_edge(START, "call_model")
+
+    async def run():
+        return [
+            c.content
+            async for c, _m in g.compile().astream({"messages": "hi"}, stream_mode="messages")
+        ]
+
+    assert asyncio.run(run()) == ["a", "b", "c", "d", "e"]

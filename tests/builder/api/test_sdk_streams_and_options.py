@@ -131,6 +131,19 @@ def test_messages_mode_metadata_partial_complete(live_api, key):  # noqa: F811
     assert not [p for p in tuples if p.event.startswith("messages/")]
 
 
+def test_state_and_history_serve_messages_in_langgraphs_serialized_form(live_api, key):  # noqa: F811
+    client = get_sync_client(url=live_api.api, api_key=key)
+    tid = client.threads.create()["thread_id"]
+    client.runs.wait(tid, "chat", input=HUMAN)
+    messages = client.threads.get_state(tid)["values"]["messages"]
+    assert [(m["type"], m["content"]) for m in messages] == [("human", "hi"), ("ai", REPLY)]
+    for message in messages:
+        assert message["id"] and {"additional_kwargs", "response_metadata"} <= set(message)
+    assert messages[1]["tool_calls"] == []
+    history = client.threads.get_history(tid, limit=10)
+    assert history[0]["values"]["messages"] == messages
+
+
 async def test_events_mode(live_api, key):  # noqa: F811
     client = get_client(url=live_api.api, api_key=key)
     events = [
