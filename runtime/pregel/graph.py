@@ -17,7 +17,7 @@ from runtime.constants import CONF, NS_END, NS_SEP
 from runtime.errors import GraphInterrupt, ParentCommand
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
-from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink
+from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink, TeeSink
 from runtime.pregel.messages import MessageStream
 from runtime.pregel.runnable import RunnableSurface, merge_configs
 from runtime.runtime import RunControl, coerce_context
@@ -75,7 +75,7 @@ class CompiledStateGraph(RunnableSurface):
     ) -> Loop:
         config = merge_configs(self.config, config) if self.config else dict(config or {})
         parent = _parent_task(config)
-        if parent is not None and parent.loop.sink is not sink:
+        if parent is not None and getattr(sink, "outer", sink) is not parent.loop.sink:
             parent = None  # an unrelated graph run from inside a node with its own stream
         checkpointer = self.checkpointer
         ns = ""
@@ -162,15 +162,14 @@ class CompiledStateGraph(RunnableSurface):
         """Run the graph, yielding stream chunks as LangGraph does for the same arguments."""
         modes, single = _modes(stream_mode)
         parent = _parent_task(config)
-        sink = parent.loop.sink if parent is not None else Sink(set(modes), subgraphs)
+        sink: Sink
+        if parent is not None:
+            sink = TeeSink(set(modes), subgraphs, parent.loop.sink)
+            sink.messages = parent.loop.sink.messages
+        else:
+            sink = Sink(set(modes), subgraphs)
         if parent is None and "messages" in modes:
             sink.messages = MessageStream(sink.put, subgraphs, config or {})
-        if parent is not None:
-            outcome = await self._nested(
-                input, config, sink, context, durability, interrupt_before, interrupt_after
-            )
-            yield outcome
-            return
         loop = self._loop(
             config,
             sink,
@@ -180,6 +179,8 @@ class CompiledStateGraph(RunnableSurface):
             interrupt_after=interrupt_after,
             control=control,
         )
+        if isinstance(sink, TeeSink) and "messages" in modes:
+            sink.messages = MessageStream(sink.put_own, subgraphs, config or {}, loop.ns_tuple)
         done = object()
         runner = asyncio.ensure_future(loop.run(input))
         runner.add_done_callback(lambda _f: sink.put_item(done))
@@ -195,7 +196,9 @@ class CompiledStateGraph(RunnableSurface):
                     yield (ns, payload) if subgraphs else payload
                 else:
                     yield (ns, mode, payload) if subgraphs else (mode, payload)
-            runner.result()
+            outcome = runner.result()
+            if parent is not None and outcome.status == "interrupted":
+                raise GraphInterrupt(outcome.interrupts)  # pauses the run the node is in
         finally:
             if not runner.done():
                 runner.cancel()

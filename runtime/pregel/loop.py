@@ -84,6 +84,26 @@ class Sink:
         return self.items.popleft()
 
 
+class TeeSink(Sink):
+    """The stream of a graph a node streams itself (``sub.stream(...)`` inside a node):
+    its chunks go to that loop's caller, and on to the run's stream as a nested graph's
+    when the run streams subgraphs."""
+
+    def __init__(self, modes: set[str], subgraphs: bool, outer: Sink) -> None:
+        super().__init__(modes, subgraphs)
+        self.outer = outer
+        self.outer_modes = (outer.modes if outer.subgraphs else set()) - {"messages"}
+
+    def put(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
+        if mode in self.modes:
+            self.put_item((ns, mode, payload))
+        if mode in self.outer_modes:
+            self.outer.put(ns, mode, payload)
+
+    def put_own(self, ns: tuple[str, ...], mode: str, payload: Any) -> None:
+        self.put_item((ns, mode, payload))
+
+
 class Outcome:
     """How a run ended: ``done`` or ``interrupted``, with the state and interrupts."""
 
@@ -172,6 +192,8 @@ class Loop:
         emit_all = parent is None or sink.subgraphs
         # a nested graph's messages reach the stream through sink.messages, not emit()
         self.wants = {m for m in sink.modes} if emit_all else set()
+        if isinstance(sink, TeeSink):
+            self.wants = sink.modes | sink.outer_modes
         # A lone sync node runs on the event loop's thread only where that blocks no one
         # (the sync API's own loop) and no chunk it makes is awaited while it runs
         # (custom/messages/subgraph streams deliver as they happen, as in LangGraph).

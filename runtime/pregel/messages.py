@@ -51,9 +51,18 @@ def graph_namespace(task_ns: str) -> tuple[str, ...]:
 class MessageStream:
     """The ``messages`` stream of one run: emits ``(message, metadata)`` once per message id."""
 
-    def __init__(self, put: Any, subgraphs: bool, root_config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        put: Any,
+        subgraphs: bool,
+        root_config: dict[str, Any],
+        base: tuple[str, ...] = (),
+    ) -> None:
         self.put = put  # put(ns, mode, payload), thread-safe
         self.subgraphs = subgraphs
+        # the namespace of the graph whose stream this is (a graph streamed inside a
+        # node): its own nodes' messages are its top level
+        self.base = base
         self.seen: set[str] = set()
         conf = root_config.get(CONF) or {}
         self.propagated = {k: conf[k] for k in PROPAGATED if conf.get(k)}
@@ -62,10 +71,15 @@ class MessageStream:
 
     def meta(self, ctx: TaskContext) -> Meta | None:
         """The namespace and metadata of ``ctx``'s messages, or None when not streamed."""
-        ns = graph_namespace(ctx.task.ns)
-        if ns and not self.subgraphs:
-            return None
-        return ns, self._metadata(ctx)
+        ns = self.streamed_ns(ctx.task.ns)
+        return None if ns is None else (ns, self._metadata(ctx))
+
+    def streamed_ns(self, task_ns: str) -> tuple[str, ...] | None:
+        """The namespace a task's messages are streamed under, or None when they are not."""
+        ns = graph_namespace(task_ns)
+        if self.base and ns[: len(self.base)] == self.base:
+            ns = ns[len(self.base) :]
+        return None if ns and not self.subgraphs else ns
 
     def _metadata(self, ctx: TaskContext) -> dict[str, Any]:
         # a chat model replaces ls_integration with its own, as under LangGraph
@@ -185,8 +199,8 @@ class _ChatModelHandler(BaseCallbackHandler, _StreamingCallbackHandler):  # type
     ) -> None:
         if not metadata or (tags and "nostream" in tags):
             return
-        ns = graph_namespace(str(metadata.get("langgraph_checkpoint_ns", "")))
-        if ns and not self.stream.subgraphs:
+        ns = self.stream.streamed_ns(str(metadata.get("langgraph_checkpoint_ns", "")))
+        if ns is None:
             return
         user_tags = [t for t in tags or () if not t.startswith("seq:step")]
         if user_tags:

@@ -288,3 +288,48 @@ def test_a_nested_breakpoint_is_reported_once_by_the_root():
         ("inner", ["i1"]),
         ((), ["__interrupt__"]),
     ]
+
+
+def test_a_graph_streamed_inside_a_node_yields_its_chunks_to_that_node():
+    inner = _counter()
+    seen = []
+
+    def call(state: Total):
+        for chunk in inner.stream({"n": 0}, stream_mode="updates"):
+            seen.append(chunk)
+        return {"total": len(seen)}
+
+    g = StateGraph(Total)
+    g.add_node("call", call)
+    g.add_edge(START, "call")
+    app = g.compile()
+    assert app.invoke({"total": 0}) == {"total": 1}
+    assert seen == [{"inc": {"n": 2}}]
+    # the run's own stream gets them too, as a nested graph's, when it streams subgraphs
+    seen.clear()
+    chunks = list(app.stream({"total": 0}, stream_mode="updates", subgraphs=True))
+    assert [(ns[0].split(":")[0] if ns else "", c) for ns, c in chunks] == [
+        ("call", {"inc": {"n": 2}}),
+        ("", {"call": {"total": 1}}),
+    ]
+    seen.clear()
+    assert list(app.stream({"total": 0}, stream_mode="updates")) == [{"call": {"total": 1}}]
+
+
+def test_an_interrupt_in_a_graph_streamed_inside_a_node_pauses_the_run():
+    sub = StateGraph(Items)
+    sub.add_node("ask", lambda s: {"value": [interrupt("q?")]})
+    sub.add_edge(START, "ask")
+    asking = sub.compile()
+
+    def call(state: Items):
+        return {"value": [list(c) for c in asking.stream({"value": []}, stream_mode="updates")]}
+
+    g = StateGraph(Items)
+    g.add_node("call", call)
+    g.add_edge(START, "call")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "1"}}
+    out = app.invoke({"value": []}, cfg)
+    assert [i.value for i in out["__interrupt__"]] == ["q?"]
+    assert app.get_state(cfg).next == ("call",)
