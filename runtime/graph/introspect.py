@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from runtime.constants import END, START
 
 
-@dataclass(slots=True)
-class Edge:
+class Edge(NamedTuple):
+    """An edge as LangChain's ``Edge`` has it (same fields, same order, equal to it)."""
+
     source: str
     target: str
-    conditional: bool = False
     data: str | None = None  # the label of a conditional edge
+    conditional: bool = False
 
 
 @dataclass(slots=True)
@@ -49,78 +50,82 @@ class DrawableGraph:
             ],
         }
 
-    def draw_mermaid(self) -> str:
-        """Mermaid flowchart text (ids sanitised, labels quoted)."""
-        lines = ["graph TD;"]
-        ids = {nid: _mermaid_id(nid) for nid in self.nodes}
+    def draw_mermaid(self, **options: Any) -> str:
+        """Mermaid flowchart text, drawn by LangChain's graph drawer as LangGraph's is.
+
+        ``options`` are LangChain's: with_styles, curve_style, node_colors,
+        wrap_label_n_words, frontmatter_config.
+        """
+        return self.to_langchain().draw_mermaid(**options)
+
+    def to_langchain(self) -> Any:
+        """The same nodes and edges as a ``langchain_core.runnables.graph.Graph``."""
+        from langchain_core.runnables.graph import Graph
+
+        graph = Graph()
         for nid, node in self.nodes.items():
-            label = node.name.replace('"', "'")
-            if nid == START:
-                lines.append(f'\t{ids[nid]}(["<p>{START}</p>"]):::first')
-            elif nid == END:
-                lines.append(f'\t{ids[nid]}(["<p>{END}</p>"]):::last')
-            else:
-                lines.append(f'\t{ids[nid]}["{label}"]')
+            graph.add_node(None, nid, metadata=node.metadata or None)
         for e in self.edges:
-            s, t = (
-                ids.get(e.source, _mermaid_id(e.source)),
-                ids.get(e.target, _mermaid_id(e.target)),
+            graph.add_edge(
+                graph.nodes[e.source], graph.nodes[e.target], e.data, conditional=e.conditional
             )
-            if e.conditional:
-                label = (e.data or "").replace('"', "'").replace("|", "/")
-                lines.append(f"\t{s} -.->|{label}| {t};" if label else f"\t{s} -.-> {t};")
-            else:
-                lines.append(f"\t{s} --> {t};")
-        lines.append("\tclassDef default fill:#f2f0ff,line-height:1.2")
-        lines.append("\tclassDef first fill-opacity:0")
-        lines.append("\tclassDef last fill:#bfb6fc")
-        return "\n".join(lines) + "\n"
+        return graph
 
 
-def _mermaid_id(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+def describe(
+    builder: Any, name: str, before: Sequence[str] = (), after: Sequence[str] = ()
+) -> DrawableGraph:
+    """The drawable graph of a StateGraph builder, in LangGraph's order.
 
-
-def describe(builder: Any, name: str) -> DrawableGraph:
-    """Build the drawable graph of a StateGraph builder."""
+    As LangGraph draws it: the edges between nodes sorted by (source, target, conditional,
+    label), then an edge to END from each node that edges lead to but none leave.
+    """
+    found = _edges(builder)
+    termini = {t for _, t, _, _ in found if t != END} - {s for s, _, _, _ in found}
+    ordered = sorted(found, key=lambda e: (e[0], e[1], e[2], e[3] or ""))
+    ordered += [(src, END, False, None) for src in sorted(termini)]
+    edges: list[Edge] = []
+    pairs: set[tuple[str, str]] = set()
+    for src, dst, conditional, label in ordered:
+        if (src, dst) not in pairs:  # the first edge between two nodes wins, as in LangGraph
+            pairs.add((src, dst))
+            edges.append(Edge(src, dst, label if label != dst else None, conditional))
     nodes: dict[str, Node] = {START: Node(START, START)}
     for n, spec in builder.nodes.items():
-        nodes[n] = Node(n, n, dict(spec.metadata))
-    edges: list[Edge] = []
-    for s, t in sorted(builder.edges):
-        edges.append(Edge(s, t))
-    for starts, t in sorted(builder.waiting_edges):
-        for s in starts:
-            edges.append(Edge(s, t))
+        nodes[n] = Node(n, n, _node_metadata(spec, n in before, n in after))
+    if any(e.target == END for e in edges):
+        nodes[END] = Node(END, END)
+    return DrawableGraph(name, nodes, edges)
+
+
+def _edges(builder: Any) -> set[tuple[str, str, bool, str | None]]:
+    """(source, target, conditional, label) of every edge a run could take."""
+    found: set[tuple[str, str, bool, str | None]] = set()
+    for s, t in builder.edges:
+        if t != END:  # a plain edge to END shows as the END edge of a terminal node
+            found.add((s, t, False, None))
+    for starts, t in builder.waiting_edges:
+        found.update((s, t, False, None) for s in starts if t != END)
     for src, branches in builder.branches.items():
         for branch in branches.values():
             if branch.ends is not None:
-                for key, target in branch.ends.items():
-                    label = None if str(key) == target else str(key)
-                    edges.append(Edge(src, target, True, label))
+                found.update((src, t, True, str(k)) for k, t in branch.ends.items())
             else:
-                for target in [*builder.nodes, END]:
-                    if target != src:
-                        edges.append(Edge(src, target, True))
+                found.update((src, t, True, None) for t in [*builder.nodes, END] if t != src)
     for n, spec in builder.nodes.items():
         dests = spec.destinations
         if dests:
             items = dests.items() if isinstance(dests, dict) else ((d, d) for d in dests)
-            for target, label in items:
-                edges.append(Edge(n, target, True, None if label == target else str(label)))
-    if any(e.target == END for e in edges) or any(
-        not any(e.source == n for e in edges) for n in builder.nodes
-    ):
-        nodes[END] = Node(END, END)
-    # nodes with no way out end the graph
-    for n in builder.nodes:
-        if not any(e.source == n for e in edges):
-            edges.append(Edge(n, END))
-    seen: set[tuple[str, str, bool, str | None]] = set()
-    unique: list[Edge] = []
-    for e in edges:
-        key = (e.source, e.target, e.conditional, e.data)
-        if key not in seen:
-            seen.add(key)
-            unique.append(e)
-    return DrawableGraph(name, nodes, unique)
+            found.update((n, t, True, str(label)) for t, label in items)
+    return found
+
+
+def _node_metadata(spec: Any, before: bool, after: bool) -> dict[str, Any]:
+    metadata = dict(spec.metadata or {})
+    if getattr(spec, "defer", False):
+        metadata["defer"] = True
+    if before or after:
+        metadata["__interrupt"] = ",".join(
+            w for w, on in (("before", before), ("after", after)) if on
+        )
+    return metadata

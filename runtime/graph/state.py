@@ -456,8 +456,7 @@ class StateGraph:
                         )
         for name, spec in nodes.items():
             dests = spec.destinations
-            values = (dests.values() if isinstance(dests, dict) else dests) if dests else ()
-            for d in values:
+            for d in dests or ():  # a dict maps each destination to its edge label
                 if d not in known:
                     raise GraphValidationError(f"Node {name!r} declares unknown destination {d!r}")
         for t in targets:

@@ -520,7 +520,12 @@ class CompiledStateGraph(RunnableSurface):
         """Nodes and edges as data (``to_json()``) and Mermaid text (``draw_mermaid()``)."""
         from runtime.graph.introspect import describe
 
-        return describe(self.builder, self.name)
+        before, after = self.interrupt_before_nodes, self.interrupt_after_nodes
+        if "*" in before:
+            before = tuple(self.builder.nodes)
+        if "*" in after:
+            after = tuple(self.builder.nodes)
+        return describe(self.builder, self.name, before, after)
 
     @property
     def nodes(self) -> dict[str, Any]:
