@@ -20,7 +20,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from builder.services.errors import DraftConflict, ReadOnlyGraph, ServiceError, ThreadBusy
+from builder.services.errors import (
+    DraftConflict,
+    NothingToResume,
+    ReadOnlyGraph,
+    ServiceError,
+    ThreadBusy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +100,8 @@ def _service_error(exc: ServiceError) -> tuple[int, dict[str, Any]]:
         return 409, error_body("thread_busy", str(exc), active_run_id=str(exc.active_run_id))
     if isinstance(exc, ReadOnlyGraph):
         return 409, error_body("read_only", str(exc))
+    if isinstance(exc, NothingToResume):
+        return 409, error_body("conflict", str(exc))
     code = "invalid" if exc.status_code < 500 else "service_error"
     return exc.status_code, error_body(code, str(exc))
 

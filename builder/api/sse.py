@@ -6,8 +6,10 @@ rows by polling. So a reconnect resumes exactly where the client stopped, with n
 and no duplicates, whichever process executes the run.
 
 Frames: ``event: <mode>\\ndata: <json>\\nid: <seq>\\n\\n``; the first is ``metadata``
-(``{run_id, attempt}``), the last ``end``. When one log event becomes several frames,
-only the last carries the id, so a client cut between them replays the event whole.
+(``{run_id, attempt}``); the stream closes after the run's last frame (``error`` when it
+failed), with no closing event of its own: LangGraph Server sends none, and clients end
+on the close. When one log event becomes several frames, only the last carries the id,
+so a client cut between them replays the event whole.
 Which frames an event becomes is ``builder.api.sse_frames``' business.
 """
 
@@ -26,6 +28,7 @@ from django.db import connections
 from builder.api.sse_frames import STREAM_MODES, FrameTranslator
 from builder.models import FINISHED_RUN_STATUSES, Run
 from builder.selectors.threads import events_after
+from builder.wire.resources import run_metadata
 
 __all__ = ["STREAM_MODES", "RunStream", "ThreadStream", "WaitBody", "frame"]
 
@@ -90,6 +93,7 @@ class RunStream:
         ended = False
         try:
             status, attempt, events = await db(_poll, self.thread_id, self.run_id, self.after_seq)
+            self.translator.run_metadata = await db(_run_metadata, self.run_id)
             if self.send_metadata:
                 yield frame("metadata", {"run_id": str(self.run_id), "attempt": attempt or 1})
             last_sent = time.monotonic()
@@ -107,14 +111,12 @@ class RunStream:
                         ended = True
                         if self.on_end is not None:
                             await db(self.on_end)
-                        yield frame("end", None)
                         return
                 if status is None or (status in FINISHED_RUN_STATUSES and not events):
                     # Deleted (rolled back) or finished with nothing more to read.
                     ended = True
                     if self.on_end is not None:
                         await db(self.on_end)
-                    yield frame("end", None)
                     return
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"
@@ -176,7 +178,6 @@ class ThreadStream:
                         yield frame(name, data, event["seq"] if last else None)
                         last_sent = time.monotonic()
                 if not exists:
-                    yield frame("end", None)
                     return
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"
@@ -257,6 +258,19 @@ def _poll_thread(thread_id: Any, after_seq: int) -> tuple[bool, list[dict[str, A
 
     exists = Thread.objects.filter(pk=thread_id).exists()
     return exists, events_after(thread_id=thread_id, after_seq=after_seq, limit=POLL_LIMIT)
+
+
+def _run_metadata(run_id: Any) -> dict[str, Any]:
+    """The run's metadata as messages carry it on LangGraph Server."""
+    run = Run.objects.filter(pk=run_id).select_related("assistant__graph").first()
+    if run is None:
+        return {}
+    return {
+        **run_metadata(run),
+        "run_attempt": run.attempt or 1,
+        "run_id": str(run.pk),
+        "thread_id": str(run.thread_id),
+    }
 
 
 def _run_stream_modes(run_id: Any) -> list[str]:

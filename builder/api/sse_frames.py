@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from builder.wire.messages import message as wire_message
+from builder.wire.messages import whole_message, with_messages
+from builder.wire.state import streamed_interrupt
+
 STREAM_MODES = (
     "values",
     "updates",
@@ -25,26 +29,12 @@ STREAM_MODES = (
 
 Frames = list[tuple[str, Any]]
 
-# A message's role in the graph's state, as LangChain's message ``type``.
-_ROLE_TYPES = {"assistant": "ai", "user": "human", "system": "system", "tool": "tool"}
 # The name LangGraph gives the root runnable in astream_events.
 ROOT_NAME = "LangGraph"
 
 
 def _is_chunk(message: dict[str, Any]) -> bool:
     return "chunk" in str(message.get("type") or message.get("role") or "").lower()
-
-
-def as_langchain_message(message: dict[str, Any]) -> dict[str, Any]:
-    """The message with a LangChain ``type`` (``ai``, ``human``...) as the SDKs read it;
-    a chunk's accumulation reads as the whole message it is so far."""
-    out = dict(message)
-    kind = str(out.get("type") or "")
-    if kind.endswith("MessageChunk"):
-        out["type"] = kind[: -len("MessageChunk")].lower() or "ai"
-    elif not kind:
-        out["type"] = _ROLE_TYPES.get(str(out.get("role") or ""), "ai")
-    return out
 
 
 def _merge_tool_call_chunks(seen: list[dict[str, Any]], pieces: Iterable[Any]) -> None:
@@ -98,6 +88,9 @@ class FrameTranslator:
         self.subgraphs = subgraphs
         self.run_id = str(run_id) if run_id is not None else None
         self.messages: dict[str, _Message] = {}
+        # What LangGraph Server adds to each message's metadata: the run's own
+        # (graph_id, assistant_id, run_id, thread_id, run_attempt...).
+        self.run_metadata: dict[str, Any] = {}
         self.step: int | None = None
         self.values: Any = None
 
@@ -125,12 +118,9 @@ class FrameTranslator:
         if kind == "values" and not ns:
             self.values = data.get("data")
         if kind in ("values", "updates", "custom"):
-            return [(kind, data.get("data"))] if kind in modes else []
+            return [(kind, with_messages(data.get("data")))] if kind in modes else []
         if kind == "interrupt":
-            chunk = {"__interrupt__": [data.get("interrupt")]}
-            if "updates" in modes:
-                return [("updates", chunk)]
-            return [("values", chunk)] if "values" in modes else []
+            return self._interrupt(data, ns)
         if kind == "messages":
             return self._messages(data, ns)
         if kind.startswith("task."):
@@ -152,13 +142,30 @@ class FrameTranslator:
                 return [("events", self._event("on_chain_end", ROOT_NAME, self.run_id, data_out))]
         return []
 
+    def _interrupt(self, data: dict[str, Any], ns: list[str]) -> Frames:
+        """As LangGraph streams a pause: ``updates`` gets ``{"__interrupt__": [...]}``
+        and ``values`` the state so far with ``__interrupt__`` added (also when both
+        modes are asked for)."""
+        interrupts = [streamed_interrupt(data.get("interrupt"))]
+        out: Frames = []
+        if "updates" in self.modes:
+            out.append(("updates", {"__interrupt__": interrupts}))
+        if "values" in self.modes:
+            values = with_messages(self.values) if not ns else None
+            base = values if isinstance(values, dict) else {}
+            out.append(("values", {**base, "__interrupt__": interrupts}))
+        return out
+
     # --- messages -----------------------------------------------------------------------
 
     def _messages(self, data: dict[str, Any], ns: list[str]) -> Frames:
         chunk, metadata = data.get("chunk"), data.get("metadata")
+        if self.run_metadata:
+            metadata = {**self.run_metadata, **(metadata if isinstance(metadata, dict) else {})}
         out: Frames = []
         if "messages-tuple" in self.modes:
-            out.append(("messages", [chunk, metadata]))
+            shown = wire_message(chunk) if isinstance(chunk, dict) else chunk
+            out.append(("messages", [shown, metadata]))
         if not isinstance(chunk, dict):
             return out
         message_id = str(chunk.get("id") or "")
@@ -166,7 +173,7 @@ class FrameTranslator:
             # A whole message (a node returned it without streaming it).
             if "messages" in self.modes:
                 out.append(("messages/metadata", {message_id: {"metadata": metadata}}))
-                out.append(("messages/complete", [as_langchain_message(chunk)]))
+                out.append(("messages/complete", [whole_message(chunk)]))
             return out
         seen = self.messages.get(message_id)
         first = seen is None
@@ -176,7 +183,7 @@ class FrameTranslator:
         if "messages" in self.modes:
             if first:
                 out.append(("messages/metadata", {message_id: {"metadata": metadata}}))
-            out.append(("messages/partial", [as_langchain_message(seen.value)]))
+            out.append(("messages/partial", [whole_message(seen.value)]))
         if "events" in self.modes:
             name = seen.metadata.get("langgraph_node") or "model"
             if first:
@@ -207,7 +214,7 @@ class FrameTranslator:
             if message.complete or message.node != node or message.ns != ns:
                 continue
             message.complete = True
-            final = as_langchain_message(returned.get(message_id) or message.value)
+            final = whole_message(returned.get(message_id) or message.value)
             if "messages" in self.modes:
                 out.append(("messages/complete", [final]))
             if "events" in self.modes:
@@ -230,15 +237,16 @@ class FrameTranslator:
 
     def _task(self, kind: str, data: dict[str, Any], ts: Any, ns: list[str]) -> Frames:
         modes = self.modes
-        payload = {k: v for k, v in data.items() if k != "ns"}
+        payload = with_messages({k: v for k, v in data.items() if k != "ns"})
         out: Frames = []
         if kind != "task.started" and self.messages:
             out += self._complete_messages(payload.get("name"), ns, payload.get("result"))
+        shown = _task_payload(payload)
         if "tasks" in modes:
-            out.append(("tasks", payload))
+            out.append(("tasks", shown))
         if "debug" in modes:
             debug_type = "task" if kind == "task.started" else "task_result"
-            out.append(("debug", _debug(debug_type, payload, ts)))
+            out.append(("debug", _debug(debug_type, shown, ts)))
         if "events" in modes and not ns:
             out.append(("events", self._task_event(kind, payload)))
         return out
@@ -286,6 +294,22 @@ class FrameTranslator:
             "metadata": {**meta, "run_id": self.run_id},
             "data": data,
         }
+
+
+def _task_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A task as the tasks and debug modes show it on LangGraph Server: its result as
+    ``{channel: value}`` (the log keeps the writes as ``[channel, value]`` pairs), its
+    interrupts as streamed."""
+    out = dict(payload)
+    if out.get("interrupts"):
+        out["interrupts"] = [streamed_interrupt(i) for i in out["interrupts"]]
+    result = out.get("result")
+    pairs = isinstance(result, list) and all(
+        isinstance(w, list | tuple) and len(w) == 2 and isinstance(w[0], str) for w in result
+    )
+    if pairs:
+        out["result"] = {channel: value for channel, value in result}
+    return out
 
 
 def _debug(kind: str, payload: Any, ts: Any) -> dict[str, Any]:

@@ -30,6 +30,8 @@ from builder.execution.graphs import load_run_graph
 from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat, worker_name
 from builder.models import Checkpoint, Run, RunStatus
 from builder.store import DjangoStore
+from builder.wire.resources import run_metadata
+from builder.wire.state import interrupts_by_task
 from runtime.messages import jsonable  # LangGraph's serialized form, messages included
 from runtime.types import Command, Send
 
@@ -60,11 +62,27 @@ def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
                 DjangoCheckpointer(executor=db_thread),
                 DjangoStore(run.thread.workspace_id, executor=db_thread),
             )
-            status, values, error = asyncio.run(_RunDriver(run, graph, worker, db_thread).drive())
+            driver = _RunDriver(run, graph, worker, db_thread)
+            status, values, error = asyncio.run(driver.drive())
+            interrupts, paused = driver.interrupts, driver.interrupted
         except Exception as exc:
             logger.exception("run %s failed", run.pk)
-            status, values, error = RunStatus.ERROR, None, _error(exc)
-        finished = run_finish(run.pk, status, error=error, values=values, worker=worker)
+            status, values, error, interrupts, paused = (
+                RunStatus.ERROR,
+                None,
+                _error(exc),
+                {},
+                False,
+            )
+        finished = run_finish(
+            run.pk,
+            status,
+            error=error,
+            values=values,
+            interrupts=interrupts,
+            paused=paused,
+            worker=worker,
+        )
         return finished.status if finished is not None and finished.pk else status
     finally:
         db_thread.submit(connections.close_all).result()
@@ -84,9 +102,19 @@ class _RunDriver:
         self.last_flush = time.monotonic()
         self.interrupted = False
         self.task_started: dict[str, float] = {}  # task id -> when its start was streamed
+        # The final state's pending interrupts by task id (the thread keeps them).
+        self.interrupts: dict[str, Any] = {}
         # Read here, before the event loop starts: the ORM is sync-only.
         self.assistant_config = (run.assistant.config or {}) if run.assistant_id else {}
         self.assistant_context = (run.assistant.context or {}) if run.assistant_id else {}
+        # What LangGraph Server adds to a run's config metadata (so to its checkpoints'
+        # metadata): the assistant's, the graph and assistant, the run and its thread.
+        self.metadata = {
+            **run_metadata(run),
+            "run_id": str(run.pk),
+            "thread_id": str(run.thread_id),
+            "run_attempt": run.attempt or 1,
+        }
         # Wakes the flusher: set when buffered events should reach the log now.
         self.flush_due = asyncio.Event()
         self.closing = False
@@ -99,7 +127,12 @@ class _RunDriver:
         """The assistant's config overlaid with the run's (run keys win, ``configurable``
         merged key by key), pointed at the run's thread."""
         config = merge_config(self.assistant_config, self.run.config or {})
+        config["metadata"] = {**self.metadata, **(config.get("metadata") or {})}
         configurable = config.setdefault("configurable", {})
+        # As LangGraph Server tells a run's nodes: which run, graph and assistant.
+        for name in ("run_id", "graph_id", "assistant_id"):
+            if name in self.metadata:
+                configurable.setdefault(name, self.metadata[name])
         configurable["thread_id"] = str(self.run.thread_id)
         if self.run.checkpoint_id and not self.resuming:
             configurable["checkpoint_id"] = self.run.checkpoint_id
@@ -139,6 +172,10 @@ class _RunDriver:
         if self.stop_reason == "timeout":
             limit = settings.BUILDER["RUN_TIMEOUT_SECONDS"]
             return RunStatus.TIMEOUT, None, {"type": "Timeout", "message": f"over {limit}s"}
+        if self.stop_reason == "interrupt":
+            # Cancelled, checkpoints kept: the thread shows where the run stopped (and
+            # reads as interrupted when nodes remain, as on LangGraph Server).
+            return RunStatus.CANCELLED, await self._final_values(config), None
         if self.stop_reason:
             return RunStatus.CANCELLED, None, None
         values = await self._final_values(config)
@@ -234,6 +271,7 @@ class _RunDriver:
             return None
         if getattr(snapshot, "next", None):
             self.interrupted = True
+        self.interrupts = interrupts_by_task(snapshot)
         return jsonable(getattr(snapshot, "values", None))
 
 

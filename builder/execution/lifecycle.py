@@ -181,11 +181,15 @@ def run_finish(
     *,
     error: dict[str, Any] | None = None,
     values: Any = None,
+    interrupts: dict[str, Any] | None = None,
+    paused: bool = False,
     worker: str | None = None,
 ) -> Run | None:
     """Record the outcome of an execution and dispatch the thread's next pending run.
 
-    Ignored (returns None) when this worker no longer owns the run.
+    ``values``, ``interrupts`` (pending interrupts by task id) and ``paused`` (nodes are
+    left to run) describe the final state, when it was read. Ignored (returns None) when
+    this worker no longer owns the run.
     """
     worker = worker or worker_name()
     with transaction.atomic():
@@ -198,11 +202,19 @@ def run_finish(
             return None
         if run.cancel_requested_at and status not in (RunStatus.ERROR, RunStatus.TIMEOUT):
             status = RunStatus.CANCELLED
-        return finish_locked(run, status, error=error, values=values)
+        return finish_locked(
+            run, status, error=error, values=values, interrupts=interrupts, paused=paused
+        )
 
 
 def finish_locked(
-    run: Run, status: str, *, error: dict[str, Any] | None, values: Any = None
+    run: Run,
+    status: str,
+    *,
+    error: dict[str, Any] | None,
+    values: Any = None,
+    interrupts: dict[str, Any] | None = None,
+    paused: bool = False,
 ) -> Run:
     """With the thread locked: finish ``run``, update the thread, queue what comes next."""
     thread = Thread.objects.get(pk=run.thread_id)
@@ -237,10 +249,18 @@ def finish_locked(
         .first()
     )
     thread.status = ThreadStatus.BUSY if following else _THREAD_STATUS_AFTER[status]
+    if thread.status == ThreadStatus.IDLE and status == RunStatus.CANCELLED and paused:
+        # LangGraph Server's rule: a thread whose last checkpoint has nodes to run is
+        # interrupted, also when a cancel stopped the run there.
+        thread.status = ThreadStatus.INTERRUPTED
     fields = ["status", "updated_at"]
     if values is not None:
         thread.values = values
         fields.append("values")
+    if values is not None or thread.interrupts:
+        # Answered or abandoned interrupts are no longer pending.
+        thread.interrupts = interrupts or {}
+        fields.append("interrupts")
     thread.save(update_fields=fields)
     if following is not None:
         dispatch_on_commit(following.pk)

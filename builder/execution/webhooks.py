@@ -39,7 +39,8 @@ from builder.netguard import (
     split_url,
     unmapped,
 )
-from builder.shapes import run_dict
+from builder.wire import resources as wire
+from builder.wire.messages import with_messages
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +117,10 @@ def webhook_payload(
 ) -> dict[str, Any]:
     """The run as the API shows it (LangGraph Server's run object), finished, with the
     thread's final values."""
-    body = run_dict(run)
-    body["status"] = {"cancelled": "interrupted"}.get(status, status)
+    body = wire.run(run)
+    body["status"] = wire.RUN_STATUS.get(status, status)
     body["updated_at"] = finished_at.isoformat()
-    body["values"] = values
+    body["values"] = with_messages(values)
     if error:
         body["error"] = {k: v for k, v in error.items() if k != "traceback"}
     return body

@@ -14,6 +14,8 @@ from builder.execution.driver import jsonable
 from builder.execution.graphs import load_run_graph
 from builder.models import Run, Thread
 from builder.store import DjangoStore
+from builder.wire import state as wire_state
+from builder.wire.messages import with_messages
 
 
 def thread_graph(thread: Thread) -> Any | None:
@@ -40,66 +42,6 @@ def thread_config(thread: Thread, checkpoint_id: str | None = None) -> dict[str,
     return {"configurable": configurable}
 
 
-def checkpoint_dict(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    """LangGraph Server's ``Checkpoint`` object for a config."""
-    if not config:
-        return None
-    conf = config.get("configurable", config)
-    return {
-        "thread_id": str(conf.get("thread_id")) if conf.get("thread_id") else None,
-        "checkpoint_ns": conf.get("checkpoint_ns", ""),
-        "checkpoint_id": conf.get("checkpoint_id"),
-        "checkpoint_map": conf.get("checkpoint_map"),
-    }
-
-
-def _interrupt_dict(interrupt: Any) -> dict[str, Any]:
-    to_dict = getattr(interrupt, "to_dict", None)
-    return jsonable(to_dict() if callable(to_dict) else interrupt)
-
-
-def snapshot_dict(snapshot: Any) -> dict[str, Any]:
-    """LangGraph Server's ``ThreadState`` for a runtime StateSnapshot."""
-    tasks = []
-    for task in snapshot.tasks or ():
-        state = task.state
-        nested = hasattr(state, "values") and hasattr(state, "next")
-        tasks.append(
-            {
-                "id": task.id,
-                "name": task.name,
-                "error": str(task.error) if task.error is not None else None,
-                "interrupts": [_interrupt_dict(i) for i in task.interrupts or ()],
-                "checkpoint": checkpoint_dict(state) if isinstance(state, dict) else None,
-                "state": snapshot_dict(state) if nested else None,
-                "result": jsonable(task.result) if task.result is not None else None,
-            }
-        )
-    return {
-        "values": jsonable(snapshot.values or {}),
-        "next": list(snapshot.next or ()),
-        "checkpoint": checkpoint_dict(snapshot.config),
-        "metadata": jsonable(snapshot.metadata or {}),
-        "created_at": snapshot.created_at,
-        "parent_checkpoint": checkpoint_dict(snapshot.parent_config),
-        "tasks": tasks,
-        "interrupts": [_interrupt_dict(i) for i in getattr(snapshot, "interrupts", ()) or ()],
-    }
-
-
-def empty_state(thread: Thread) -> dict[str, Any]:
-    return {
-        "values": {},
-        "next": [],
-        "checkpoint": checkpoint_dict(thread_config(thread)),
-        "metadata": {},
-        "created_at": None,
-        "parent_checkpoint": None,
-        "tasks": [],
-        "interrupts": [],
-    }
-
-
 def thread_state(
     *, thread: Thread, checkpoint_id: str | None = None, subgraphs: bool = False
 ) -> dict[str, Any] | None:
@@ -107,11 +49,11 @@ def thread_state(
     not exist."""
     graph = thread_graph(thread)
     if graph is None:
-        return None if checkpoint_id else empty_state(thread)
+        return None if checkpoint_id else wire_state.empty_state()
     snapshot = graph.get_state(thread_config(thread, checkpoint_id), subgraphs=subgraphs)
     if snapshot.metadata is None:
-        return None if checkpoint_id else empty_state(thread)
-    return snapshot_dict(snapshot)
+        return None if checkpoint_id else wire_state.empty_state()
+    return wire_state.snapshot(snapshot)
 
 
 def thread_history(
@@ -132,7 +74,7 @@ def thread_history(
         before=before_config,
         limit=limit,
     )
-    return [snapshot_dict(s) for s in snapshots]
+    return [wire_state.snapshot(s) for s in snapshots]
 
 
 def run_output(*, thread: Thread, run: Run | None) -> dict[str, Any]:
@@ -151,8 +93,8 @@ def run_output(*, thread: Thread, run: Run | None) -> dict[str, Any]:
     except Exception:
         state = None
     if state is None:
-        return jsonable(thread.values or {})
+        return with_messages(jsonable(thread.values or {}))
     values = dict(state["values"]) if isinstance(state["values"], dict) else state["values"]
     if state["interrupts"] and isinstance(values, dict):
-        values["__interrupt__"] = state["interrupts"]
+        values["__interrupt__"] = [wire_state.streamed_interrupt(i) for i in state["interrupts"]]
     return values

@@ -59,8 +59,9 @@ def thread_state_update(
 ) -> dict[str, Any]:
     """Write ``values`` as if ``as_node`` produced them (a new checkpoint; a fork when
     ``checkpoint_id`` is not the latest). Returns the new checkpoint's config."""
-    from builder.execution.driver import jsonable
-    from builder.selectors.api_state import snapshot_dict, thread_config, thread_graph
+    from builder.selectors.api_state import thread_config, thread_graph
+    from builder.wire.state import interrupts_by_task
+    from runtime.messages import jsonable
 
     graph = thread_graph(thread)
     if graph is None:
@@ -69,10 +70,15 @@ def thread_state_update(
     if active is not None:
         raise ThreadBusy(thread.pk, active.pk)
     new_config = graph.update_state(thread_config(thread, checkpoint_id), values, as_node)
-    snapshot = snapshot_dict(graph.get_state(thread_config(thread)))
-    status = ThreadStatus.INTERRUPTED if snapshot["interrupts"] else ThreadStatus.IDLE
+    snapshot = graph.get_state(thread_config(thread))
+    values = jsonable(snapshot.values or {})
+    interrupts = interrupts_by_task(snapshot)
+    # LangGraph Server's rule: a thread with nodes left to run is interrupted.
+    status = ThreadStatus.INTERRUPTED if interrupts or snapshot.next else ThreadStatus.IDLE
     with transaction.atomic():
-        Thread.objects.filter(pk=thread.pk).update(values=snapshot["values"], status=status)
+        Thread.objects.filter(pk=thread.pk).update(
+            values=values, interrupts=interrupts, status=status
+        )
         checkpoint = new_config.get("configurable", {})
         event_record(
             thread.pk,
@@ -83,7 +89,7 @@ def thread_state_update(
                 "checkpoint": jsonable(checkpoint),
                 "by": _name(user),
                 # Thread stream clients (state_update mode) read the new state from here.
-                "values": snapshot["values"],
+                "values": values,
             },
         )
         audit_record(
@@ -94,6 +100,50 @@ def thread_state_update(
             detail={"as_node": as_node, "checkpoint_id": checkpoint.get("checkpoint_id")},
         )
     return new_config
+
+
+def supersteps_check(supersteps: Any) -> list[tuple[Any, str | None]]:
+    """The ``(values, as_node)`` updates of LangGraph's ``supersteps`` (threads.create),
+    in order, or InvalidInput saying what is wrong where.
+
+    A superstep of several updates would need them applied as one step, which the
+    engine cannot do through ``update_state``: refused rather than split.
+    """
+    if not isinstance(supersteps, list):
+        raise InvalidInput("supersteps: expected a list of {updates: [...]} objects")
+    out = []
+    for i, superstep in enumerate(supersteps):
+        updates = superstep.get("updates") if isinstance(superstep, dict) else None
+        if not isinstance(updates, list) or len(updates) != 1:
+            raise InvalidInput(
+                f"supersteps[{i}].updates: give exactly one update per superstep "
+                "({values, as_node})"
+            )
+        update = updates[0]
+        # The SDK sends command and task_id as null when not given.
+        given = (
+            {k for k, v in update.items() if v is not None} if isinstance(update, dict) else None
+        )
+        if given is None or given - {"values", "as_node"}:
+            raise InvalidInput(
+                f"supersteps[{i}].updates[0]: expected an object with values and as_node "
+                "(commands are not supported here)"
+            )
+        as_node = update.get("as_node")
+        if as_node is not None and not isinstance(as_node, str):
+            raise InvalidInput(f"supersteps[{i}].updates[0].as_node: expected a node name")
+        out.append((update.get("values"), as_node))
+    return out
+
+
+def thread_apply_supersteps(
+    *, thread: Thread, updates: list[tuple[Any, str | None]], user: Any = None
+) -> None:
+    """Fill a new thread's history: each update written as if its node produced it,
+    one checkpoint each."""
+    for values, as_node in updates:
+        thread_state_update(thread=thread, values=values, as_node=as_node, user=user)
+    thread.refresh_from_db()
 
 
 def _name(user: Any) -> str | None:

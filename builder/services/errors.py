@@ -43,6 +43,19 @@ class ThreadBusy(ServiceError):
         self.active_run_id = active_run_id
 
 
+class NothingToResume(ServiceError):
+    """A resume (``command.resume``) sent to a thread with no pending interrupt: the run it
+    answers has finished, so there is nothing to answer and nothing changes."""
+
+    status_code = 409
+
+    def __init__(self, thread_id: Any, status: str):
+        super().__init__(
+            f"thread {thread_id} has no pending interrupt to resume (it is {status}): the "
+            "run that asked has finished; start a new run with input instead"
+        )
+
+
 class InvalidInput(ServiceError):
     """Input that a service refuses, with the reason."""
 

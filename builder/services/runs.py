@@ -31,7 +31,7 @@ from builder.models import (
     ThreadStatus,
 )
 from builder.services.audit import audit_record
-from builder.services.errors import InvalidInput, ThreadBusy
+from builder.services.errors import InvalidInput, NothingToResume, ThreadBusy
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,11 @@ def run_start(
         )
         if active and multitask_strategy == MultitaskStrategy.REJECT:
             raise ThreadBusy(locked.pk, active[0].pk)
+        resumes = bool(command) and command.get("resume") is not None
+        if resumes and not checkpoint_id and not active:
+            # A late answer (the run finished or was answered already) changes nothing.
+            if locked.status != ThreadStatus.INTERRUPTED:
+                raise NothingToResume(locked.pk, locked.status)
         if multitask_strategy in (MultitaskStrategy.INTERRUPT, MultitaskStrategy.ROLLBACK):
             for other in active:
                 _request_cancel(other, action=multitask_strategy, user=user)

@@ -12,7 +12,7 @@ from builder.services.errors import InvalidInput
 from builder.services.graphs import graph_update_draft, graph_version_publish
 from builder.services.runs import run_start
 from builder.services.threads import thread_create
-from builder.shapes import run_dict
+from builder.wire.resources import run as run_dict
 from tests.builder.conftest import SIMPLE_SPEC, code_graph
 
 pytestmark = pytest.mark.django_db(transaction=True)

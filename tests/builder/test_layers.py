@@ -1,7 +1,7 @@
 """The Django side's layering (docs/architecture.md): imports go one way,
 
     api, consumers, views, tasks, commands -> services, selectors -> execution
-        -> foundation (models, event log, shapes, checkpointer, store) -> runtime
+        -> foundation (models, event log, wire, checkpointer, store) -> runtime
 
 and never back, not even lazily inside a function (a service that needs an API shape
 means the shape belongs lower down). Every module of ``builder/`` must have a layer: a
@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "builder": 1,  # the package itself: settings, the Celery app, the leaf modules below
     "builder.models": 1,
     "builder.eventlog": 1,
-    "builder.shapes": 1,
+    "builder.wire": 1,  # LangGraph Server payloads (pure functions of rows and values)
     "builder.netguard": 1,
     "builder.checkpointer": 1,
     "builder.store": 1,

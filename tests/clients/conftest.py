@@ -64,3 +64,26 @@ def owner_key(transactional_db: Any, django_user_model: Any) -> str:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(make).result()
+
+
+# --- the Python SDK and RemoteGraph suites: the reference graphs ------------------------
+# tests/clients/reference holds the graphs that `python -m tests.clients.compare` also
+# runs on `langgraph dev` (same logic, written against langgraph there, runtime here).
+REFERENCE = str(HERE / "reference" / "graphs.json")
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any):
+    """daphne on the test database serving the reference graphs (chat, asker, ticker)."""
+    with django_db_blocker.unblock():
+        db_url = database_url()
+    yield from serve(db_url, tmp_path_factory, REFERENCE)
+
+
+@pytest.fixture
+def key(django_user_model: Any) -> str:
+    """The API key of the owner of a fresh workspace."""
+    user = django_user_model.objects.create_user("client", password="pw")
+    workspace = m.Workspace.objects.create(slug="clients", name="Clients")
+    m.Membership.objects.create(user=user, workspace=workspace, role="owner")
+    return apikey_create(user=user)[1]

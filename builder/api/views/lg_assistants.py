@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from builder.api.compat import assistant_dict, assistant_version_dict
 from builder.api.errors import ApiError
 from builder.api.limits import MAX_DESCRIPTION, MAX_NAME, MetadataField
 from builder.api.state_checks import RunConfigField
@@ -18,6 +17,7 @@ from builder.api.views.base import ApiView, JSONObjectField, OffsetField
 from builder.models import Assistant, Graph, GraphSource
 from builder.selectors.assistants import assistant_versions
 from builder.services import api_assistants
+from builder.wire import resources as wire
 
 TAGS = ["assistants"]
 
@@ -85,7 +85,7 @@ class AssistantCreateView(ApiView):
             if existing is not None:
                 visible = existing.workspace_id in {w.pk for w in self.scope.workspaces()}
                 if data.get("if_exists") == "do_nothing" and visible:
-                    return Response(assistant_dict(existing))
+                    return Response(wire.assistant(existing))
                 raise ApiError("the assistant already exists", code="conflict", status_code=409)
         assistant = api_assistants.assistant_create(
             workspace=graph.workspace,
@@ -98,7 +98,7 @@ class AssistantCreateView(ApiView):
             assistant_id=data.get("assistant_id"),
             user=request.user,
         )
-        return Response(assistant_dict(assistant))
+        return Response(wire.assistant(assistant))
 
 
 def _graph(view: ApiView, graph_id: str) -> Graph:
@@ -138,7 +138,7 @@ class AssistantSearchView(ApiView):
         assistants = list(_search(self, data))
         total = len(assistants)
         page = assistants[data["offset"] : data["offset"] + data["limit"]]
-        body = [assistant_dict(a) for a in page]
+        body = [wire.assistant(a) for a in page]
         if data.get("select"):
             body = [{k: v for k, v in a.items() if k in data["select"]} for a in body]
         response = Response(body)
@@ -163,7 +163,7 @@ def _search(view: ApiView, data: dict[str, Any]) -> list[Assistant]:
         ]
     key = data.get("sort_by") or "created_at"
     reverse = (data.get("sort_order") or "desc") == "desc"
-    return sorted(found, key=lambda a: str(assistant_dict(a)[key]), reverse=reverse)
+    return sorted(found, key=lambda a: str(wire.assistant(a)[key]), reverse=reverse)
 
 
 class AssistantCountView(ApiView):
@@ -196,7 +196,7 @@ class AssistantDetailView(ApiView):
 
     @extend_schema(tags=TAGS, responses=AssistantOutput, operation_id="get_assistant")
     def get(self, request: Any, assistant_id: str) -> Response:
-        return Response(assistant_dict(self.scope.assistant(assistant_id)))
+        return Response(wire.assistant(self.scope.assistant(assistant_id)))
 
     @extend_schema(
         tags=TAGS, request=Input, responses=AssistantOutput, operation_id="patch_assistant"
@@ -216,7 +216,7 @@ class AssistantDetailView(ApiView):
             metadata=data.get("metadata"),
             user=request.user,
         )
-        return Response(assistant_dict(assistant))
+        return Response(wire.assistant(assistant))
 
     @extend_schema(tags=TAGS, responses={204: None}, operation_id="delete_assistant")
     def delete(self, request: Any, assistant_id: str) -> Response:
@@ -231,9 +231,7 @@ class AssistantGraphView(ApiView):
     def get(self, request: Any, assistant_id: str) -> Response:
         assistant = self.scope.assistant(assistant_id)
         drawable = compiled_graph(assistant).get_graph()
-        body = drawable.to_json()
-        body.pop("name", None)
-        return Response(body)
+        return Response(wire.graph_drawing(drawable.to_json()))
 
 
 class AssistantSchemasView(ApiView):
@@ -243,7 +241,7 @@ class AssistantSchemasView(ApiView):
         state = _state_schema(assistant)
         return Response(
             {
-                "graph_id": assistant_dict(assistant)["graph_id"],
+                "graph_id": wire.assistant(assistant)["graph_id"],
                 "input_schema": _state_schema(assistant, input_only=True),
                 "output_schema": state,
                 "state_schema": state,
@@ -360,7 +358,7 @@ class AssistantVersionsView(ApiView):
             limit=data["limit"],
             offset=data["offset"],
         )
-        return Response([assistant_version_dict(v) for v in versions])
+        return Response([wire.assistant_version(v) for v in versions])
 
 
 class AssistantLatestView(ApiView):
@@ -387,4 +385,4 @@ class AssistantLatestView(ApiView):
         assistant = api_assistants.assistant_set_latest(
             assistant=assistant, version=data["version"], user=request.user
         )
-        return Response(assistant_dict(assistant))
+        return Response(wire.assistant(assistant))

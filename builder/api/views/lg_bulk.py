@@ -15,7 +15,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from builder import permissions
-from builder.api.compat import run_dict
 from builder.api.errors import ApiError
 from builder.api.scope import _uuid
 from builder.api.views.base import ApiView
@@ -23,6 +22,7 @@ from builder.api.views.lg_runs import RunCreateInput, RunJoinStreamView, start_r
 from builder.models import Run, RunStatus, Thread
 from builder.services.runs import run_cancel
 from builder.services.threads import threads_prune
+from builder.wire import resources as wire
 
 MAX_BATCH = 100
 
@@ -63,7 +63,7 @@ class RunBatchView(ApiView):
         # All or none: a refused run (unknown assistant, bad input) starts no other.
         with transaction.atomic():
             runs = [start_run(self.scope, data, None, None) for data in parsed]
-        return Response([run_dict(run) for run in runs])
+        return Response([wire.run(run) for run in runs])
 
 
 class RunsCancelView(ApiView):

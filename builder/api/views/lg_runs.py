@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from builder.api.compat import run_dict, run_location
+from builder.api.compat import run_location
 from builder.api.errors import ApiError
 from builder.api.limits import MetadataField
 from builder.api.scope import Scope, _uuid
@@ -38,6 +38,7 @@ from builder.selectors.api_state import run_output
 from builder.services.api_threads import run_delete, thread_bind_assistant
 from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create, thread_delete
+from builder.wire import resources as wire
 
 TAGS = ["runs"]
 # after_seconds beyond this (30 days) is refused rather than kept pending for ever.
@@ -47,8 +48,8 @@ SSE_RESPONSE = OpenApiResponse(
     description="text/event-stream: `event: metadata` first, then one event per stream "
     "mode chunk (`values`, `updates`, `messages` for messages-tuple, `messages/metadata`, "
     "`messages/partial` and `messages/complete` for messages, `events`, `custom`, `debug`, "
-    "`tasks`, `checkpoints`; `|<namespace>` appended for subgraphs), `error` on failure "
-    "and `end`.",
+    "`tasks`, `checkpoints`; `|<namespace>` appended for subgraphs), `error` on failure; "
+    "the stream closes after the last frame.",
 )
 
 THREAD_SSE_RESPONSE = OpenApiResponse(
@@ -109,7 +110,8 @@ class RunCreateInput(serializers.Serializer):
         help_text="builder extension: run the graph's unpublished draft as it is now (a test "
         "run, marked draft in the run's metadata); runs continuing it use the same draft",
     )
-    # Accepted for compatibility, without effect here.
+    # LangGraph Server's options this server cannot honour: refused with a 422 unless
+    # they ask for what it does anyway (UNSUPPORTED).
     feedback_keys = serializers.ListField(child=serializers.CharField(), required=False)
     durability = serializers.ChoiceField(
         choices=["sync", "async", "exit"], required=False, allow_null=True
@@ -132,6 +134,46 @@ class RunCreateInput(serializers.Serializer):
                 {"command": ["give either input or command, not both"]}
             )
         return attrs
+
+
+# Option -> (does this value ask for something we don't do?, why it is refused).
+UNSUPPORTED: dict[str, tuple[Any, str]] = {
+    "feedback_keys": (
+        bool,
+        "feedback keys need LangSmith, which this server does not use: leave them out",
+    ),
+    # Runs checkpoint after every step, saved while the next one runs: "async".
+    "durability": (
+        lambda v: v not in (None, "async"),
+        "runs here always checkpoint after every step (durability 'async'): leave "
+        "durability out or send 'async'",
+    ),
+    "checkpoint_during": (
+        lambda v: v is False,
+        "runs here always checkpoint after every step: leave checkpoint_during out or send true",
+    ),
+    "strict_resume": (
+        lambda v: v is not None,
+        "a resume here answers the pending interrupts it names, or the only pending one: "
+        "leave strict_resume out",
+    ),
+    "langsmith_tracer": (
+        lambda v: v is not None,
+        "this server does not trace to LangSmith: leave langsmith_tracer out",
+    ),
+}
+
+
+def refuse_unsupported(data: dict[str, Any]) -> None:
+    """A 422 naming the first option given that this server cannot honour."""
+    for name, (unsupported, why) in UNSUPPORTED.items():
+        if name in data and unsupported(data[name]):
+            raise ApiError(
+                f"/{name}: {why}",
+                code="unsupported",
+                status_code=422,
+                extra={"fields": [{"path": f"/{name}", "message": why}]},
+            )
 
 
 def _merged_config(assistant_config: dict[str, Any], request_config: dict[str, Any] | None):
@@ -197,7 +239,8 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
         stream_mode=data.get("stream_mode") or ["values"],
         config=_merged_config(assistant.config, data.get("config")),
         metadata=data.get("metadata") or {},
-        multitask_strategy=data.get("multitask_strategy") or MultitaskStrategy.REJECT,
+        # LangGraph Server's default: a run on a busy thread waits its turn.
+        multitask_strategy=data.get("multitask_strategy") or MultitaskStrategy.ENQUEUE,
         interrupt_before=data.get("interrupt_before"),
         interrupt_after=data.get("interrupt_after"),
         checkpoint_id=checkpoint_id or "",
@@ -279,11 +322,13 @@ def _last_event_id_or_none(request: Any) -> int | None:
 
 def _stream_query(request: Any) -> dict[str, Any]:
     """The query string as a dict, ``stream_mode`` as the list of its values (clients
-    repeat the parameter for several modes)."""
+    repeat the parameter for several modes; the SDKs send ``stream_mode=`` for "the
+    run's own modes", which is what no value means)."""
     params = request.query_params
     data: dict[str, Any] = {k: v for k, v in params.dict().items() if k != "stream_mode"}
-    if "stream_mode" in params:
-        data["stream_mode"] = params.getlist("stream_mode")
+    modes = [m for m in params.getlist("stream_mode") if m]
+    if modes:
+        data["stream_mode"] = modes
     return data
 
 
@@ -295,6 +340,7 @@ class _RunCreateBase(ApiView):
 
     def _create(self, request: Any, thread_id: str | None) -> HttpResponse:
         data = self.parse(RunCreateInput)
+        refuse_unsupported(data)
         thread = None
         if thread_id is not None and data.get("if_not_exists") != "create":
             thread = self.scope.thread(thread_id)
@@ -311,7 +357,7 @@ class _RunCreateBase(ApiView):
             )
         if self.mode == "wait":
             return wait_response(run, on_end=on_end)
-        response = Response(run_dict(run))
+        response = Response(wire.run(run))
         response["Content-Location"] = run_location(run)
         return response
 
@@ -343,16 +389,12 @@ class ThreadRunsView(_RunCreateBase):
     def get(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         data = self.query(self.ListInput)
-        runs = thread.runs.order_by("-created_at")
+        runs = thread.runs.select_related("assistant__graph").order_by("-created_at")
         if data.get("status"):
-            wanted = (
-                [RunStatus.CANCELLED, RunStatus.INTERRUPTED]
-                if data["status"] == RunStatus.INTERRUPTED
-                else [data["status"]]
-            )
+            wanted = wire.RUN_STATUS_FILTER.get(data["status"], [data["status"]])
             runs = runs.filter(status__in=wanted)
         page = runs[data["offset"] : data["offset"] + data["limit"]]
-        return Response([run_dict(r) for r in page])
+        return Response([wire.run(r) for r in page])
 
 
 class ThreadRunStreamView(_RunCreateBase):
@@ -419,7 +461,7 @@ class RunDetailView(ApiView):
     @extend_schema(tags=TAGS, responses=RunOutput, operation_id="get_run")
     def get(self, request: Any, thread_id: str, run_id: str) -> Response:
         thread = self.scope.thread(thread_id)
-        return Response(run_dict(self.scope.run(thread, run_id)))
+        return Response(wire.run(self.scope.run(thread, run_id)))
 
     @extend_schema(tags=TAGS, responses={204: None}, operation_id="delete_run")
     def delete(self, request: Any, thread_id: str, run_id: str) -> Response:
@@ -526,4 +568,4 @@ class RunCancelView(ApiView):
 
 def _run_or_none(run_id: Any) -> Any:
     run = Run.objects.filter(pk=run_id).first()
-    return run_dict(run) if run is not None else None
+    return wire.run(run) if run is not None else None

@@ -35,10 +35,14 @@ class ItemOutput(serializers.Serializer):
     updated_at = serializers.CharField()
 
 
-def item_dict(item: Any) -> dict[str, Any]:
+def item_dict(item: Any, *, searched: bool = False) -> dict[str, Any]:
+    """An item as LangGraph Server sends it: a search result has a ``score`` (null
+    without a semantic query), a fetched item has none."""
     body = item.dict()
     body["value"] = jsonable(body["value"])
-    if body.get("score") is None:
+    if searched:
+        body["score"] = body.get("score")
+    else:
         body.pop("score", None)
     return body
 
@@ -52,6 +56,22 @@ class StoreItemsView(ApiView):
         value = JSONObjectField()
         index = serializers.JSONField(required=False, allow_null=True)
         ttl = serializers.FloatField(required=False, allow_null=True)
+
+        def validate_index(self, value: Any) -> Any:
+            # The store has no vector index: "do not index" is all it can honour.
+            if value not in (None, False):
+                raise serializers.ValidationError(
+                    "semantic indexing is not available on this server: "
+                    "send index false or leave it out"
+                )
+            return value
+
+        def validate_ttl(self, value: float | None) -> float | None:
+            if value is not None:
+                raise serializers.ValidationError(
+                    "items do not expire on this server: leave ttl out"
+                )
+            return value
 
     class GetInput(serializers.Serializer):
         namespace = serializers.CharField(help_text="labels joined by '.'")
@@ -82,7 +102,7 @@ class StoreItemsView(ApiView):
         responses=ItemOutput,
         operation_id="get_item",
     )
-    def get(self, request: Any) -> Response:
+    def get(self, request: Any) -> HttpResponse:
         data = self.query(self.GetInput)
         namespace = data["namespace"].split(".")
         item = self._store("read").get(namespace, data["key"])
@@ -135,7 +155,7 @@ class StoreSearchView(ApiView):
             limit=data["limit"],
             offset=data["offset"],
         )
-        return Response({"items": [item_dict(i) for i in items]})
+        return Response({"items": [item_dict(i, searched=True) for i in items]})
 
 
 class StoreNamespacesView(ApiView):

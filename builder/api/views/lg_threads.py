@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from builder.api.compat import thread_dict
 from builder.api.errors import ApiError, not_found
 from builder.api.limits import MetadataField
 from builder.api.state_checks import check_state_values, graph_and_spec
@@ -20,6 +19,8 @@ from builder.models import Thread, ThreadStatus
 from builder.selectors.api_state import thread_history, thread_state
 from builder.services import api_threads
 from builder.services.threads import thread_copy, thread_create, thread_delete
+from builder.wire import resources as wire
+from builder.wire import state as wire_state
 
 TAGS = ["threads"]
 
@@ -61,15 +62,18 @@ class ThreadCreateView(ApiView):
         if_exists = serializers.ChoiceField(
             choices=["raise", "do_nothing"], required=False, allow_null=True
         )
-        # Accepted for compatibility; not supported (no TTL sweeper, no supersteps).
         ttl = serializers.JSONField(required=False, allow_null=True)
         supersteps = serializers.JSONField(required=False, allow_null=True)
 
     @extend_schema(tags=TAGS, request=Input, responses=ThreadOutput, operation_id="create_thread")
     def post(self, request: Any) -> Response:
         data = self.parse(self.Input)
-        if data.get("supersteps"):
-            raise ApiError("supersteps are not supported", status_code=422)
+        if data.get("ttl") is not None:
+            raise ApiError(
+                "/ttl: threads do not expire on this server; leave ttl out", status_code=422
+            )
+        supersteps = data.get("supersteps")
+        updates = api_threads.supersteps_check(supersteps) if supersteps else []
         metadata = data.get("metadata") or {}
         assistant = None
         if metadata.get("graph_id"):
@@ -84,7 +88,7 @@ class ThreadCreateView(ApiView):
             if found is not None:
                 visible = found.workspace_id in {w.pk for w in self.scope.workspaces()}
                 if data.get("if_exists") == "do_nothing" and visible:
-                    return Response(thread_dict(found))
+                    return Response(wire.thread(found))
                 raise ApiError("the thread already exists", code="conflict", status_code=409)
         thread = thread_create(
             workspace=workspace,
@@ -93,7 +97,20 @@ class ThreadCreateView(ApiView):
             metadata=metadata,
             thread_id=data.get("thread_id"),
         )
-        return Response(thread_dict(thread))
+        if updates:
+            if assistant is None:
+                thread_delete(thread=thread, user=request.user)
+                raise ApiError(
+                    "/supersteps: say which graph they belong to (graph_id)", status_code=422
+                )
+            try:
+                api_threads.thread_apply_supersteps(
+                    thread=thread, updates=updates, user=request.user
+                )
+            except Exception:
+                thread_delete(thread=thread, user=request.user)
+                raise
+        return Response(wire.thread(thread))
 
 
 class ThreadSearchView(ApiView):
@@ -123,7 +140,7 @@ class ThreadSearchView(ApiView):
         data = self.parse(self.Input)
         threads = _search(self, data)
         page = threads[data["offset"] : data["offset"] + data["limit"]]
-        body = [thread_dict(t) for t in page]
+        body = [wire.thread(t) for t in page]
         if data.get("select"):
             body = [{k: v for k, v in t.items() if k in data["select"]} for t in body]
         return Response(body)
@@ -147,7 +164,7 @@ def _search(view: ApiView, data: dict[str, Any]) -> list[Thread]:
         found = [
             t
             for t in found
-            if all(thread_dict(t)["metadata"].get(k) == v for k, v in data["metadata"].items())
+            if all(wire.thread(t)["metadata"].get(k) == v for k, v in data["metadata"].items())
         ]
     if data.get("values"):
         found = [
@@ -181,19 +198,23 @@ class ThreadDetailView(ApiView):
 
     @extend_schema(tags=TAGS, responses=ThreadOutput, operation_id="get_thread")
     def get(self, request: Any, thread_id: str) -> Response:
-        return Response(thread_dict(self.scope.thread(thread_id)))
+        return Response(wire.thread(self.scope.thread(thread_id)))
 
     @extend_schema(tags=TAGS, request=Input, responses=ThreadOutput, operation_id="patch_thread")
     def patch(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "act")
         data = self.parse(self.Input)
+        if data.get("ttl") is not None:
+            raise ApiError(
+                "/ttl: threads do not expire on this server; leave ttl out", status_code=422
+            )
         thread = api_threads.thread_update_metadata(
             thread=thread, metadata=data.get("metadata") or {}, user=request.user
         )
         if request.headers.get("Prefer") == "return=minimal":
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(thread_dict(thread))
+        return Response(wire.thread(thread))
 
     @extend_schema(tags=TAGS, responses={204: None}, operation_id="delete_thread")
     def delete(self, request: Any, thread_id: str) -> Response:
@@ -208,7 +229,7 @@ class ThreadCopyView(ApiView):
     def post(self, request: Any, thread_id: str) -> Response:
         thread = self.scope.thread(thread_id)
         self.scope.require(thread.workspace_id, "act")
-        return Response(thread_dict(thread_copy(thread=thread, user=request.user)))
+        return Response(wire.thread(thread_copy(thread=thread, user=request.user)))
 
 
 class _SubgraphsInput(serializers.Serializer):
@@ -255,9 +276,7 @@ class ThreadStateView(ApiView):
             checkpoint_id=checkpoint_id,
             user=request.user,
         )
-        from builder.selectors.api_state import checkpoint_dict
-
-        return Response({"checkpoint": checkpoint_dict(config)})
+        return Response(wire_state.update_result(config))
 
     class PatchInput(serializers.Serializer):
         metadata = JSONObjectField()

@@ -3,7 +3,8 @@ whole messages, subgraph tokens) and the events mode's records."""
 
 from __future__ import annotations
 
-from builder.api.sse_frames import FrameTranslator, as_langchain_message
+from builder.api.sse_frames import FrameTranslator
+from builder.wire.messages import message, whole_message
 
 META = {"langgraph_node": "llm", "langgraph_step": 1}
 
@@ -42,7 +43,8 @@ def test_complete_uses_the_returned_message_when_the_node_returns_it():
     t.frames(messages_event(chunk("lo")))
     returned = {"role": "assistant", "content": "hello", "id": "m1", "response_metadata": {}}
     frames = t.frames(task_finished(result=[["messages", [returned]]]))
-    assert frames == [("messages/complete", [{**returned, "type": "ai"}])]
+    assert frames == [("messages/complete", [whole_message(returned)])]
+    assert frames[0][1][0]["type"] == "ai" and "role" not in frames[0][1][0]
     # Only once, and not for another node's task.
     assert t.frames(task_finished(result=[["messages", [returned]]])) == []
 
@@ -62,8 +64,9 @@ def test_whole_messages_come_out_complete_with_their_metadata():
     frames = t.frames(messages_event(whole))
     assert frames == [
         ("messages/metadata", {"t9": {"metadata": META}}),
-        ("messages/complete", [{**whole, "type": "tool"}]),
+        ("messages/complete", [whole_message(whole)]),
     ]
+    assert frames[1][1][0]["type"] == "tool" and frames[1][1][0]["tool_call_id"] == "c1"
 
 
 def test_subgraph_tokens_without_stream_subgraphs():
@@ -79,7 +82,9 @@ def test_subgraph_tokens_without_stream_subgraphs():
 
 def test_messages_tuple_alone_sends_no_accumulations():
     t = FrameTranslator(["messages-tuple"], False)
-    assert t.frames(messages_event(chunk("x"))) == [("messages", [chunk("x"), META])]
+    # The chunk in LangChain's form, keeping its chunk type (as LangGraph streams it).
+    assert t.frames(messages_event(chunk("x"))) == [("messages", [message(chunk("x")), META])]
+    assert message(chunk("x"))["type"] == "AIMessageChunk"
     assert t.frames(task_finished()) == []
 
 
@@ -96,7 +101,22 @@ def test_events_for_a_failed_task_and_the_step_tag():
     assert end["event"] == "on_chain_end" and end["data"]["error"] == "ValueError: no"
 
 
-def test_as_langchain_message_types():
-    assert as_langchain_message({"role": "user", "content": "x"})["type"] == "human"
-    assert as_langchain_message({"type": "ToolMessageChunk"})["type"] == "tool"
-    assert as_langchain_message({"type": "ai", "role": "assistant"})["type"] == "ai"
+def test_a_pause_streams_as_langgraph_streams_it():
+    t = FrameTranslator(["values", "updates"], False)
+    values = {"messages": [{"role": "user", "content": "hi", "id": "h"}]}
+    (frame,) = t.frames({"type": "values", "data": {"ns": [], "data": values}})
+    assert frame[1]["messages"][0]["type"] == "human"
+    paused = {"ns": [], "interrupt": {"value": {"q": 1}, "id": "i1"}}
+    updates, state = t.frames({"type": "interrupt", "data": paused})
+    interrupt = {"value": {"q": 1}, "id": "i1", "response_schema": None}
+    assert updates == ("updates", {"__interrupt__": [interrupt]})
+    # values gets the state so far with the interrupt, also when updates is asked for.
+    assert state == ("values", {**frame[1], "__interrupt__": [interrupt]})
+    only_values = FrameTranslator(["values"], False)
+    assert [n for n, _ in only_values.frames({"type": "interrupt", "data": paused})] == ["values"]
+
+
+def test_tasks_mode_shows_a_result_as_channel_values():
+    t = FrameTranslator(["tasks"], False)
+    ((name, task),) = t.frames(task_finished(result=[["answer", "x"], ["messages", []]]))
+    assert name == "tasks" and task["result"] == {"answer": "x", "messages": []}
