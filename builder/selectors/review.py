@@ -7,6 +7,7 @@ the inbox a couple of indexed queries, whatever the graph.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from builder import permissions
 from builder.eventlog import event_as_dict
+from builder.execution.graphs import GraphLoadError, run_spec
 from builder.models import (
     ApiKey,
     InterruptResolution,
@@ -164,9 +166,11 @@ def inbox_items(workspace_ids: list[int]) -> list[dict[str, Any]]:
         run = paused_run(thread)
         if run is None:
             continue
+        labels = _node_labels(run)
         for interrupt in pending_interrupts(thread, run):
             value = interrupt["value"]
             prompt = value if isinstance(value, dict) else {}
+            node = prompt.get("node")
             items.append(
                 {
                     "thread_id": str(thread.pk),
@@ -174,8 +178,10 @@ def inbox_items(workspace_ids: list[int]) -> list[dict[str, Any]]:
                     "workspace": thread.workspace.slug,
                     "graph_id": str(thread.graph_id) if thread.graph_id else None,
                     "graph_name": thread.graph.name if thread.graph else None,
-                    "node": prompt.get("node"),
+                    "node": node,
+                    "node_label": labels.get(node, node) if isinstance(node, str) else None,
                     "title": prompt.get("title") or (value if isinstance(value, str) else None),
+                    "preview": interrupt_preview(value),
                     "status": thread.status,
                     "created_at": (run.finished_at or run.updated_at).isoformat(),
                     "interrupt_id": interrupt["id"],
@@ -183,3 +189,38 @@ def inbox_items(workspace_ids: list[int]) -> list[dict[str, Any]]:
                 }
             )
     return items
+
+
+PREVIEW_LENGTH = 240
+
+
+def _node_labels(run: Run) -> dict[str, str]:
+    """Node id -> label of the graph the run executes (ids of canvas graphs are opaque)."""
+    try:
+        _graph, spec = run_spec(run)
+    except GraphLoadError:
+        return {}
+    nodes = (spec or {}).get("nodes") or []
+    return {n["id"]: n.get("label") or n["id"] for n in nodes if isinstance(n, dict) and "id" in n}
+
+
+def interrupt_preview(value: Any) -> str:
+    """A line of what the reviewer is asked about: the shown fields (``name: value``), else
+    the prompt text, cut to PREVIEW_LENGTH characters."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, dict) and isinstance(value.get("fields"), dict):
+        # What the case is about first, then what the reviewer may edit (a jsonb column
+        # does not keep the configured order of the fields).
+        editable = set(value.get("editable_fields") or [])
+        fields = sorted(value["fields"].items(), key=lambda kv: kv[0] in editable)
+        text = " · ".join(f"{k}: {_short(v)}" for k, v in fields)
+    elif isinstance(value, dict):
+        text = str(value.get("instructions") or value.get("question") or "")
+    else:
+        text = "" if value is None else _short(value)
+    return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
+
+
+def _short(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)

@@ -227,7 +227,23 @@ def _resume(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict
             user=reviewer.user,
             **_breakpoints(message, run),
         )
-    return {"interrupt_id": interrupt_id, "decision": decision, "run_id": str(resumed.pk)}
+    detail = {"interrupt_id": interrupt_id, "decision": decision, "run_id": str(resumed.pk)}
+    edited = _edited_fields(by_id[interrupt_id]["value"], value)
+    # Edit-and-continue is an edit as much as a decision: the audit trail says which.
+    return {**detail, "edited_fields": edited} if edited else detail
+
+
+def _edited_fields(prompt: Any, answer: Any) -> list[str]:
+    """The editable fields of a human review whose answer differs from what was shown."""
+    if not isinstance(prompt, dict) or not isinstance(answer, dict):
+        return []
+    shown = prompt.get("fields") if isinstance(prompt.get("fields"), dict) else {}
+    editable = prompt.get("editable_fields") or []
+    return [
+        name
+        for name in editable
+        if isinstance(name, str) and name in answer and answer[name] != shown.get(name)
+    ]
 
 
 def _latest_paused_run(thread: Thread) -> Run | None:
@@ -283,7 +299,10 @@ def _fork(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[s
         config = _state_update(thread, reviewer, values, as_node, checkpoint_id)
         start_from = config.get("configurable", {}).get("checkpoint_id") or checkpoint_id
     run = _run_on(thread, reviewer, checkpoint_id=start_from, **_breakpoints(message, None))
-    return {"checkpoint_id": start_from, "run_id": str(run.pk)}
+    # The audit trail names the checkpoint rewound to; the new checkpoint holding the
+    # edited values (when there are any) is the fork.
+    forked = {"fork_checkpoint_id": start_from} if start_from != checkpoint_id else {}
+    return {"checkpoint_id": checkpoint_id, **forked, "run_id": str(run.pk)}
 
 
 def _cancel(thread_id: str, reviewer: Reviewer, message: dict[str, Any]) -> dict[str, Any]:

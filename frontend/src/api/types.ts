@@ -158,7 +158,11 @@ export interface InboxItem {
   graph_id?: string;
   graph_name?: string;
   node?: string;
+  /** The node's label in the graph (node ids of canvas graphs are opaque). */
+  node_label?: string | null;
   title?: string;
+  /** A line of what is under review (the shown fields, or the question). */
+  preview?: string;
   status?: string;
   created_at?: string;
   interrupt_id?: string;

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { listThreadAudit, type AuditEntry } from "../api/teams";
 import { ApiError } from "../api/http";
-import { AUDIT_FILTERS, auditActors, auditFilter, collapseAudit, describeAudit, filterAudit } from "../model/audit";
+import { AUDIT_FILTERS, auditActors, auditComment, auditFilter, collapseAudit, describeAudit, filterAudit } from "../model/audit";
 import { useKeptAsync } from "../ui/useKeptAsync";
 
 /**
@@ -82,7 +82,10 @@ export function AuditPanel({ threadId, entries, refreshKey }: { threadId: string
                     </time>
                   </td>
                   <td>{e.actor ?? "system"}</td>
-                  <td title={e.action}>{describeAudit(e)}</td>
+                  <td title={e.action}>
+                    {describeAudit(e)}
+                    {auditComment(e) && <q className="audit-comment">{auditComment(e)}</q>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditActors, auditFilter, auditVerb, collapseAudit, describeAudit, filterAudit, type AuditRecord } from "./audit";
+import { auditActors, auditComment, auditFilter, auditVerb, collapseAudit, describeAudit, filterAudit, type AuditRecord } from "./audit";
 
 let id = 0;
 const entry = (action: string, actor: string | null, detail: Record<string, unknown> = {}): AuditRecord => ({
@@ -68,5 +68,19 @@ describe("audit trail", () => {
       "review.fork:rewound to checkpoint …"+"cp-new".slice(-8),
       "review.cancel:cancelled the run",
     ]);
+  });
+
+  it("logs edit-and-continue as an edit, under the Edited state filter, not Approved", () => {
+    const edited = entry("review.resume", "bob", { decision: "approve", edited_fields: ["draft"] });
+    const plain = entry("review.resume", "bob", { decision: "approve" });
+    expect(auditVerb(edited)).toBe("edited");
+    expect(describeAudit(edited)).toBe("edited draft and approved the review");
+    expect(filterAudit([edited, plain], "edited")).toEqual([edited]);
+    expect(filterAudit([edited, plain], "approved")).toEqual([plain]);
+  });
+
+  it("shows the reviewer's comment", () => {
+    expect(auditComment(entry("review.resume", "cy", { decision: "reject", comment: " Too rude " }))).toBe("Too rude");
+    expect(auditComment(entry("review.resume", "cy", { decision: "reject" }))).toBe("");
   });
 });

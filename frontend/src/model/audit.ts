@@ -18,6 +18,20 @@ function decision(e: AuditRecord): string | undefined {
   return typeof d === "string" ? d : undefined;
 }
 
+/** The review fields a reviewer changed before answering (edit-and-continue). */
+function editedFields(e: AuditRecord): string[] {
+  const f = e.detail?.edited_fields;
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** The reviewer's comment on the action (a reject's reason, say), or "". */
+export function auditComment(e: AuditRecord): string {
+  const c = e.detail?.comment;
+  return typeof c === "string" ? c.trim() : "";
+}
+
+const DECIDED: Record<string, string> = { approve: "approved", reject: "rejected" };
+
 function shortId(v: unknown): string {
   return typeof v === "string" ? v.slice(-8) : "";
 }
@@ -29,6 +43,8 @@ export function auditVerb(e: AuditRecord): AuditVerb {
     case "review.start_run":
       return "started";
     case "review.resume": {
+      // Edit-and-continue: the edit is what matters (the decision is in the sentence).
+      if (editedFields(e).length > 0) return "edited";
       const d = decision(e);
       return d === "approve" ? "approved" : d === "reject" ? "rejected" : "answered";
     }
@@ -62,8 +78,11 @@ export function describeAudit(e: AuditRecord): string {
       return "rejected the review";
     case "answered":
       return "answered the review";
-    case "edited":
+    case "edited": {
+      const fields = editedFields(e);
+      if (fields.length > 0) return `edited ${fields.join(", ")} and ${DECIDED[decision(e) ?? ""] ?? "answered"} the review`;
       return cp ? `edited the state at checkpoint …${cp}` : "edited the state";
+    }
     case "rewound":
       return cp ? `rewound to checkpoint …${cp}` : "re-ran from an earlier checkpoint";
     case "cancelled":

@@ -42,8 +42,13 @@ export function InboxPage() {
                 </Link>
                 <div className="muted">
                   {it.graph_name ?? it.graph_id ?? ""}
-                  {it.node ? ` · at ${it.node}` : ""} · {relativeTime(it.created_at)}
+                  {it.node ? ` · at ${it.node_label ?? it.node}` : ""} · {relativeTime(it.created_at)}
                 </div>
+                {it.preview && (
+                  <p className="card-preview" title={it.preview}>
+                    {it.preview}
+                  </p>
+                )}
               </div>
               <StatusBadge status="waiting" />
             </li>

@@ -60,6 +60,7 @@ async def test_inbox_lists_waiting_reviews_and_follows_changes(people):
     item = inbox["items"][0]
     assert item["interrupt"]["title"] == "Approve the draft?" and item["node"] == "review"
     assert item["workspace"] == "acme" and item["interrupt_id"]
+    assert item["node_label"] == "review"  # a code graph's node is named by its id
 
     second = await db(pause)(people["acme"])
     inbox = await receive_type(bob, "inbox")
@@ -98,3 +99,17 @@ async def test_a_session_socket_from_another_site_is_refused(people, settings):
     )
     assert ok
     await comm.disconnect()
+
+
+def test_an_inbox_preview_is_one_short_line_of_what_is_under_review():
+    from builder.selectors.review import PREVIEW_LENGTH, interrupt_preview
+
+    shown = {"kind": "human", "fields": {"ticket": "Where is my invoice?", "tags": ["a"]}}
+    assert interrupt_preview(shown) == 'ticket: Where is my invoice? · tags: ["a"]'
+    review = {"fields": {"draft": "Hi", "ticket": "T"}, "editable_fields": ["draft"]}
+    assert interrupt_preview(review) == "ticket: T · draft: Hi"  # context first
+    assert interrupt_preview("Approve?") == "Approve?"
+    assert interrupt_preview({"instructions": "Check it"}) == "Check it"
+    long = interrupt_preview({"fields": {"draft": "x" * 1000}})
+    assert len(long) == PREVIEW_LENGTH and long.endswith("…")
+    assert interrupt_preview(None) == ""

@@ -357,3 +357,37 @@ async def test_new_input_does_not_silently_drop_a_pending_review(people):
     )()
     assert [e.payload["new_input"] for e in created] == [True, True]
     await bob.disconnect()
+
+
+def test_the_audit_trail_says_edited_for_edit_and_continue_and_names_the_rewound_checkpoint(
+    people,
+):
+    import json
+
+    from django.conf import settings
+
+    from builder.services.threads import thread_create
+
+    spec = json.loads(
+        (settings.BASE_DIR / "runtime" / "examples" / "support_triage.json").read_text()
+    )
+    graph = m.Graph.objects.create(
+        workspace=people["acme"], slug="support_triage", name="Support triage", draft=spec
+    )
+    thread = thread_create(workspace=people["acme"], graph=graph)
+    run_start(thread=thread, input={"ticket": "Please refund my invoice"})
+    client = APIClient()
+    client.force_authenticate(people["bob"])
+    url = f"/api/threads/{thread.pk}/review/"
+    answer = {"decision": "approve", "draft": "Refund on its way.", "comment": "Shorter"}
+    assert client.post(url, {"action": "resume", "value": answer}, format="json").status_code < 300
+    resumed = m.AuditEntry.objects.get(thread=thread, action="review.resume")
+    assert resumed.detail["edited_fields"] == ["draft"]
+    assert resumed.detail["decision"] == "approve" and resumed.detail["comment"] == "Shorter"
+
+    first = m.Checkpoint.objects.filter(thread_id=str(thread.pk)).order_by("checkpoint_id")[0]
+    body = {"action": "fork", "checkpoint_id": first.checkpoint_id, "values": {"ticket": "Hi"}}
+    assert client.post(url, body, format="json").status_code < 300
+    fork = m.AuditEntry.objects.get(thread=thread, action="review.fork")
+    assert fork.detail["checkpoint_id"] == first.checkpoint_id
+    assert fork.detail["fork_checkpoint_id"] not in ("", first.checkpoint_id)
