@@ -289,18 +289,25 @@ def _cancel(run_id: Any) -> None:
 class WaitBody:
     """A JSON body produced once the run finishes (``/wait``, ``/join``, cancel with
     ``wait``). Newlines are sent while waiting: they keep proxies from timing out and
-    are valid leading whitespace for the JSON that follows."""
+    are valid leading whitespace for the JSON that follows. With ``cancel_on_disconnect``
+    (``on_disconnect: "cancel"``) a client hanging up before the end cancels the run."""
 
     def __init__(
-        self, run_id: Any, result: Callable[[], Any], on_end: Callable[[], None] | None = None
+        self,
+        run_id: Any,
+        result: Callable[[], Any],
+        on_end: Callable[[], None] | None = None,
+        cancel_on_disconnect: bool = False,
     ) -> None:
         self.run_id = run_id
         self.result = result
         self.on_end = on_end
+        self.cancel_on_disconnect = cancel_on_disconnect
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wait")
         loop = asyncio.get_running_loop()
+        finished = False
         try:
             last_sent = time.monotonic()
             while True:
@@ -311,11 +318,14 @@ class WaitBody:
                     yield b"\n"
                     last_sent = time.monotonic()
                 await asyncio.sleep(POLL_SECONDS * 2)
+            finished = True
             body = await loop.run_in_executor(executor, self.result)
             yield json.dumps(body).encode()
             if self.on_end is not None:
                 await loop.run_in_executor(executor, self.on_end)
         finally:
+            if not finished and self.cancel_on_disconnect:
+                executor.submit(_cancel, self.run_id)
             executor.submit(connections.close_all)
             executor.shutdown(wait=False)
 

@@ -1,10 +1,11 @@
-"""Assistants, assistant versions, threads and runs as LangGraph Server answers them."""
+"""Assistants, assistant versions, threads, runs and crons as LangGraph Server answers
+them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from builder.models import Assistant, AssistantVersion, Run, RunStatus, Thread
+from builder.models import Assistant, AssistantVersion, Cron, Run, RunStatus, Thread
 from builder.wire.messages import with_messages
 from builder.wire.state import thread_interrupts
 
@@ -101,6 +102,27 @@ def run(row: Run) -> dict[str, Any]:
     if row.error:
         body["error"] = {k: v for k, v in row.error.items() if k != "traceback"}
     return body
+
+
+def cron(row: Cron) -> dict[str, Any]:
+    """LangGraph Server's Cron."""
+    user = row.user
+    return {
+        "cron_id": str(row.pk),
+        "assistant_id": str(row.assistant_id),
+        "thread_id": str(row.thread_id) if row.thread_id else None,
+        "on_run_completed": row.on_run_completed or None,
+        "end_time": row.end_time.isoformat() if row.end_time else None,
+        "schedule": row.schedule,
+        "timezone": row.timezone or None,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+        "user_id": user.get_username() if user is not None else None,
+        "payload": {**row.payload, "assistant_id": str(row.assistant_id)},
+        "next_run_date": row.next_run_date.isoformat() if row.next_run_date else None,
+        "metadata": row.metadata or {},
+        "enabled": row.enabled,
+    }
 
 
 def run_metadata(row: Run) -> dict[str, Any]:

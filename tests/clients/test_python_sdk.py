@@ -8,7 +8,7 @@ import httpx
 import pytest
 from langgraph_sdk import get_client, get_sync_client
 
-from tests.clients.scenarios import CHAT_INPUT, SCENARIOS, parts
+from tests.clients.scenarios import CHAT_INPUT, SCENARIOS, parts, wait_status
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.clients]
 
@@ -177,3 +177,20 @@ def test_sync_client_with_default_arguments(server, key):
     joined = parts(client.runs.join_stream(tid, run_["run_id"]))
     assert joined[-1] == {"event": "values", "data": {"question": "q", "answer": "a"}}
     assert client.threads.get(tid)["status"] == "idle"
+
+
+def test_on_disconnect_cancel_is_honoured_for_waits_and_refused_for_background_runs(server, key):
+    client = get_sync_client(url=server.api, api_key=key)
+    tid = client.threads.create()["thread_id"]
+    body = {"assistant_id": "ticker", "input": {"count": 0, "limit": 200}}
+    headers = {"X-Api-Key": key}
+    with httpx.Client(base_url=server.api, headers=headers, timeout=30) as http:
+        refused = http.post(f"/threads/{tid}/runs", json={**body, "on_disconnect": "cancel"})
+        assert refused.status_code == 422 and "on_disconnect" in refused.json()["error"]["message"]
+        wait = {**body, "on_disconnect": "cancel", "config": {"recursion_limit": 1000}}
+        with http.stream("POST", f"/threads/{tid}/runs/wait", json=wait) as response:
+            run_url = response.headers["content-location"]
+            run_id = run_url.rsplit("/", 1)[1]
+            wait_status(client, tid, run_id, {"running"})
+        # Hung up before the end: the run is cancelled, not left running.
+        assert wait_status(client, tid, run_id, {"interrupted", "success"}) == "interrupted"

@@ -20,6 +20,7 @@ from builder.api.views.lg_fields import AnyJSONField, nodes_field, stream_mode_f
 from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import Cron, MultitaskStrategy, Thread
 from builder.services import crons as cron_services
+from builder.wire import resources as wire
 
 TAGS = ["crons"]
 
@@ -89,27 +90,6 @@ class CronPatchInput(_CronFields):
     )
 
 
-def cron_dict(cron: Cron) -> dict[str, Any]:
-    """LangGraph Server's Cron."""
-    user = cron.user
-    return {
-        "cron_id": str(cron.pk),
-        "assistant_id": str(cron.assistant_id),
-        "thread_id": str(cron.thread_id) if cron.thread_id else None,
-        "on_run_completed": cron.on_run_completed or None,
-        "end_time": cron.end_time.isoformat() if cron.end_time else None,
-        "schedule": cron.schedule,
-        "timezone": cron.timezone or None,
-        "created_at": cron.created_at.isoformat(),
-        "updated_at": cron.updated_at.isoformat(),
-        "user_id": user.get_username() if user is not None else None,
-        "payload": {**cron.payload, "assistant_id": str(cron.assistant_id)},
-        "next_run_date": cron.next_run_date.isoformat() if cron.next_run_date else None,
-        "metadata": cron.metadata or {},
-        "enabled": cron.enabled,
-    }
-
-
 def _payload(data: dict[str, Any]) -> dict[str, Any]:
     """The run body of each firing, as given (None members dropped)."""
     keep = (*cron_services.RUN_FIELDS, *cron_services.PASSED_FIELDS)
@@ -138,7 +118,7 @@ def _create(scope: Scope, data: dict[str, Any], thread: Thread | None) -> Respon
         on_run_completed=data.get("on_run_completed") or "",
         user=scope.user,
     )
-    return Response(cron_dict(cron))
+    return Response(wire.cron(cron))
 
 
 class CronCreateView(ApiView):
@@ -193,7 +173,7 @@ def _cron(scope: Scope, cron_id: str) -> Cron:
 class CronDetailView(ApiView):
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT, operation_id="get_cron")
     def get(self, request: Any, cron_id: str) -> Response:
-        return Response(cron_dict(_cron(self.scope, cron_id)))
+        return Response(wire.cron(_cron(self.scope, cron_id)))
 
     @extend_schema(
         tags=TAGS, request=CronPatchInput, responses=OpenApiTypes.OBJECT, operation_id="update_cron"
@@ -208,7 +188,7 @@ class CronDetailView(ApiView):
             data, *graph_and_spec(cron.thread or Thread(workspace=cron.workspace), cron.assistant)
         )
         changes = {k: v for k, v in data.items() if v is not None or k == "end_time"}
-        return Response(cron_dict(cron_services.cron_update(cron=cron, changes=changes)))
+        return Response(wire.cron(cron_services.cron_update(cron=cron, changes=changes)))
 
     @extend_schema(tags=TAGS, responses={204: None}, operation_id="delete_cron")
     def delete(self, request: Any, cron_id: str) -> Response:
@@ -269,7 +249,7 @@ class CronSearchView(ApiView):
             f"{order}{data.get('sort_by') or 'created_at'}"
         )
         page = list(crons[data["offset"] : data["offset"] + data["limit"]])
-        body = [cron_dict(c) for c in page]
+        body = [wire.cron(c) for c in page]
         if data.get("select"):
             body = [{k: v for k, v in c.items() if k in data["select"]} for c in body]
         return Response(body)

@@ -284,7 +284,9 @@ def sse_response(
     return response
 
 
-def wait_response(run: Run, *, on_end: Any = None) -> StreamingHttpResponse:
+def wait_response(
+    run: Run, *, on_end: Any = None, cancel_on_disconnect: bool = False
+) -> StreamingHttpResponse:
     thread = run.thread
 
     def result() -> Any:
@@ -293,7 +295,8 @@ def wait_response(run: Run, *, on_end: Any = None) -> StreamingHttpResponse:
         return run_output(thread=thread, run=finished)
 
     response = StreamingHttpResponse(
-        WaitBody(run.pk, result, on_end=on_end), content_type="application/json"
+        WaitBody(run.pk, result, on_end=on_end, cancel_on_disconnect=cancel_on_disconnect),
+        content_type="application/json",
     )
     response["Location"] = f"{run_location(run)}/join"
     response["Content-Location"] = run_location(run)
@@ -341,6 +344,12 @@ class _RunCreateBase(ApiView):
     def _create(self, request: Any, thread_id: str | None) -> HttpResponse:
         data = self.parse(RunCreateInput)
         refuse_unsupported(data)
+        if self.mode == "background" and data.get("on_disconnect") == "cancel":
+            raise ApiError(
+                "/on_disconnect: a background run is not tied to this request, so there is no "
+                "disconnect to cancel on; stream or wait for the run instead",
+                status_code=422,
+            )
         thread = None
         if thread_id is not None and data.get("if_not_exists") != "create":
             thread = self.scope.thread(thread_id)
@@ -356,7 +365,8 @@ class _RunCreateBase(ApiView):
                 on_end=on_end,
             )
         if self.mode == "wait":
-            return wait_response(run, on_end=on_end)
+            cancel = data.get("on_disconnect") == "cancel"
+            return wait_response(run, on_end=on_end, cancel_on_disconnect=cancel)
         response = Response(wire.run(run))
         response["Content-Location"] = run_location(run)
         return response
