@@ -352,3 +352,58 @@ def test_engine_round_trip(checkpointer, durability):
         {"messages": [{"role": "user", "content": "again"}]}, cfg, durability=durability
     )
     assert len(out2["messages"]) == 42 and out2["turns"] == 21  # user + one agent turn
+
+
+def test_list_without_a_namespace_lists_every_namespace(checkpointer):
+    cp = checkpointer
+    _put(cp, "t", {"x": "root"})
+    _put(cp, "t", {"x": "child"}, ns="node:abc")
+    _put(cp, "t", {"x": "deep"}, ns="node:abc|inner:def")
+    listed = {c.config["configurable"]["checkpoint_ns"] for c in cp.list(_cfg("t"))}
+    assert listed == {""}
+    everything = cp.list({"configurable": {"thread_id": "t"}})
+    assert {c.config["configurable"]["checkpoint_ns"] for c in everything} == {
+        "",
+        "node:abc",
+        "node:abc|inner:def",
+    }
+    deep = cp.get_tuple(_cfg("t", ns="node:abc|inner:def"))
+    assert deep.checkpoint.channel_values == {"x": "deep"}
+
+
+class _Tally(TypedDict):
+    n: Annotated[int, operator.add]
+
+
+def test_engine_round_trip_with_subgraphs(checkpointer):
+    from runtime import interrupt
+    from runtime.types import Command
+
+    kept = StateGraph(_Tally)
+    kept.add_node("inc", lambda s: {"n": 1})
+    kept.add_edge(START, "inc")
+    asking = StateGraph(_Tally)
+    asking.add_node("ask", lambda s: {"n": interrupt("how many?")})
+    asking.add_edge(START, "ask")
+    g = StateGraph(_Tally)
+    g.add_node("kept", kept.compile(checkpointer=True))  # per-thread state, namespace "kept"
+    g.add_node("asking", asking.compile())  # per-invocation state, namespace "asking:<task>"
+    g.add_edge(START, "kept")
+    g.add_edge("kept", "asking")
+    app = g.compile(checkpointer=checkpointer)
+    cfg = {"configurable": {"thread_id": "subs"}}
+    app.invoke({"n": 0}, cfg)
+    state = app.get_state(cfg, subgraphs=True)
+    assert state.next == ("asking",)
+    sub = state.tasks[0].state
+    assert sub.config["configurable"]["checkpoint_ns"].startswith("asking:")
+    assert [i.value for i in sub.interrupts] == ["how many?"]
+    assert app.invoke(Command(resume=5), cfg) == {"n": 1 + 1 + 5}
+    namespaces = {
+        c.config["configurable"]["checkpoint_ns"].split(":")[0]
+        for c in checkpointer.list({"configurable": {"thread_id": "subs"}})
+    }
+    assert namespaces == {"", "kept", "asking"}
+    # the per-thread subgraph carries its count into the next run of the thread
+    kept_state = app.get_state({"configurable": {"thread_id": "subs", "checkpoint_ns": "kept"}})
+    assert kept_state.values == {"n": 1}
