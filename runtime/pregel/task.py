@@ -28,6 +28,7 @@ from runtime.graph.schema import ROOT
 from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
+from runtime.pregel.progress import ProgressHandler
 from runtime.types import Command, RetryPolicy, TimeoutPolicy
 
 _settings = {"inline_sync_nodes": True}
@@ -281,8 +282,12 @@ async def _call_node(ctx: TaskContext, spec: NodeSpec, inline: bool) -> Any:
     context = contextvars.copy_context()
     context.run(CURRENT.set, ctx)
     messages = ctx.loop.sink.messages
-    if messages is not None:  # chat models called without a config inherit this one
-        context.run(var_child_runnable_config.set, messages.langchain_config(ctx))  # type: ignore[arg-type]
+    lc_config = None if messages is None else messages.langchain_config(ctx)
+    if ctx.progress_on_emit:  # an idle timeout: LangChain callback events are progress
+        lc_config = lc_config or {}
+        lc_config["callbacks"] = [*lc_config.get("callbacks", ()), ProgressHandler(ctx)]
+    if lc_config is not None:  # chat models called without a config inherit this one
+        context.run(var_child_runnable_config.set, lc_config)  # type: ignore[arg-type]
     if spec.positional or spec.kwargs:
         positional = _injections(ctx, spec.positional)
         keyword = dict(zip(spec.kwargs, _injections(ctx, spec.kwargs), strict=True))

@@ -317,3 +317,36 @@ def test_a_node_raising_cancelled_error_itself_fails_the_run():
     with pytest.raises(NodeCancelledError) as err:
         graph.invoke({"log": []})
     assert err.value.node == "cancels"
+
+
+def test_langchain_callback_events_count_as_progress_for_an_idle_timeout():
+    from langchain_core.runnables import RunnableLambda
+
+    step = RunnableLambda(lambda x: x + 1)
+
+    async def chain_calls(state: F) -> F:
+        n = 0
+        for _ in range(20):
+            await asyncio.sleep(0.02)
+            n = await step.ainvoke(n)  # inherits the node's LangChain config: an event
+        return {"foo": str(n)}
+
+    graph = (
+        StateGraph(F)
+        .add_node("calls", chain_calls, timeout=TimeoutPolicy(idle_timeout=0.2))
+        .add_edge(START, "calls")
+        .compile()
+    )
+    assert graph.invoke({"foo": ""}) == {"foo": "20"}
+    strict = (
+        StateGraph(F)
+        .add_node(
+            "calls",
+            chain_calls,
+            timeout=TimeoutPolicy(idle_timeout=0.2, refresh_on="heartbeat"),
+        )
+        .add_edge(START, "calls")
+        .compile()
+    )
+    with pytest.raises(NodeTimeoutError):
+        strict.invoke({"foo": ""})  # only heartbeats count: 0.4 s without one
