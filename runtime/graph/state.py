@@ -248,6 +248,18 @@ class StateGraph:
             d.timeout = TimeoutPolicy.coerce(timeout)
         return self
 
+    @property
+    def channels(self) -> dict[str, Any]:
+        """The state's channels by key, as LangGraph's ``builder.channels``: the state
+        schema's, then those only the input, output or a node's own schema declares."""
+        from runtime.pregel.algo import other_schemas
+
+        channels = dict(self.schema.channels)
+        for extra in other_schemas(self):
+            for key, channel in extra.channels.items():
+                channels.setdefault(key, channel)
+        return channels
+
     # --- nodes ---------------------------------------------------------------------
 
     def add_node(

@@ -88,7 +88,7 @@ def build_plan(builder: StateGraph) -> Plan:
     """Channels and edge writes for a validated builder."""
     schema = builder.schema
     channels: dict[str, BaseChannel] = {k: ch.new() for k, ch in schema.channels.items()}
-    for extra in _other_schemas(builder):
+    for extra in other_schemas(builder):
         for k, ch in extra.channels.items():
             channels.setdefault(k, ch.new())
     state_keys = tuple(channels)
@@ -166,7 +166,7 @@ def _own(builder: StateGraph, schema: Any) -> StateSchema | None:
     return StateSchema(schema)
 
 
-def _other_schemas(builder: StateGraph) -> list[StateSchema]:
+def other_schemas(builder: StateGraph) -> list[StateSchema]:
     """The input, output and node input schemas other than the state schema itself."""
     seen = {id(builder.state_schema)}
     out: list[StateSchema] = []

@@ -669,7 +669,7 @@ class Loop:
 
     def _emit_task_start(self, t: algo.Task) -> None:
         if "tasks" in self.wants or "debug" in self.wants:
-            payload = {"id": t.id, "name": t.name, "input": t.input, "triggers": list(t.triggers)}
+            payload = {"id": t.id, "name": t.name, "input": t.input, "triggers": tuple(t.triggers)}
             self.emit("tasks", payload)
             self.emit(
                 "debug",

@@ -12,10 +12,13 @@ import asyncio
 import copy as copying
 import dataclasses
 import inspect
+import types
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, get_type_hints, is_typeddict
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+
+from typing_extensions import is_typeddict  # also knows typing_extensions.TypedDict
 
 from runtime.constants import CONF
 
@@ -45,9 +48,34 @@ def json_schema_of(schema: Any, title: str) -> dict[str, Any]:
     if is_typeddict(schema):
         return TypeAdapter(_portable_typeddict(schema)).json_schema()
     if dataclasses.is_dataclass(schema):
-        return TypeAdapter(schema).json_schema()
+        return _dataclass_model(schema, title).model_json_schema()
     model: Any = create_model(title, root=(schema, None))  # a root schema: one value
     return model.model_json_schema()
+
+
+def _dataclass_model(schema: Any, title: str) -> Any:
+    """A pydantic model of a dataclass's fields, as LangGraph builds it: a field with a
+    default or an optional type may be left out, the others are required."""
+    from pydantic import Field, create_model
+
+    hints = get_type_hints(schema, include_extras=True)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(schema):
+        typ = hints.get(f.name, Any)
+        if f.default is not dataclasses.MISSING:
+            default: Any = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = Field(default_factory=f.default_factory)
+        else:
+            default = None if _is_optional(typ) else ...
+        fields[f.name] = (typ, default)
+    return create_model(title, **fields)
+
+
+def _is_optional(typ: Any) -> bool:
+    if get_origin(typ) is Annotated:
+        typ = get_args(typ)[0]
+    return get_origin(typ) in (Union, types.UnionType) and type(None) in get_args(typ)
 
 
 def _portable_typeddict(schema: Any) -> Any:
@@ -213,7 +241,7 @@ class RunnableSurface:
             ),
         )
         mode = kwargs.pop("stream_mode", None)
-        modes = [mode] if isinstance(mode, str) else list(mode or ["values"])
+        modes = [mode] if isinstance(mode, str) else list(mode or ["updates"])  # astream's
         shape = _Shape(
             single=mode is None or isinstance(mode, str), subgraphs=kwargs.pop("subgraphs", False)
         )

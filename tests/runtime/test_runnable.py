@@ -131,3 +131,33 @@ def test_astream_events_reports_the_graph_and_its_nodes():
     assert streamed == [{"double": {"x": 2, "log": ["-"]}}]
     with pytest.raises(ValueError, match='version="v2"'):
         asyncio.run(collect(version="v1"))
+
+
+@dataclasses.dataclass
+class Form:
+    name: str
+    nickname: str | None
+    age: int = 0
+    tags: list = dataclasses.field(default_factory=list)
+
+
+def test_dataclass_json_schema_requires_only_fields_without_default_or_none():
+    g = StateGraph(Form)
+    g.add_node("n", lambda s: {})
+    g.add_edge(START, "n")
+    schema = g.compile().get_input_jsonschema()
+    assert schema["title"] == "LangGraphInput" and schema["required"] == ["name"]
+    assert set(schema["properties"]) == {"name", "nickname", "age", "tags"}
+
+
+def test_builder_channels_include_keys_of_every_schema():
+    g = StateGraph(S, input_schema=Question)
+    g.add_node("n", lambda s: {})
+    g.add_edge(START, "n")
+    assert set(g.channels) == {"x", "log", "question"}
+
+
+def test_tasks_stream_triggers_are_a_tuple_as_in_langgraph():
+    app = _app()
+    started = [c for m, c in app.stream({"x": 1, "log": []}, stream_mode=["tasks"]) if "input" in c]
+    assert started[0]["triggers"] == ("branch:to:double",)
