@@ -239,6 +239,7 @@ def _due(cron: Cron, now: dt.datetime) -> bool:
 
 def _start(cron: Cron) -> Run:
     from builder.execution.driver import merge_config
+    from builder.services.api_threads import thread_bind_assistant
     from builder.services.runs import run_start
     from builder.services.threads import thread_create
 
@@ -249,6 +250,8 @@ def _start(cron: Cron) -> Run:
         assistant=cron.assistant,
         metadata={"cron_id": str(cron.pk)},
     )
+    # As a run started through the API: the thread now runs (and reads) the cron's graph.
+    thread_bind_assistant(thread=thread, assistant=cron.assistant)
     default_strategy = MultitaskStrategy.ENQUEUE if cron.thread_id else MultitaskStrategy.REJECT
     return run_start(
         thread=thread,

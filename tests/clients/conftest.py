@@ -45,7 +45,14 @@ def client_server(
     the page's origin only."""
     with django_db_blocker.unblock():
         db_url = database_url()
-    yield from serve(db_url, tmp_path_factory, GRAPHS, CORS_ALLOWED_ORIGINS=page_origin)
+    yield from serve(
+        db_url,
+        tmp_path_factory,
+        GRAPHS,
+        CORS_ALLOWED_ORIGINS=page_origin,
+        # The embedded default's cron scheduler, ticking fast (test_cron_ticker).
+        CRON_TICK_SECONDS="0.2",
+    )
 
 
 @pytest.fixture
