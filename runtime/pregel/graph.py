@@ -316,7 +316,8 @@ class CompiledStateGraph(RunnableSurface):
         saved = await cp.aget_tuple(self._own_ns_config(config))
         if saved is None:
             return StateSnapshot({}, (), config, None, None, None, (), ())
-        return await self._snapshot(cp, saved, subgraphs)
+        live = not (config.get(CONF) or {}).get("checkpoint_id")
+        return await self._snapshot(cp, saved, subgraphs, live=live)
 
     def _own_ns_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """A ``checkpointer=True`` graph's history lives under its namespace without task ids."""
@@ -400,7 +401,12 @@ class CompiledStateGraph(RunnableSurface):
     def get_state_history(self, config: dict[str, Any], **kwargs: Any) -> Iterator[StateSnapshot]:
         return iterate_sync(self.aget_state_history(config, **kwargs))
 
-    async def _snapshot(self, cp: Any, saved: CheckpointTuple, subgraphs: bool) -> StateSnapshot:
+    async def _snapshot(
+        self, cp: Any, saved: CheckpointTuple, subgraphs: bool, *, live: bool = False
+    ) -> StateSnapshot:
+        """The state at ``saved``. ``live`` (the thread's head, asked without a checkpoint
+        id): as LangGraph, tasks of a step cut short that finished show in the values and
+        no longer as interrupted."""
         plan = self.plan
         ckpt = saved.checkpoint
         conf = saved.config[CONF]
@@ -420,6 +426,12 @@ class CompiledStateGraph(RunnableSurface):
                 results.setdefault(tid, {})
                 if ch in plan.state_key_set:
                     results[tid][ch] = value
+        if live:
+            for t in tasks:
+                if t.id in results:
+                    interrupts.pop(t.id, None)
+                    t.writes = [(k, v) for k, v in results[t.id].items()]
+            algo.apply_writes(plan, channels, [t for t in tasks if t.writes])
         out: list[PregelTask] = []
         nxt: list[str] = []
         for t in tasks:

@@ -213,6 +213,9 @@ def test_resuming_one_of_parallel_interrupts_keeps_the_other_and_every_answer():
     first = out["__interrupt__"][0]
     out = app.invoke(Command(resume={first.id: "r0"}), _cfg())
     assert [i.value for i in out["__interrupt__"]] == ["b"] and out["answers"] == ["r0"]
+    head = app.get_state(_cfg())  # as LangGraph: the finished child shows, the other asks
+    assert [i.value for i in head.interrupts] == ["b"] and head.values["answers"] == ["r0"]
+    assert [t.result for t in head.tasks] == [{"answers": ["r0"]}, None]
     out = app.invoke(Command(resume={out["__interrupt__"][0].id: "r1"}), _cfg())
     assert "__interrupt__" not in out and out["answers"] == ["r0", "r1"]
 

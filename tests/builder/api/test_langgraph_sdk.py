@@ -110,6 +110,34 @@ async def test_fork_from_a_checkpoint(live_api, key):  # noqa: F811
     await client.aclose()
 
 
+def test_parallel_interrupts_resume_one_by_id_and_keep_every_answer(live_api, key):  # noqa: F811
+    client = get_sync_client(url=live_api.api, api_key=key)
+    tid = client.threads.create()["thread_id"]
+    out = client.runs.wait(tid, "pair", input={"prompts": ["a", "b"]})
+    pending = client.threads.get_state(tid)["interrupts"]
+    assert sorted(i["value"] for i in pending) == ["a", "b"]
+    first = next(i for i in pending if i["value"] == "a")
+    client.runs.wait(tid, "pair", command={"resume": {first["id"]: "answer a"}})
+    [left] = client.threads.get_state(tid)["interrupts"]
+    assert left["value"] == "b"  # the other question is still asked
+    out = client.runs.wait(tid, "pair", command={"resume": {left["id"]: "answer b"}})
+    assert sorted(out["answers"]) == ["answer a", "answer b"]
+    assert client.threads.get_state(tid)["next"] == []
+
+
+def test_replay_from_before_an_interrupt_asks_again(live_api, key):  # noqa: F811
+    client = get_sync_client(url=live_api.api, api_key=key)
+    tid = client.threads.create()["thread_id"]
+    client.runs.wait(tid, "asker", input={"question": "why?"})
+    assert client.runs.wait(tid, "asker", command={"resume": "because"})["answer"] == "because"
+    history = client.threads.get_history(tid, limit=10)
+    before = next(h for h in history if h["next"] == ["ask"])
+    client.runs.wait(tid, "asker", input=None, checkpoint_id=before["checkpoint"]["checkpoint_id"])
+    state = client.threads.get_state(tid)
+    assert [i["value"] for i in state["interrupts"]] == [{"question": "why?"}]
+    assert state["metadata"]["source"] == "fork" and "answer" not in state["values"]
+
+
 async def test_cancel_join_and_busy_thread(live_api, key):  # noqa: F811
     client = get_client(url=live_api.api, api_key=key)
     thread = await client.threads.create()

@@ -6,7 +6,7 @@ import asyncio
 import operator
 from typing import Annotated, TypedDict
 
-from runtime import END, START, Runtime, StateGraph, interrupt
+from runtime import END, START, Runtime, Send, StateGraph, interrupt
 
 
 class TickState(TypedDict):
@@ -50,6 +50,24 @@ _asker.add_node("ask", ask)
 _asker.add_edge(START, "ask")
 _asker.add_edge("ask", END)
 asker = _asker
+
+
+class PairState(TypedDict, total=False):
+    prompts: list
+    answers: Annotated[list, operator.add]
+
+
+def ask_one(state: PairState) -> dict:
+    return {"answers": [interrupt(state["prompts"][0])]}
+
+
+# two questions asked at once (Send): each answered on its own, by interrupt id
+_pair = StateGraph(PairState)
+_pair.add_node("ask_one", ask_one)
+_pair.add_conditional_edges(
+    START, lambda s: [Send("ask_one", {"prompts": [p]}) for p in s["prompts"]], ["ask_one"]
+)
+pair = _pair
 
 
 class FanState(TypedDict, total=False):
