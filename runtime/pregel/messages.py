@@ -67,7 +67,6 @@ class MessageStream:
         conf = root_config.get(CONF) or {}
         self.propagated = {k: conf[k] for k in PROPAGATED if conf.get(k)}
         self.handler = _ChatModelHandler(self)
-        self.running: dict[str, TaskContext] = {}  # task namespace -> its context
 
     def meta(self, ctx: TaskContext) -> Meta | None:
         """The namespace and metadata of ``ctx``'s messages, or None when not streamed."""
@@ -99,7 +98,6 @@ class MessageStream:
 
     def task_started(self, ctx: TaskContext) -> None:
         """Messages a node receives are not news when it returns them."""
-        self.running[ctx.task.ns] = ctx
         if self.meta(ctx) is None:
             return
         for value in _values(ctx.task.input):
@@ -109,7 +107,6 @@ class MessageStream:
 
     def task_returned(self, ctx: TaskContext, output: Any) -> None:
         """Emit the message objects in what a node returned that were not emitted yet."""
-        self.running.pop(ctx.task.ns, None)
         meta = self.meta(ctx)
         if meta is None:
             return
@@ -123,12 +120,6 @@ class MessageStream:
             for value in values:
                 for m in _messages_in(value):
                     self.emit(meta, m, dedupe=True)
-
-    def progress(self, task_ns: str) -> None:
-        """A token from the task's chat model: progress for its idle timeout (as an emit is)."""
-        ctx = self.running.get(task_ns)
-        if ctx is not None and ctx.progress_on_emit:
-            ctx.heartbeat()
 
     def written(self, ctx: TaskContext, message: BaseMessage) -> None:
         """A message a node sent itself (``push_message``, the message writer): always emitted."""
@@ -212,7 +203,6 @@ class _ChatModelHandler(BaseCallbackHandler, _StreamingCallbackHandler):  # type
     ) -> None:
         meta = self.runs.get(run_id)
         if meta is not None and isinstance(chunk, ChatGenerationChunk):
-            self.stream.progress(str(meta[1].get("langgraph_checkpoint_ns", "")))
             self.stream.emit(meta, chunk.message, dedupe=False)
 
     def on_llm_end(self, response: Any, *, run_id: uuid.UUID, **kwargs: Any) -> None:
