@@ -60,6 +60,7 @@ def thread_state_update(
     """Write ``values`` as if ``as_node`` produced them (a new checkpoint; a fork when
     ``checkpoint_id`` is not the latest). Returns the new checkpoint's config."""
     from builder.selectors.api_state import thread_config, thread_graph
+    from builder.wire.resources import graph_id_of
     from builder.wire.state import interrupts_by_task
     from runtime.messages import jsonable
 
@@ -69,7 +70,10 @@ def thread_state_update(
     active = thread.runs.filter(status__in=ACTIVE_RUN_STATUSES).order_by("created_at").first()
     if active is not None:
         raise ThreadBusy(thread.pk, active.pk)
-    new_config = graph.update_state(thread_config(thread, checkpoint_id), values, as_node)
+    config = thread_config(thread, checkpoint_id)
+    # As LangGraph Server's: the update's checkpoint metadata names the graph and thread.
+    config["metadata"] = {"graph_id": graph_id_of(thread.graph), "thread_id": str(thread.pk)}
+    new_config = graph.update_state(config, values, as_node)
     snapshot = graph.get_state(thread_config(thread))
     values = jsonable(snapshot.values or {})
     interrupts = interrupts_by_task(snapshot)
