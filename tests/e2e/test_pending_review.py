@@ -60,4 +60,8 @@ def test_new_input_asks_before_dropping_a_review_and_statuses_are_per_run(
     expect(review).to_contain_text("Another invoice question")
     thread_id = page.url.split("/app/threads/")[1].split("?")[0]
     runs = live_app.api("GET", f"/api/threads/{thread_id}/runs?limit=10")
-    assert len(runs) == 3 and runs[0]["status"] == "interrupted"
+    # The bug report's run, the dropped review's and the new one, waiting for review.
+    assert len(runs) == 3
+    thread = live_app.api("GET", f"/api/threads/{thread_id}")
+    assert thread["status"] == "interrupted"
+    assert thread["values"]["ticket"] == "Another invoice question"
