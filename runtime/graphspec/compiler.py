@@ -3,11 +3,15 @@
 Fields become a TypedDict with ``Annotated`` reducers, nodes become functions built by
 their kind, routes become conditional edges whose path map is ``{label: target}``,
 fan-outs become conditional edges returning ``Send`` lists, breakpoints become
-``interrupt_before/after`` and retry settings become ``RetryPolicy``.
+``interrupt_before/after`` and a node's retry, timeout and cache settings become its
+``RetryPolicy``, ``TimeoutPolicy`` and ``CachePolicy``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -33,6 +37,36 @@ def _retry_policy(retry: Mapping[str, Any] | None) -> Any:
 
     keys = ("max_attempts", "initial_interval", "backoff_factor", "max_interval", "jitter")
     return RetryPolicy(**{k: retry[k] for k in keys if k in retry})
+
+
+def _timeout_policy(timeout: Mapping[str, Any] | None) -> Any:
+    if not timeout:
+        return None
+    from runtime.types import TimeoutPolicy
+
+    keys = ("run_timeout", "idle_timeout", "refresh_on")
+    return TimeoutPolicy(**{k: timeout[k] for k in keys if k in timeout})
+
+
+def _cache_policy(cache: Mapping[str, Any] | None) -> Any:
+    if cache is None:
+        return None
+    from runtime.types import CachePolicy
+
+    return CachePolicy(ttl=cache.get("ttl"))
+
+
+def _cancellable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A sync kind's function as an async one (run in a thread) so a timeout can apply:
+    the run stops waiting for it when the time is up; the thread's result is dropped."""
+    if inspect.iscoroutinefunction(fn):
+        return fn
+
+    @functools.wraps(fn)
+    async def in_thread(*args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    return in_thread
 
 
 def _route_function(route: Mapping[str, Any], defaults: Mapping[str, Any]) -> Callable[..., str]:
@@ -92,8 +126,14 @@ def build_graph(
         # resolving string annotations for hundreds of nodes is most of compile time.
         fn.__annotations__ = {}
         metadata = {"kind": node["kind"], "label": node.get("label") or node["id"]}
+        timeout = _timeout_policy(node.get("timeout"))
         graph.add_node(
-            node["id"], fn, retry_policy=_retry_policy(node.get("retry")), metadata=metadata
+            node["id"],
+            fn if timeout is None else _cancellable(fn),
+            retry_policy=_retry_policy(node.get("retry")),
+            timeout=timeout,
+            cache_policy=_cache_policy(node.get("cache")),
+            metadata=metadata,
         )
     for edge in spec["edges"]:
         graph.add_edge(edge["source"], edge["target"])
@@ -106,11 +146,15 @@ def build_graph(
             fanout["source"], _fanout_function(fanout, defaults), [fanout["target"]]
         )
     points = spec.get("breakpoints") or {}
-    options = {
+    options: dict[str, Any] = {
         "interrupt_before": list(points.get("before") or []),
         "interrupt_after": list(points.get("after") or []),
         "name": spec.get("name") or "graph",
     }
+    if any(node.get("cache") is not None for node in spec["nodes"]):
+        from runtime.cache import InMemoryCache
+
+        options["cache"] = InMemoryCache()  # the compiled graph's own, for its process
     return graph, options
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import threading
 from typing import Any
 
 import pytest
 
 from runtime import Command
 from runtime.checkpoint.memory import InMemoryCheckpointer
+from runtime.errors import NodeTimeoutError
 from runtime.graphspec import Registry, SpecError, build_graph, compile_spec
 from tests.runtime.graphspec.conftest import base_spec, load_demo
 
@@ -143,6 +145,61 @@ def test_retry_policy_retries_failing_node():
     registry = Registry(functions={"flaky": flaky}, use_entry_points=False)
     out = compile_spec(spec, registry=registry).invoke({})
     assert out["label"] == "ok" and calls["n"] == 3
+
+
+def test_node_timeout_cancels_a_slow_sync_node_and_retry_tries_again():
+    gate = threading.Event()
+    calls = {"n": 0}
+
+    def slow_once(state):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            gate.wait(5)  # the first attempt hangs until the test lets it go
+        return {"label": f"attempt {calls['n']}"}
+
+    spec = base_spec()
+    spec["nodes"][1] = {
+        "id": "b",
+        "kind": "python",
+        "config": {"function": "slow_once"},
+        "timeout": {"run_timeout": 0.05},
+        "retry": {"max_attempts": 2, "initial_interval": 0.0, "jitter": False},
+    }
+    registry = Registry(functions={"slow_once": slow_once}, use_entry_points=False)
+    try:
+        out = compile_spec(spec, registry=registry).invoke({})
+    finally:
+        gate.set()
+    assert out["label"] == "attempt 2"
+    spec["nodes"][1].pop("retry")
+    calls["n"] = 0
+    gate.clear()
+    try:
+        with pytest.raises(NodeTimeoutError):
+            compile_spec(spec, registry=registry).invoke({})
+    finally:
+        gate.set()
+
+
+def test_node_cache_reuses_a_result_for_the_same_input():
+    calls: list[int] = []
+
+    def counted(state):
+        calls.append(state.get("n", 0))
+        return {"label": f"n={state.get('n', 0)}"}
+
+    spec = base_spec()
+    spec["nodes"][1] = {
+        "id": "b",
+        "kind": "python",
+        "config": {"function": "counted"},
+        "cache": {"ttl": None},
+    }
+    graph = compile_spec(
+        spec, registry=Registry(functions={"counted": counted}, use_entry_points=False)
+    )
+    assert graph.invoke({}) == graph.invoke({})
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
