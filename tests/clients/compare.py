@@ -181,6 +181,18 @@ def explain(diffs: list[str], step: str = "") -> tuple[str, list[str]]:
     return "works", reasons
 
 
+REMOTE_GRAPH = """
+## RemoteGraph
+
+LangGraph's own `RemoteGraph` (langgraph 1.2.24), run by `tests/clients/remote_check.py`
+against both servers: invoke (pausing at an interrupt), get_state, get_state_history,
+update_state, stream, a stateless invoke, get_graph, and as a subgraph of a local
+LangGraph graph (invoked and streamed with `subgraphs=True`): 9 of 9 work on both.
+Switchyard's `runtime.pregel.remote.RemoteGraph` does the same for runtime graphs, in CI
+(`tests/clients/test_remote_graph.py`).
+"""
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     verdicts = [explain(r["diffs"], r["step"])[0] for r in rows]
     lines = [
@@ -211,7 +223,7 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     for row, verdict in zip(rows, verdicts, strict=True):
         text = "; ".join(explain(row["diffs"], row["step"])[1]).replace("|", "\\|")
         lines.append(f"| {row['scenario']} | {row['step']} | {verdict} | {text} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + REMOTE_GRAPH
 
 
 def main(argv: list[str] | None = None) -> int:
