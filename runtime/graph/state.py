@@ -2,72 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import typing
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, NamedTuple, get_args, get_origin, get_type_hints
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from runtime.cache.base import is_cache
 from runtime.checkpoint.base import BaseCheckpointer
 from runtime.constants import END, RESERVED, START
 from runtime.errors import GraphValidationError, NodeError
+from runtime.graph.plan import build_plan, other_schemas
 from runtime.graph.schema import StateSchema
+from runtime.pregel.graph import CompiledStateGraph
+from runtime.pregel.nodes import Branch, NodeSpec
 from runtime.types import CachePolicy, Command, RetryPolicy, Runtime, TimeoutPolicy
-
-
-@dataclass(slots=True)
-class Branch:
-    """A conditional edge: ``path(state)`` names where to go, ``ends`` maps its answers."""
-
-    path: Callable[..., Any]
-    ends: dict[Hashable, str] | None
-    wants_config: bool = False
-    is_async: bool = False
-    # the class ``path``'s state parameter is annotated with: it reads only those keys
-    input_schema: Any = None
-
-
-@dataclass(slots=True)
-class NodeSpec:
-    """A node as added to the builder, with what its signature asks for."""
-
-    name: str
-    fn: Any
-    retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    destinations: tuple[str, ...] | dict[str, str] | None = None
-    input_schema: Any = None
-    defer: bool = False
-    cache_policy: CachePolicy | None = None
-    timeout: TimeoutPolicy | None = None
-    # the node that runs when this one fails (``error_handler=``), and whether this is one
-    error_handler_node: str | None = None
-    is_error_handler: bool = False
-    # signature analysis, filled by ``_inspect_callable``
-    is_async: bool = False
-    is_graph: bool = False
-    kwargs: tuple[str, ...] = ()  # which of config/runtime/store/writer to pass by name
-    positional: tuple[str, ...] = ()  # the same, passed positionally after the state
-
-    @property
-    def runnable(self) -> NodeRunnable:
-        """The node's function as LangGraph's ``builder.nodes[name].runnable.func`` reaches it."""
-        return NodeRunnable(self.name, self.fn)
-
-    def copy(self, update: dict[str, Any] | None = None) -> NodeSpec:
-        """A copy with the fields in ``update`` replaced (LangGraph's PregelNode.copy)."""
-        return dataclasses.replace(self, **(update or {}))
-
-
-class NodeRunnable(NamedTuple):
-    """A node's name and function (LangGraph code reads ``spec.runnable.func``)."""
-
-    name: str
-    func: Any
-
 
 _INJECTABLE = ("config", "runtime", "store", "writer")
 DEFAULT_ERROR_HANDLER = "__default_error_handler__"
@@ -252,8 +202,6 @@ class StateGraph:
     def channels(self) -> dict[str, Any]:
         """The state's channels by key, as LangGraph's ``builder.channels``: the state
         schema's, then those only the input, output or a node's own schema declares."""
-        from runtime.pregel.algo import other_schemas
-
         channels = dict(self.schema.channels)
         for extra in other_schemas(self):
             for key, channel in extra.channels.items():
@@ -333,8 +281,6 @@ class StateGraph:
 
     @staticmethod
     def _inspect(spec: NodeSpec, destinations: Any) -> None:
-        from runtime.pregel.graph import CompiledStateGraph
-
         action = spec.fn
         if isinstance(action, CompiledStateGraph):
             spec.is_graph = True
@@ -491,8 +437,6 @@ class StateGraph:
         **_ignored: Any,
     ) -> Any:
         """Validate the structure and return a runnable CompiledStateGraph."""
-        from runtime.pregel.graph import CompiledStateGraph
-
         before = _as_names(interrupt_before)
         after = _as_names(interrupt_after)
         if not (checkpointer is None or isinstance(checkpointer, bool | BaseCheckpointer)):
@@ -510,6 +454,7 @@ class StateGraph:
         self.compiled = True
         return CompiledStateGraph(
             self,
+            plan=build_plan(self),
             checkpointer=checkpointer,
             store=store,
             cache=cache,

@@ -17,9 +17,11 @@ from runtime.constants import CONF, NS_END, NS_SEP
 from runtime.errors import GraphInterrupt, ParentCommand
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
+from runtime.pregel.introspect import describe
 from runtime.pregel.loop import HANDLED, NO_WRITES, SYNC_LOOPS, Loop, Sink, TeeSink
 from runtime.pregel.messages import MessageStream
 from runtime.pregel.runnable import RunnableSurface, merge_configs
+from runtime.pregel.task import cache_namespaces
 from runtime.runtime import RunControl, coerce_context
 from runtime.types import (
     STREAM_MODES,
@@ -41,6 +43,7 @@ class CompiledStateGraph(RunnableSurface):
         self,
         builder: Any,
         *,
+        plan: algo.Plan,
         checkpointer: Any,
         store: Any,
         interrupt_before: Sequence[str],
@@ -49,7 +52,7 @@ class CompiledStateGraph(RunnableSurface):
         cache: Any = None,
     ) -> None:
         self.builder = builder
-        self.plan = algo.build_plan(builder)
+        self.plan = plan
         self.checkpointer = checkpointer
         self.store = store
         self.cache = cache
@@ -518,8 +521,6 @@ class CompiledStateGraph(RunnableSurface):
 
     async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
         """Forget the cached writes of ``nodes`` (default: every node with a CachePolicy)."""
-        from runtime.pregel.task import cache_namespaces
-
         if self.cache is not None:
             await self.cache.aclear(cache_namespaces(self.plan, nodes))
 
@@ -530,8 +531,6 @@ class CompiledStateGraph(RunnableSurface):
 
     def get_graph(self, config: dict[str, Any] | None = None, *, xray: bool = False) -> Any:
         """Nodes and edges as data (``to_json()``) and Mermaid text (``draw_mermaid()``)."""
-        from runtime.graph.introspect import describe
-
         before, after = self.interrupt_before_nodes, self.interrupt_after_nodes
         if "*" in before:
             before = tuple(self.builder.nodes)

@@ -33,6 +33,7 @@ from runtime.pregel.context import ONCE, TaskContext
 from runtime.pregel.ids import checkpoint_id, task_id
 from runtime.pregel.messages import MessageStream
 from runtime.pregel.saver import Saver
+from runtime.pregel.task import run_task
 from runtime.types import Command, Interrupt
 
 if TYPE_CHECKING:
@@ -566,8 +567,6 @@ class Loop:
         Each task's writes are saved as soon as it finishes (in a step of several tasks),
         so a crash re-runs only the tasks that had not finished.
         """
-        from runtime.pregel.task import run_task
-
         contexts = self._match_pending(tasks)
         todo = [t for t in tasks if not t.done]
         if len(todo) < len(tasks) and "updates" in self.wants:

@@ -25,9 +25,9 @@ from runtime.errors import (
     ParentCommand,
 )
 from runtime.graph.schema import ROOT
-from runtime.graph.state import Branch, NodeSpec
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, TaskContext
+from runtime.pregel.nodes import Branch, NodeSpec
 from runtime.pregel.progress import ProgressHandler
 from runtime.types import Command, RetryPolicy, TimeoutPolicy
 

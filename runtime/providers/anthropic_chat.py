@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from runtime.providers import ChatReply, ChatRequest, Emit, ProviderError
+from runtime.providers.base import ChatReply, ChatRequest, Emit, ProviderError
 
 
 def to_anthropic(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:

@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import Any
 
-from runtime.providers import ChatReply, ChatRequest, Emit
+from runtime.providers.base import ChatReply, ChatRequest, Emit
 
 _TOKEN = re.compile(r"\s*\S+|\s+")
 

@@ -69,7 +69,8 @@ class Foo(TypedDict):
 
 
 def test_update_of_follows_the_writes_to_state_keys():
-    from runtime.pregel.algo import build_plan, update_of
+    from runtime.graph.plan import build_plan
+    from runtime.pregel.algo import update_of
 
     plan = build_plan(StateGraph(Foo).add_node("x", lambda s: s).add_edge(START, "x"))
     assert update_of(plan, [("branch:to:x", None)]) is None
