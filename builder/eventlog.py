@@ -21,6 +21,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from builder.eventtypes import event_data
 from builder.models import RunEvent, Thread
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,10 @@ def events_record(
 def event_record(
     thread_id: UUID | str, run_id: UUID | str | None, type: str, data: Any = None
 ) -> RunEvent:
-    """Persist one event; see ``events_record``."""
-    return events_record(thread_id, run_id, [(type, data if data is not None else {})])[0]
+    """Persist one event, checked against its type's definition (builder.eventtypes); see
+    ``events_record``."""
+    checked = event_data(type, data if data is not None else {})
+    return events_record(thread_id, run_id, [(type, checked)])[0]
 
 
 def _publish(thread_id: UUID | str, workspace_id: int, events: list[dict[str, Any]]) -> None:

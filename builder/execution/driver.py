@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from builder.checkpointer import DjangoCheckpointer
 from builder.eventlog import events_record
+from builder.eventtypes import event_data
 from builder.execution.dispatch import register_run_body
 from builder.execution.graphs import load_run_graph
 from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat, worker_name
@@ -301,26 +302,34 @@ def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
 def stream_part_events(
     namespace: tuple[str, ...], mode: str, data: Any, started: dict[str, float] | None = None
 ) -> list[tuple[str, Any]]:
-    """Map one ``(namespace, mode, data)`` item of the engine's stream to events.
+    """Map one ``(namespace, mode, data)`` item of the engine's stream to events, each
+    checked against its definition (builder.eventtypes).
 
     ``started`` keeps the monotonic start time of running tasks (by task id) across
     calls, so that a task's finish event carries its duration."""
     ns = list(namespace)
     if mode == "updates" and isinstance(data, dict) and "__interrupt__" in data:
         return [
-            ("interrupt", {"ns": ns, "interrupt": jsonable(item)})
+            ("interrupt", event_data("interrupt", {"ns": ns, "interrupt": jsonable(item)}))
             for item in data["__interrupt__"] or ()
         ]
     if mode == "values" and isinstance(data, dict) and "__interrupt__" in data:
         return []  # the same interrupts arrive as the "updates" chunk above
     if mode == "tasks" and isinstance(data, dict):
-        return [task_event(ns, data, started if started is not None else {})]
+        kind, payload = task_event(ns, data, started if started is not None else {})
+        return [(kind, event_data(kind, payload))]
     if mode == "checkpoints":
-        return [("checkpoint.created", {"ns": ns, "checkpoint": jsonable(data)})]
+        return [
+            (
+                "checkpoint.created",
+                event_data("checkpoint.created", {"ns": ns, "checkpoint": jsonable(data)}),
+            )
+        ]
     if mode == "messages" and isinstance(data, tuple | list) and len(data) == 2:
         chunk, metadata = data
-        return [("messages", {"ns": ns, "chunk": jsonable(chunk), "metadata": jsonable(metadata)})]
-    return [(mode, {"ns": ns, "data": jsonable(data)})]
+        payload = {"ns": ns, "chunk": jsonable(chunk), "metadata": jsonable(metadata)}
+        return [("messages", event_data("messages", payload))]
+    return [(mode, event_data(mode, {"ns": ns, "data": jsonable(data)}))]
 
 
 def task_event(ns: list[str], data: dict[str, Any], started: dict[str, float]) -> tuple[str, Any]:

@@ -147,10 +147,13 @@ def test_enqueued_runs_execute_one_after_the_other(builder_settings, workspace):
 
 def test_stream_parts_map_onto_event_types():
     assert stream_part_events((), "tasks", {"id": "t", "name": "n"})[0][0] == "task.started"
-    assert stream_part_events((), "tasks", {"id": "t", "result": {}})[0][0] == "task.finished"
-    assert stream_part_events((), "tasks", {"id": "t", "result": {}, "error": "x"})[0][0] == (
-        "task.failed"
+    assert (
+        stream_part_events((), "tasks", {"id": "t", "name": "n", "result": {}})[0][0]
+        == "task.finished"
     )
+    assert stream_part_events((), "tasks", {"id": "t", "name": "n", "result": {}, "error": "x"})[0][
+        0
+    ] == ("task.failed")
     assert stream_part_events(("sub:1",), "custom", {"p": 1}) == [
         ("custom", {"ns": ["sub:1"], "data": {"p": 1}})
     ]

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "builder.models": 1,
     "builder.eventlog": 1,
     "builder.wire": 1,  # LangGraph Server payloads (pure functions of rows and values)
+    "builder.eventtypes": 1,
     "builder.netguard": 1,
     "builder.checkpointer": 1,
     "builder.store": 1,

@@ -4,25 +4,11 @@
  * events that arrive early wait until the gap before them is filled.
  */
 
+import type { ThreadEventType as ContractEventType } from "../api/events.gen";
 import { commentFromEvent, type CheckpointComment } from "./comments";
 
-export type ThreadEventType =
-  | "run.created"
-  | "run.started"
-  | "run.finished"
-  | "run.failed"
-  | "run.cancelled"
-  | "task.started"
-  | "task.finished"
-  | "task.failed"
-  | "values"
-  | "updates"
-  | "custom"
-  | "messages"
-  | "checkpoint.created"
-  | "interrupt"
-  | "review.resolved"
-  | "comment.created";
+/** Every event type the server records (generated from builder/eventtypes.py). */
+export type ThreadEventType = ContractEventType;
 
 export interface ThreadEvent {
   type: ThreadEventType | (string & {});
