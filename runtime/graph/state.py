@@ -93,19 +93,23 @@ def inspect_callable(fn: Callable[..., Any]) -> tuple[bool, tuple[str, ...], tup
     return is_async, tuple(kwargs), tuple(positional)
 
 
-def _literal_names(annotation: Any) -> tuple[str, ...] | None:
-    """Node names declared by ``Command[Literal["a", "b"]]`` or ``Literal[...]`` annotations."""
+def _literal_names(annotation: Any, *, commands_only: bool = False) -> tuple[str, ...] | None:
+    """Node names declared by ``Command[Literal["a", "b"]]`` or ``Literal[...]`` annotations.
+
+    ``commands_only``: a node's return declares destinations only through Command[...],
+    as in LangGraph (a node returning ``Literal`` values returns state, not routes).
+    """
     if annotation is None or annotation is inspect.Parameter.empty:
         return None
     origin = get_origin(annotation)
     if origin is typing.Union:
         names: list[str] = []
         for arg in get_args(annotation):
-            found = _literal_names(arg)
+            found = _literal_names(arg, commands_only=commands_only)
             if found:
                 names.extend(found)
         return tuple(names) or None
-    if origin is Literal:
+    if origin is Literal and not commands_only:
         return tuple(str(a) for a in get_args(annotation))
     if origin is Command:
         args = get_args(annotation)
@@ -292,7 +296,7 @@ class StateGraph:
             spec.is_async, spec.kwargs, spec.positional = inspect_callable(action)
             hints = _hints_of(action)
             if destinations is None:
-                names = _literal_names(hints.get("return"))
+                names = _literal_names(hints.get("return"), commands_only=True)
                 if names:
                     spec.destinations = names
             if spec.input_schema is None:

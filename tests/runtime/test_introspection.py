@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Literal, TypedDict
 
-from runtime import END, START, StateGraph
+from runtime import END, START, Command, StateGraph
 
 
 class S(TypedDict):
@@ -77,3 +77,22 @@ def test_graph_edges_compare_equal_to_langchain_edges_and_carry_breakpoints():
     ]
     assert drawn.nodes["a"].metadata == {"__interrupt": "before,after"}
     assert drawn.nodes["b"].metadata == {"defer": True}
+
+
+def test_only_command_annotations_declare_a_nodes_destinations():
+    def routes(state: S) -> Command[Literal["b"]]:
+        return Command(goto="b")
+
+    def returns_state(state: S) -> Literal["b"]:  # a value, not a route (as LangGraph reads it)
+        return "b"
+
+    g = StateGraph(S)
+    g.add_node("a", routes)
+    g.add_node("b", returns_state)
+    g.add_edge(START, "a")
+    edges = g.compile().get_graph().edges
+    assert [(e.source, e.target, e.conditional) for e in edges] == [
+        ("__start__", "a", False),
+        ("a", "b", True),
+        ("b", "__end__", False),
+    ]
