@@ -127,7 +127,12 @@ def test_messages_are_published_at_langgraphs_module_path():
 
     assert message.add_messages is add_messages and message.MessagesState is MessagesState
     assert message.REMOVE_ALL_MESSAGES == REMOVE_ALL_MESSAGES
-    assert issubclass(message.MessageGraph, StateGraph)
+    with pytest.warns(DeprecationWarning):
+        graph = message.MessageGraph()  # the whole state is one list of messages
+    graph.add_node("bot", lambda msgs: [("assistant", f"{len(msgs)} so far")])
+    graph.add_edge(START, "bot")
+    out = graph.compile().invoke([("user", "hi")])
+    assert [(m.type, m.content) for m in out] == [("human", "hi"), ("ai", "1 so far")]
 
 
 def keep_max(a: int, b: int) -> int:
