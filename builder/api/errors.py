@@ -187,3 +187,18 @@ def _is_input_error(exc: Exception) -> bool:
 def json_not_found(request: Any, exception: Exception | None = None) -> JsonResponse:
     """For URLs under /api/ that match nothing: the same shape as every other error."""
     return JsonResponse(error_body("not_found", f"no API endpoint at {request.path}"), status=404)
+
+
+@csrf_exempt
+def protocol_not_served(request: Any, thread_id: str) -> JsonResponse:
+    """The JS SDK's thread-centric protocol (``client.threads.stream``: commands and
+    ``stream/events``), which this server does not speak: say so and what to use."""
+    return JsonResponse(
+        error_body(
+            "not_found",
+            f"{request.path}: the event-streaming protocol of client.threads.stream() is not "
+            "served here; use client.runs.stream / runs.joinStream / threads.joinStream "
+            "(React's useStream uses these)",
+        ),
+        status=404,
+    )

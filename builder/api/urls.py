@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from builder.api.errors import json_not_found
+from builder.api.errors import json_not_found, protocol_not_served
 from builder.api.views import (
     graphs,
     lg_assistants,
@@ -89,6 +89,8 @@ compat_patterns = [
     path(f"{T}/state/<str:checkpoint_id>", lg_threads.ThreadStateAtView.as_view()),
     path(f"{T}/history", lg_threads.ThreadHistoryView.as_view()),
     path(f"{T}/stream", lg_runs.ThreadJoinStreamView.as_view()),
+    path(f"{T}/stream/events", protocol_not_served),
+    path(f"{T}/commands", protocol_not_served),
     path(f"{T}/runs", lg_runs.ThreadRunsView.as_view()),
     path(f"{T}/runs/crons", lg_crons.ThreadCronCreateView.as_view()),
     path(f"{T}/runs/stream", lg_runs.ThreadRunStreamView.as_view()),

@@ -284,6 +284,21 @@ describe("more of the surface", () => {
   });
 });
 
+describe("not served", () => {
+  it("client.threads.stream's protocol is refused with a 404 naming what to use", async () => {
+    const thread = client.threads.stream({ assistantId: "chat" });
+    await assert.rejects(thread.run.start({ input: human("v2") }), /404/);
+    const response = await fetch(`${process.env.SWITCHYARD_API}/threads/${thread.threadId}/commands`, {
+      method: "POST",
+      headers: { "x-api-key": process.env.SWITCHYARD_KEY, "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(response.status, 404);
+    assert.match((await response.json()).error.message, /runs\.stream/);
+    await thread.close();
+  });
+});
+
 describe("crons", () => {
   it("create for a thread and stateless, search, count, update, delete", async () => {
     const thread = await client.threads.create();
