@@ -163,6 +163,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if _is_input_error(exc):
         set_rollback()
         return Response(error_body("invalid", str(exc)), status=422)
+    if _is_missing_checkpoint(exc):
+        set_rollback()
+        return Response(error_body("not_found", str(exc)), status=404)
 
     logger.exception("unhandled error in %s", context.get("view"))
     set_rollback()
@@ -181,6 +184,13 @@ def _is_input_error(exc: Exception) -> bool:
     return isinstance(
         exc, SpecError | InvalidUpdateError | GraphValidationError | EmptyInputError
     ) or isinstance(exc, GraphLoadError)
+
+
+def _is_missing_checkpoint(exc: Exception) -> bool:
+    """A checkpoint the client named (by id, in a thread) that the thread does not have."""
+    from runtime.errors import CheckpointNotFoundError
+
+    return isinstance(exc, CheckpointNotFoundError)
 
 
 @csrf_exempt  # a POST to a missing endpoint is a 404, not a CSRF failure page

@@ -35,22 +35,30 @@ def thread_graph(thread: Thread) -> Any | None:
     )
 
 
-def thread_config(thread: Thread, checkpoint_id: str | None = None) -> dict[str, Any]:
-    configurable: dict[str, Any] = {"thread_id": str(thread.pk), "checkpoint_ns": ""}
+def thread_config(
+    thread: Thread, checkpoint_id: str | None = None, checkpoint_ns: str = ""
+) -> dict[str, Any]:
+    """The engine config of a thread's checkpoint (``checkpoint_ns``: a subgraph's)."""
+    configurable: dict[str, Any] = {"thread_id": str(thread.pk), "checkpoint_ns": checkpoint_ns}
     if checkpoint_id:
         configurable["checkpoint_id"] = checkpoint_id
     return {"configurable": configurable}
 
 
 def thread_state(
-    *, thread: Thread, checkpoint_id: str | None = None, subgraphs: bool = False
+    *,
+    thread: Thread,
+    checkpoint_id: str | None = None,
+    subgraphs: bool = False,
+    checkpoint_ns: str = "",
 ) -> dict[str, Any] | None:
-    """The state at ``checkpoint_id`` (else the latest); None when that checkpoint does
-    not exist."""
+    """The state at ``checkpoint_id`` (else the latest), of the subgraph whose namespace
+    ``checkpoint_ns`` is (else the thread's graph); None when that checkpoint does not exist."""
     graph = thread_graph(thread)
     if graph is None:
         return None if checkpoint_id else wire_state.empty_state()
-    snapshot = graph.get_state(thread_config(thread, checkpoint_id), subgraphs=subgraphs)
+    config = thread_config(thread, checkpoint_id, checkpoint_ns)
+    snapshot = graph.get_state(config, subgraphs=subgraphs)
     if snapshot.metadata is None:
         return None if checkpoint_id else wire_state.empty_state()
     return wire_state.snapshot(snapshot)

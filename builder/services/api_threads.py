@@ -55,10 +55,12 @@ def thread_state_update(
     values: Any,
     as_node: str | None = None,
     checkpoint_id: str | None = None,
+    checkpoint_ns: str = "",
     user: Any = None,
 ) -> dict[str, Any]:
     """Write ``values`` as if ``as_node`` produced them (a new checkpoint; a fork when
-    ``checkpoint_id`` is not the latest). Returns the new checkpoint's config."""
+    ``checkpoint_id`` is not the latest; in the subgraph whose namespace ``checkpoint_ns``
+    is, when given). Returns the new checkpoint's config."""
     from builder.selectors.api_state import thread_config, thread_graph
     from builder.wire.resources import graph_id_of
     from builder.wire.state import interrupts_by_task
@@ -70,7 +72,7 @@ def thread_state_update(
     active = thread.runs.filter(status__in=ACTIVE_RUN_STATUSES).order_by("created_at").first()
     if active is not None:
         raise ThreadBusy(thread.pk, active.pk)
-    config = thread_config(thread, checkpoint_id)
+    config = thread_config(thread, checkpoint_id, checkpoint_ns)
     # As LangGraph Server's: the update's checkpoint metadata names the graph and thread.
     config["metadata"] = {"graph_id": graph_id_of(thread.graph), "thread_id": str(thread.pk)}
     new_config = graph.update_state(config, values, as_node)

@@ -14,7 +14,7 @@ from typing import Any
 
 from runtime.checkpoint.base import ERROR, INTERRUPT, RESUME, CheckpointTuple
 from runtime.constants import CONF, NS_END, NS_SEP
-from runtime.errors import GraphInterrupt, ParentCommand
+from runtime.errors import GraphInterrupt, InvalidUpdateError, ParentCommand
 from runtime.pregel import algo
 from runtime.pregel.context import CURRENT, ONCE, TaskContext
 from runtime.pregel.introspect import describe
@@ -507,7 +507,7 @@ class CompiledStateGraph(RunnableSurface):
         ns = config[CONF]["checkpoint_ns"]
         graph = self._graph_for_ns(ns)  # a subgraph's checkpoint config edits that subgraph
         if ns and graph is self:
-            raise ValueError(f"Subgraph {_recast(ns)!r} not found")
+            raise InvalidUpdateError(f"Subgraph {_recast(ns)!r} not found")
         config = graph._own_ns_config(config)  # a checkpointer=True subgraph's own history
         lend = (cp, config[CONF]["checkpoint_ns"])
         return await bulk_update(graph, config, supersteps, lend=lend)

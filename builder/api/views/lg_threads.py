@@ -274,6 +274,7 @@ class ThreadStateView(ApiView):
             values=data.get("values"),
             as_node=data.get("as_node"),
             checkpoint_id=checkpoint_id,
+            checkpoint_ns=(data.get("checkpoint") or {}).get("checkpoint_ns") or "",
             user=request.user,
         )
         return Response(wire_state.update_result(config))
@@ -309,8 +310,12 @@ class ThreadStateAtView(ApiView):
         return Response(_state_at(thread, checkpoint_id, params["subgraphs"]))
 
 
-def _state_at(thread: Thread, checkpoint_id: str, subgraphs: bool) -> dict[str, Any]:
-    state = thread_state(thread=thread, checkpoint_id=checkpoint_id, subgraphs=subgraphs)
+def _state_at(
+    thread: Thread, checkpoint_id: str, subgraphs: bool, checkpoint_ns: str = ""
+) -> dict[str, Any]:
+    state = thread_state(
+        thread=thread, checkpoint_id=checkpoint_id, subgraphs=subgraphs, checkpoint_ns=checkpoint_ns
+    )
     if state is None:
         raise not_found(f"checkpoint {checkpoint_id} of thread {thread.pk}")
     return state
@@ -331,9 +336,11 @@ class ThreadStateCheckpointView(ApiView):
         thread = self.scope.thread(thread_id)
         data = self.parse(self.Input)
         checkpoint_id = data["checkpoint"].get("checkpoint_id")
+        ns = data["checkpoint"].get("checkpoint_ns") or ""  # a subgraph's checkpoint
         if not checkpoint_id:
-            return Response(thread_state(thread=thread, subgraphs=data["subgraphs"]))
-        return Response(_state_at(thread, checkpoint_id, data["subgraphs"]))
+            state = thread_state(thread=thread, subgraphs=data["subgraphs"], checkpoint_ns=ns)
+            return Response(state if state is not None else wire_state.empty_state())
+        return Response(_state_at(thread, checkpoint_id, data["subgraphs"], ns))
 
 
 class ThreadHistoryView(ApiView):

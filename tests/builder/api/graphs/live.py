@@ -111,3 +111,25 @@ _greeter.add_node("greet", greet)
 _greeter.add_edge(START, "greet")
 _greeter.add_edge("greet", END)
 greeter = _greeter
+
+
+class NestState(TypedDict, total=False):
+    log: Annotated[list, operator.add]
+
+
+def _inner_ask(state: NestState) -> dict:
+    return {"log": [f"answer:{interrupt('inner asks')}"]}
+
+
+_inner = StateGraph(NestState)
+_inner.add_node("prepare", lambda s: {"log": ["prepared"]})
+_inner.add_node("ask", _inner_ask)
+_inner.add_edge(START, "prepare")
+_inner.add_edge("prepare", "ask")
+
+_nested = StateGraph(NestState)
+_nested.add_node("inner", _inner.compile())  # a subgraph whose interrupt pauses the parent
+_nested.add_node("after", lambda s: {"log": ["after"]})
+_nested.add_edge(START, "inner")
+_nested.add_edge("inner", "after")
+nested = _nested
