@@ -103,37 +103,12 @@ def run_claim(run_id: Any, *, worker: str | None = None) -> Run | None:
             return None
         if run.status == RunStatus.RUNNING:
             logger.warning("run %s: heartbeat stale (worker %s), taking over", run.pk, run.worker)
+        elif _queued_behind_another(run):
+            return None
         else:
-            ahead = (
-                Run.objects.filter(thread_id=run.thread_id, status__in=ACTIVE_RUN_STATUSES)
-                .exclude(pk=run.pk)
-                .order_by("created_at")
-            )
-            blocking = [
-                r for r in ahead if r.status == RunStatus.RUNNING or r.created_at < run.created_at
-            ]
-            if blocking:
-                return None
             run.started_at = now
             run.start_checkpoint_id = _latest_checkpoint_id(run.thread_id)
-        run.status = RunStatus.RUNNING
-        run.heartbeat_at = now
-        run.attempt += 1
-        run.worker = worker
-        try:
-            with transaction.atomic():
-                run.save(
-                    update_fields=[
-                        "status",
-                        "heartbeat_at",
-                        "attempt",
-                        "worker",
-                        "started_at",
-                        "start_checkpoint_id",
-                        "updated_at",
-                    ]
-                )
-        except IntegrityError:  # another running run on the thread: the database said no
+        if not _mark_running(run, worker, now):
             return None
         event_record(
             run.thread_id,
@@ -142,6 +117,32 @@ def run_claim(run_id: Any, *, worker: str | None = None) -> Run | None:
             {"run_id": str(run.pk), "attempt": run.attempt, "worker": worker},
         )
     return run
+
+
+def _queued_behind_another(run: Run) -> bool:
+    """A pending run waits for the thread's running run and for older pending ones."""
+    ahead = (
+        Run.objects.filter(thread_id=run.thread_id, status__in=ACTIVE_RUN_STATUSES)
+        .exclude(pk=run.pk)
+        .order_by("created_at")
+    )
+    return any(r.status == RunStatus.RUNNING or r.created_at < run.created_at for r in ahead)
+
+
+def _mark_running(run: Run, worker: str, now: Any) -> bool:
+    """Save ``run`` as running on ``worker``; False when the database refuses a second
+    running run on the thread (the partial unique index)."""
+    run.status = RunStatus.RUNNING
+    run.heartbeat_at = now
+    run.attempt += 1
+    run.worker = worker
+    fields = ["status", "heartbeat_at", "attempt", "worker", "started_at", "start_checkpoint_id"]
+    try:
+        with transaction.atomic():
+            run.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError:
+        return False
+    return True
 
 
 def _latest_checkpoint_id(thread_id: Any) -> str:
