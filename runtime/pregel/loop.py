@@ -229,6 +229,7 @@ class Loop:
         # -1 on a new thread, plus the limit, plus one); RemainingSteps is stop - step
         self.stop = self.step + self.recursion_limit + 1
         fork = await self._replay(saved, input)
+        self._apply_saved_null_writes()
         resuming = False
         if self.parent is not None and saved is not None and self._has_next():
             # a nested graph re-run by its parent task: continue where it stopped
@@ -380,6 +381,17 @@ class Loop:
             writes = [*writes, *algo.destination_writes(self.plan, "Command", gotos)]
         if writes:
             null = algo.Task(NULL_TASK, "__input__", (), None, (), "", writes=list(writes))
+            self.dirty |= algo.apply_writes(self.plan, self.channels, [null])
+            # saved with the checkpoint, as LangGraph does: a run that pauses again in this
+            # step makes no new checkpoint, and the next one must still see the update
+            self.pending.extend((NULL_TASK, ch, v) for ch, v in writes)
+            self._save_writes(NULL_TASK, list(writes), name=None)
+
+    def _apply_saved_null_writes(self) -> None:
+        """Apply the Command updates saved with the loaded checkpoint (LangGraph's NULL writes)."""
+        writes = [(ch, v) for tid, ch, v in self.pending if tid == NULL_TASK]
+        if writes:
+            null = algo.Task(NULL_TASK, "__input__", (), None, (), "", writes=writes)
             self.dirty |= algo.apply_writes(self.plan, self.channels, [null])
 
     def _resume_targets(self, resume: Any) -> dict[str, Any]:

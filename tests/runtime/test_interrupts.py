@@ -241,3 +241,23 @@ def test_values_stream_shows_the_interrupt_and_skips_steps_that_change_nothing()
     chunks = list(app.stream({"text": "t"}, _cfg(), stream_mode=["updates", "values"]))
     assert [mode for mode, _ in chunks] == ["values", "updates", "updates", "values"]
     assert chunks[-1][1]["text"] == "t" and chunks[-1][1]["__interrupt__"][0].value == "why?"
+
+
+def test_a_resume_command_update_survives_the_next_interrupt_of_the_same_step():
+    class Text(TypedDict):
+        text: Annotated[str, operator.add]
+
+    def asks_twice(state: Text):
+        first = interrupt("one?")
+        second = interrupt("two?")
+        return {"text": f"{first} {second}"}
+
+    g = StateGraph(Text)
+    g.add_node("asks", asks_twice)
+    g.add_edge(START, "asks")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    app.invoke({"text": "DE"}, _cfg())
+    app.invoke(Command(resume="a1", update={"text": " upd "}), _cfg())  # pauses again
+    # as LangGraph: the update is saved with the checkpoint, so the last resume sees it
+    values = list(app.stream(Command(resume="a2"), _cfg(), stream_mode="values"))
+    assert values == [{"text": "DE upd "}, {"text": "DE upd a1 a2"}]
