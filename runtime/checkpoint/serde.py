@@ -101,10 +101,20 @@ _ENC = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", "
 
 def dumps(value: Any) -> str:
     """Serialise ``value``; raises TypeError naming the type that cannot be."""
+    tags = 0
+
+    def default(obj: Any) -> Any:
+        nonlocal tags
+        tags += 1
+        return _default(obj)
+
     try:
-        text = _ENC.encode(value)
-        if _TAG_KEY in text:
-            # tags appear; make sure none of them is a user's own key (see the module doc)
+        text = json.JSONEncoder(default=default, ensure_ascii=False, separators=(",", ":")).encode(
+            value
+        )
+        if _TAG_KEY in text and text.count(_TAG_KEY) != tags:
+            # more tags than the objects we tagged: a user's own dict may carry the tag
+            # key (see the module doc), so encode again with user dicts escaped
             text = _ENC.encode(_escape(value))
         return text
     except ValueError as exc:  # circular reference, NaN handling etc.

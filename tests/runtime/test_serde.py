@@ -84,3 +84,15 @@ def test_tagged_classes_are_only_rebuilt_from_modules_already_imported():
 
     assert "antigravity" not in sys.modules
     assert serde.loads('{"__sy__": "bytes", "v": 12}') == {"__sy__": "bytes", "v": 12}  # malformed
+
+
+def test_a_users_tag_key_beside_tagged_objects_still_round_trips():
+    from langchain_core.messages import AIMessage
+
+    value = {
+        "when": dt.date(2026, 1, 2),
+        "mine": {serde.TAG: "bytes", "v": "not really bytes"},
+        "messages": [AIMessage("hi", id="a1", additional_kwargs={serde.TAG: "x"})],
+        "text": serde.TAG,
+    }
+    assert serde.loads(serde.dumps(value)) == value
