@@ -123,6 +123,12 @@ def interrupt(value: Any) -> Any:
     iid = interrupt_id(ctx.task.ns, index)
     if iid in ctx.resume:
         return ctx.resume[iid]
+    unclaimed = ctx.loop.unclaimed_resume
+    if unclaimed:
+        # the answer to an interrupt of this graph whose task is gone (see
+        # Loop._adopt_resume): the next interrupt takes it, once
+        ctx.resume[iid] = unclaimed.pop(0)
+        return ctx.resume[iid]
     raise GraphInterrupt((Interrupt(value=value, id=iid),))
 
 

@@ -186,6 +186,8 @@ class Loop:
         self.run_prefix = f"{id(self):x}-"
         self.step = -1
         self.pending: list[tuple[str, str, Any]] = []
+        # a nested graph's resume answers that match none of its pending interrupts
+        self.unclaimed_resume: list[Any] = []
         self.dirty: set[str] = set()
         # the channels that changed in the last step: only their nodes can be triggered next
         self.changed: set[str] | None = None
@@ -354,6 +356,11 @@ class Loop:
             tid = owners.get(iid)
             if tid is not None:
                 maps.setdefault(tid, {})[iid] = value
+        if resume and not owners:
+            # none of this graph's tasks is waiting (its state was edited since it paused,
+            # so the interrupted task is gone): the latest answer goes to the next
+            # interrupt, as LangGraph's null resume; earlier answers were consumed already
+            self.unclaimed_resume = [list(resume.values())[-1]]
         self._set_resume_maps(maps, save=False)
 
     def _set_resume_maps(self, maps: dict[str, dict[str, Any]], save: bool = True) -> None:

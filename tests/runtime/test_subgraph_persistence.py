@@ -333,3 +333,33 @@ def test_an_interrupt_in_a_graph_streamed_inside_a_node_pauses_the_run():
     out = app.invoke({"value": []}, cfg)
     assert [i.value for i in out["__interrupt__"]] == ["q?"]
     assert app.get_state(cfg).next == ("call",)
+
+
+def _two_asks_in_a_subgraph():
+    inner = StateGraph(Items)
+    inner.add_node("prepare", lambda s: {"value": ["prepared"]})
+    inner.add_node("ask1", lambda s: {"value": [f"a1:{interrupt('first?')}"]})
+    inner.add_node("ask2", lambda s: {"value": [f"a2:{interrupt('second?')}"]})
+    inner.add_edge(START, "prepare")
+    inner.add_edge("prepare", "ask1")
+    inner.add_edge("ask1", "ask2")
+    g = StateGraph(Items)
+    g.add_node("inner", inner.compile())
+    g.add_edge(START, "inner")
+    return g.compile(checkpointer=InMemoryCheckpointer())
+
+
+def test_resume_after_editing_a_paused_subgraph_reaches_its_interrupt():
+    from runtime import Command
+
+    app = _two_asks_in_a_subgraph()
+    cfg = {"configurable": {"thread_id": "1"}}
+    app.invoke({"value": []}, cfg)
+    app.update_state(app.get_state(cfg).tasks[0].state, {"value": ["edited"]}, as_node="prepare")
+    # the edit replaced the waiting task; the answer goes to the interrupt that comes next
+    out = app.invoke(Command(resume="yes"), cfg)
+    assert out["value"] == []  # the parent's state is unchanged while the subgraph waits
+    assert [i.value for i in out["__interrupt__"]] == ["second?"]
+    # answers already given are not handed to later interrupts
+    done = app.invoke(Command(resume="two"), cfg)
+    assert done["value"] == ["prepared", "edited", "a1:yes", "a2:two"]
