@@ -1,8 +1,15 @@
-"""Health checks of what a run needs: the database, the channel layer, the broker."""
+"""Readiness checks for load balancers: can this process serve a run right now?
+
+``/healthz`` (liveness) does no I/O: it answers while the process is up, so an orchestrator
+restarts only a hung process, never one whose database blinked. ``/readyz`` asks each
+dependency this process is configured to use (the database always, Redis when
+``REDIS_URL`` is set, the Celery broker when one is configured) and names the one that failed.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +27,7 @@ def check_database() -> dict[str, Any]:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def check_channel_layer() -> dict[str, Any]:
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if backend.endswith("InMemoryChannelLayer"):
-        return {"ok": True, "backend": "in-memory"}
+def check_redis() -> dict[str, Any]:
     import redis
 
     client = redis.Redis.from_url(
@@ -35,30 +39,34 @@ def check_channel_layer() -> dict[str, Any]:
         client.ping()
     finally:
         client.close()
-    return {"ok": True, "backend": "redis"}
+    return {"ok": True}
 
 
 def check_broker() -> dict[str, Any]:
-    executor = settings.BUILDER["RUN_EXECUTOR"]
-    if executor != "celery":
-        return {"ok": True, "executor": executor}
     from kombu import Connection
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=TIMEOUT_SECONDS) as conn:
         conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
-    return {"ok": True, "executor": "celery"}
+    return {"ok": True}
 
 
-CHECKS = {"database": check_database, "channel_layer": check_channel_layer, "broker": check_broker}
+def configured_checks() -> dict[str, Callable[[], dict[str, Any]]]:
+    """The dependencies this process uses; one it does not use is not asked."""
+    checks: dict[str, Callable[[], dict[str, Any]]] = {"database": check_database}
+    if settings.BUILDER["REDIS_URL"]:
+        checks["redis"] = check_redis
+    if not settings.CELERY_BROKER_URL.startswith("memory://"):
+        checks["broker"] = check_broker
+    return checks
 
 
-def health() -> tuple[bool, dict[str, Any]]:
-    """Run every check; a failing check reports its error instead of raising."""
+def readiness() -> tuple[bool, dict[str, Any]]:
+    """Run every configured check; a failing check reports its error instead of raising."""
     results: dict[str, Any] = {}
-    for name, check in CHECKS.items():
+    for name, check in configured_checks().items():
         try:
             results[name] = check()
         except Exception as exc:
-            logger.warning("health check %s failed: %s", name, exc)
+            logger.warning("readiness check %s failed: %s", name, exc)
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
     return all(r["ok"] for r in results.values()), results

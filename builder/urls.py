@@ -23,6 +23,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
+    path("readyz", views.readyz, name="readyz"),
+    path("readyz/", views.readyz),
     path("", views.app_page, name="app"),
     re_path(r"^app/(?P<path>.*)$", views.app_page, name="app-page"),
 ]

@@ -1,4 +1,4 @@
-"""Pages: the React app shell and the health check. The API lives in its own package."""
+"""Pages: the React app shell and the liveness and readiness checks. The API lives in its own package."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from builder.health import health
+from builder.health import readiness
 from builder.templatetags.vite import vite_built
 
 
@@ -36,13 +36,21 @@ def app_page(request: HttpRequest, path: str = "") -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, channel layer and broker answer; 503 otherwise."""
-    ok, checks = health()
-    body = {"status": "ok" if ok else "unavailable", "checks": checks}
-    if settings.DEBUG or ok:
-        return JsonResponse(body, status=200 if ok else 503)
-    # Do not leak connection errors to anonymous callers in production.
-    return JsonResponse(
-        {"status": "unavailable", "checks": {k: {"ok": v["ok"]} for k, v in checks.items()}},
-        status=503,
-    )
+    """Liveness: 200 while the process serves requests. No I/O, so a database outage does
+    not make a load balancer restart every web process."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when every configured dependency answers; 503 naming the failed ones."""
+    ok, checks = readiness()
+    failed = sorted(name for name, result in checks.items() if not result["ok"])
+    body: dict[str, object] = {"status": "ok" if ok else "unavailable", "failed": failed}
+    # Connection errors (hosts, ports) are for operators: shown in DEBUG only.
+    body["checks"] = checks if settings.DEBUG else {k: {"ok": v["ok"]} for k, v in checks.items()}
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        response["Retry-After"] = "5"
+    return response

@@ -20,6 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from builder.outage import is_database_unavailable, log_outage, outage_body, outage_headers
 from builder.services.errors import (
     DraftConflict,
     NothingToResume,
@@ -160,6 +161,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             body = error_body(str(code), str(exc.detail))
         return Response(body, status=exc.status_code, headers=headers)
 
+    if is_database_unavailable(exc):
+        log_outage(exc, context.get("view"))
+        return Response(outage_body(), status=503, headers=outage_headers())
     if _is_input_error(exc):
         set_rollback()
         return Response(error_body("invalid", str(exc)), status=422)

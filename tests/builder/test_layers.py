@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "builder.apps": 4,
     "builder.checks": 4,
     "builder.health": 4,
+    "builder.outage": 4,
     "builder.ratelimit": 4,
     "builder.templatetags": 4,
 }

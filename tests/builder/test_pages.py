@@ -1,10 +1,13 @@
-"""Pages: login, the app shell (with and without a built frontend), /healthz."""
+"""Pages: login, the app shell (with and without a built frontend), /healthz, /readyz."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from builder import health
 
@@ -76,24 +79,39 @@ def test_app_shell_says_clearly_when_the_frontend_is_not_built(client, user, no_
     assert 'id="root"' not in html
 
 
-def test_healthz_reports_each_dependency(client):
-    response = client.get("/healthz")
+def test_healthz_is_live_without_asking_any_dependency(client, settings):
+    # Liveness must not depend on the database: an unreachable one still answers 200.
+    settings.BUILDER = {**settings.BUILDER, "RUN_EXECUTOR": "celery"}
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert len(queries) == 0
+
+
+def test_readyz_reports_each_configured_dependency(client, settings):
+    settings.BUILDER = {**settings.BUILDER, "REDIS_URL": os.environ.get("REDIS_URL", "")}
+    response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "channel_layer", "broker"}
+    assert body["status"] == "ok" and body["failed"] == []
+    expected = {"database"} | ({"redis"} if settings.BUILDER["REDIS_URL"] else set())
+    expected |= set() if settings.CELERY_BROKER_URL.startswith("memory://") else {"broker"}
+    assert set(body["checks"]) == expected
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_healthz_is_503_when_a_dependency_is_down(client, settings, monkeypatch):
-    settings.BUILDER = {**settings.BUILDER, "RUN_EXECUTOR": "celery"}
+def test_readyz_is_503_naming_the_dependency_that_is_down(client, settings, monkeypatch):
+    settings.BUILDER = {**settings.BUILDER, "REDIS_URL": "redis://127.0.0.1:1/0"}
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     monkeypatch.setattr(health, "TIMEOUT_SECONDS", 0.5)
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
+    assert response["Retry-After"] == "5"
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["checks"]["broker"]["ok"] is False
+    assert body["failed"] == ["broker", "redis"]
     assert body["checks"]["database"]["ok"] is True
 
 
