@@ -147,6 +147,7 @@ async def _as_nodes(
     """Apply each update as its node's output, after clearing what was about to run."""
     if len(updates) == 1 and updates[0].as_node is None:
         updates = [updates[0]._replace(as_node=await _infer_as_node(graph, loop, saved))]
+    prepared = _prepared_ids(loop, saved)
     tasks: list[algo.Task] = []
     for i, update in enumerate(updates):
         node = update.as_node
@@ -154,14 +155,33 @@ async def _as_nodes(
             raise InvalidUpdateError("as_node is required when applying multiple updates")
         if node not in graph.plan.nodes and node != START:
             raise InvalidUpdateError(f"Node {node} does not exist")
-        task_id = update.task_id or f"update:{i}"
+        ids = prepared.get(node)
+        stands_for = update.task_id or (ids.pop(0) if ids else None)
+        task_id = stands_for or f"update:{i}"
         writes = await _node_writes(loop, node, update.values, task_id)
         tasks.append(algo.Task(task_id, node, ("update",), None, (), loop.ns, writes=writes))
+        if saved is not None and stands_for is not None:
+            # as LangGraph: the update is the result of the task it stands for, so the base
+            # checkpoint's history shows it (PregelTask.result)
+            loop.saver.write_now(saved.checkpoint.id, task_id, writes)
     for name, channel in loop.channels.items():
         if isinstance(channel, ClearedOnConsume) and channel.consume():
             loop.dirty.add(name)
     loop.dirty |= algo.apply_writes(loop.plan, loop.channels, tasks)
     loop.ran = [t.name for t in tasks]
+
+
+def _prepared_ids(loop: Loop, saved: CheckpointTuple | None) -> dict[str, list[str]]:
+    """The ids of the tasks ``saved`` was about to run, by node."""
+    if saved is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    tasks = algo.prepare_tasks(
+        loop.plan, loop.channels, saved.checkpoint.id, loop.step, loop.ns, with_input=False
+    )
+    for t in tasks:
+        out.setdefault(t.name, []).append(t.id)
+    return out
 
 
 async def _node_writes(loop: Loop, node: str, values: Any, task_id: str) -> list[tuple[str, Any]]:

@@ -157,3 +157,24 @@ def test_bulk_updates_as_input_and_nodes_rebuild_a_runs_history():
         return [(h.values, h.next, h.metadata["step"]) for h in app.get_state_history(cfg)]
 
     assert shape(rebuilt) == shape(ran)
+
+
+def test_an_update_is_the_result_of_the_task_it_stands_for_in_history():
+    class T(TypedDict):
+        num: int
+
+    g = StateGraph(T)
+    g.add_node("double", lambda s: {"num": s["num"] * 2})
+    g.add_edge(START, "double")
+    app = g.compile(checkpointer=InMemoryCheckpointer())
+    cfg = {"configurable": {"thread_id": "results"}}
+    app.bulk_update_state(
+        cfg,
+        [
+            [StateUpdate({}, "__input__")],
+            [StateUpdate({"num": 1}, "__start__")],
+            [StateUpdate({"num": 2}, "double")],
+        ],
+    )
+    results = [(t.name, t.result) for h in app.get_state_history(cfg) for t in h.tasks]
+    assert results == [("double", {"num": 2}), ("__start__", {"num": 1})]
