@@ -12,22 +12,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import psycopg
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from builder.execution.retry import is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 MESSAGE = "the database is unavailable; retry in a few seconds"
-
-
-def is_database_unavailable(exc: BaseException) -> bool:
-    """Errors that say the database cannot be reached or cannot serve now (Django's
-    wrappers, and psycopg's own from code that talks to it directly)."""
-    return isinstance(
-        exc, OperationalError | InterfaceError | psycopg.OperationalError | psycopg.InterfaceError
-    )
 
 
 def outage_body() -> dict[str, Any]:

@@ -59,6 +59,9 @@ BUILDER: dict = {
     # The web process of the inline executor fires due crons this often (0 disables it;
     # with Celery, `celery beat` fires them from django-celery-beat's schedule instead).
     "CRON_TICK_SECONDS": float(os.environ.get("CRON_TICK_SECONDS", "10")),
+    # A run whose database is unavailable waits this long for it (retrying with backoff,
+    # builder.execution.retry) before it fails.
+    "DB_RETRY_SECONDS": float(os.environ.get("DB_RETRY_SECONDS", "60")),
     # A running run checks for cancellation this often (cancel takes effect within it).
     "CANCEL_POLL_SECONDS": float(os.environ.get("CANCEL_POLL_SECONDS", "0.25")),
     # A run executing longer than this (wall clock, all attempts) ends as "timeout"; 0 = never.

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from builder.eventtypes import event_data
 from builder.execution.dispatch import register_run_body
 from builder.execution.graphs import load_run_graph
 from builder.execution.lifecycle import run_claim, run_finish, run_heartbeat, worker_name
+from builder.execution.retry import RetryingExecutor, call_retrying
 from builder.models import Checkpoint, Run, RunStatus
 from builder.store import DjangoStore
 from builder.wire.resources import run_metadata
@@ -56,14 +57,16 @@ def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
     if run is None:
         return None
     db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"run-{run.pk}")
+    # All the run's database work, retried while the database blinks (see retry).
+    db = RetryingExecutor(db_thread)
     try:
         try:
             graph = load_run_graph(
                 run,
-                DjangoCheckpointer(executor=db_thread),
-                DjangoStore(run.thread.workspace_id, executor=db_thread),
+                DjangoCheckpointer(executor=db),
+                DjangoStore(run.thread.workspace_id, executor=db),
             )
-            driver = _RunDriver(run, graph, worker, db_thread)
+            driver = _RunDriver(run, graph, worker, db)
             status, values, error = asyncio.run(driver.drive())
             interrupts, paused = driver.interrupts, driver.interrupted
         except Exception as exc:
@@ -75,7 +78,8 @@ def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
                 {},
                 False,
             )
-        finished = run_finish(
+        finished = call_retrying(
+            run_finish,
             run.pk,
             status,
             error=error,
@@ -93,7 +97,7 @@ def execute_run(run_id: Any, *, worker: str | None = None) -> str | None:
 class _RunDriver:
     """Drives one execution; the only place that talks to the compiled graph."""
 
-    def __init__(self, run: Run, graph: Any, worker: str, db_thread: ThreadPoolExecutor):
+    def __init__(self, run: Run, graph: Any, worker: str, db_thread: Executor):
         self.run = run
         self.graph = graph
         self.worker = worker
