@@ -45,14 +45,18 @@ from runtime.sandbox.limits import (
     SandboxViolation,
     budget_concat,
     budget_iter,
-    check_format_spec,
+    check_format,
     check_int_bits,
     check_size,
+    checked_str_format,
     filter_guard,
+    finalize,
     fromjson,
     guard_str_method,
     safe_range,
+    safe_sum,
     spend,
+    value_size,
 )
 
 # -- the environment ----------------------------------------------------------------------
@@ -64,11 +68,17 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
 
     def __init__(self) -> None:
-        super().__init__(undefined=ChainableUndefined, autoescape=False, keep_trailing_newline=True)
+        super().__init__(
+            undefined=ChainableUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            finalize=finalize,
+        )
         self.globals.clear()
         self.globals.update({"range": safe_range, "dict": dict})
         self.filters = {n: filter_guard(n) for n in SAFE_FILTERS if n in FILTERS}
         self.filters.update({n: filter_guard(n, pre) for n, pre in GUARDED_FILTERS.items()})
+        self.filters["sum"] = filter_guard("sum", original=safe_sum)
         self.filters["fromjson"] = fromjson
         self.tests = dict(self.tests)
 
@@ -85,7 +95,7 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, dict) and attribute in obj and not attribute.startswith("_"):
             return obj[attribute]
         if isinstance(obj, str) and attribute in ("format", "format_map"):
-            check_format_spec(obj)
+            return checked_str_format(obj, attribute, super().getattr(obj, attribute))
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -116,7 +126,8 @@ class SwitchyardSandbox(ImmutableSandboxedEnvironment):
             if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
                 check_size(len(left) + len(right), "the concatenation")
         elif operator == "%" and isinstance(left, str):
-            check_format_spec(left)
+            args = right if isinstance(right, tuple) else (right,)
+            check_format(left, list(right.values()) if isinstance(right, dict) else args, "%")
         return super().call_binop(context, operator, left, right)
 
 
@@ -386,7 +397,14 @@ def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
         raise
     except SecurityError as exc:
         raise SandboxViolation(str(exc)) from None
-    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+    except (
+        TemplateError,
+        ArithmeticError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        LookupError,
+    ) as exc:
         raise ExpressionError(f"evaluating {source!r} failed: {exc}") from None
     except RecursionError:
         raise SandboxViolation("the expression recurses too deeply") from None
@@ -394,8 +412,8 @@ def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
         BUDGET.reset(token)
     if isinstance(result, ChainableUndefined):
         return None
-    if isinstance(result, str | list):
-        check_size(len(result), "the expression's value")
+    # Sized deeply: '[big] * 1000' is short but would explode when stored or sent.
+    value_size(result, "the expression's value")
     return result
 
 
@@ -415,7 +433,14 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
         raise
     except SecurityError as exc:
         raise SandboxViolation(str(exc)) from None
-    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+    except (
+        TemplateError,
+        ArithmeticError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        LookupError,
+    ) as exc:
         raise ExpressionError(f"rendering the template failed: {exc}") from None
     except RecursionError:
         raise SandboxViolation("the template recurses too deeply") from None

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextvars
 import json
 import re
+import string
 from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
-from jinja2 import Environment
-from jinja2.filters import FILTERS
+from jinja2 import Environment, pass_environment
+from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.nodes import EvalContext
 
 MAX_OUTPUT = 1_000_000  # characters of rendered output or of any string/list built
@@ -23,6 +24,8 @@ MAX_RANGE = 10_000  # items of one range()
 MAX_OPS = 200_000  # calls + attribute/item reads + loop iterations per render
 MAX_SOURCE = 50_000  # characters of one template or expression
 MAX_INT_BITS = 4_096  # operands of * and ** beyond this are refused (bignum DoS)
+MAX_WIDTH = 9_999  # largest width or precision of one format field
+MAX_DEPTH = 100  # nesting of lists/dicts a value may have when turned into text
 
 
 class ExpressionError(ValueError):
@@ -79,6 +82,45 @@ def _sized(value: Any) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
 
 
+def value_size(value: Any, what: str, memo: dict[int, int] | None = None) -> int:
+    """About how many characters ``value`` takes as text, refusing before it is built.
+
+    A list may hold the same big list a thousand times (``[big] * 1000`` is cheap), so
+    its length says nothing about its text. Shared containers are sized once (memo by
+    id; pass one ``memo`` when sizing several values) and the walk stops as soon as the
+    sum passes MAX_OUTPUT, so it is bounded too.
+    """
+    if isinstance(value, list | tuple | dict):
+        return _container_size(value, 0, {} if memo is None else memo, what)
+    return len(value) if isinstance(value, str) else 1
+
+
+def _container_size(value: Any, depth: int, memo: dict[int, int], what: str) -> int:
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    if depth >= MAX_DEPTH:
+        raise SandboxViolation(f"{what} is nested deeper than {MAX_DEPTH} levels")
+    total = len(value) + 2
+    children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    for child in children:
+        if isinstance(child, str):
+            total += len(child)
+        elif isinstance(child, list | tuple | dict):
+            total += _container_size(child, depth + 1, memo, what)
+        if total > MAX_OUTPUT:
+            check_size(total, what)
+    memo[id(value)] = total
+    return total
+
+
+def finalize(value: Any) -> Any:
+    # Every {{ }} output goes through here before str(): size containers up front.
+    if isinstance(value, list | tuple | dict):
+        value_size(value, "the printed value")
+    return value
+
+
 # -- guarded globals, filters and string methods -------------------------------------------
 
 
@@ -115,18 +157,59 @@ def budget_iter(value: Any) -> Iterator[Any]:
 
 
 def budget_concat(*parts: Any) -> str:
+    memo: dict[int, int] = {}
+    check_size(sum(value_size(p, "a joined value", memo) for p in parts), "the joined string")
     strings = [str(p) for p in parts]
     check_size(sum(len(s) for s in strings), "the joined string")
     return "".join(strings)
 
 
-_WIDTH_RE = re.compile(r"[0-9]{5,}|\*")
+_PERCENT_FIELD_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|[0-9]*)(?:\.(\*|[0-9]*))?[a-zA-Z%]")
 
 
-def check_format_spec(fmt: Any) -> None:
-    # '%*d' and '{:>999999999}' build huge strings from tiny inputs; refuse wide fields.
-    if isinstance(fmt, str) and _WIDTH_RE.search(fmt):
-        raise SandboxViolation("format widths of 10000 or more (or '*') are not allowed")
+def _check_width(number: str) -> None:
+    if number == "*" or (number.isdigit() and int(number) > MAX_WIDTH):
+        raise SandboxViolation(
+            f"format widths and precisions above {MAX_WIDTH} (or '*') are not allowed"
+        )
+
+
+def _format_fields(fmt: str) -> int:
+    """Check each field of a str.format string; return how many fields it has."""
+    try:
+        fields = [f for f in string.Formatter().parse(fmt) if f[1] is not None]
+    except ValueError as exc:
+        raise ExpressionError(f"bad format string: {exc}") from None
+    for _, _, spec, _ in fields:
+        if spec and "{" in spec:  # '{0:{1}}' takes its width from an argument
+            raise SandboxViolation("nested fields inside a format spec are not allowed")
+        for number in re.findall(r"[0-9]+", spec or ""):
+            _check_width(number)
+    return len(fields)
+
+
+def _percent_fields(fmt: str) -> int:
+    """Check each field of a printf-style string; return how many fields it has."""
+    fields = _PERCENT_FIELD_RE.findall(fmt)
+    for width, precision in fields:
+        _check_width(width)
+        _check_width(precision)
+    return len(fields)
+
+
+def check_format(fmt: Any, args: Sequence[Any], style: str) -> None:
+    """Refuse a format call whose widths or arguments would build too much text.
+
+    Each field may repeat an argument ('{0}{0}{0}'), so the estimate is the format's length
+    plus fields × the largest argument.
+    """
+    if not isinstance(fmt, str):
+        return
+    count = _format_fields(fmt) if style == "{" else _percent_fields(fmt)
+    if count and args:
+        memo: dict[int, int] = {}
+        largest = max(value_size(a, "a format argument", memo) for a in args)
+        check_size(len(fmt) + count * largest, "the formatted string")
 
 
 def guard_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -145,18 +228,41 @@ def guard_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
         hits = owner.count(old) if old else len(owner) + 1
         check_size(len(owner) + hits * _sized(new), "str.replace()")
     elif name == "join" and values:
-        items = list(values[0]) if not isinstance(values[0], str) else list(values[0])
+        items = list(values[0])
         check_size(sum(_sized(i) for i in items) + len(owner) * len(items), "str.join()")
-    elif name in ("format", "format_map"):
-        check_format_spec(owner)
 
 
-def filter_guard(name: str, pre: Callable[..., None] | None = None) -> Callable[..., Any]:
-    original = FILTERS[name]
+def checked_str_format(owner: str, name: str, method: Callable[..., str]) -> Callable[..., str]:
+    """Wrap the sandbox's ``str.format``/``format_map`` so fields and arguments are checked."""
+
+    def checked(*args: Any, **kwargs: Any) -> str:
+        values = list(args) + list(kwargs.values())
+        if name == "format_map" and args and isinstance(args[0], dict):
+            values = list(args[0].values())
+        check_format(owner, values, "{")
+        return method(*args, **kwargs)
+
+    return checked
+
+
+# Filters that turn their input into text: a container input is sized before that.
+STRINGIFYING = frozenset(
+    "capitalize center e escape forceescape indent lower replace safe string striptags "
+    "title tojson trim truncate upper urlencode wordcount wordwrap".split()
+)
+
+
+def filter_guard(
+    name: str, pre: Callable[..., None] | None = None, original: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
+    original = original or FILTERS[name]
+    stringifies = name in STRINGIFYING
 
     @wraps(original)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         spend()
+        if stringifies:
+            value_size(_value_arg(args)[0], f"the input of the '{name}' filter")
         if pre is not None:
             pre(*args, **kwargs)
         result = original(*args, **kwargs)
@@ -204,12 +310,32 @@ def _pre_join(*args: Any, **kwargs: Any) -> None:
     value, rest = _value_arg(args)
     sep = str(rest[0]) if rest else str(kwargs.get("d", ""))
     items = list(value) if isinstance(value, list | tuple) else []
-    check_size(sum(_sized(i) for i in items) + len(sep) * len(items), "the joined string")
+    total = len(sep) * len(items)
+    memo: dict[int, int] = {}
+    for item in items:  # checked as it goes: each item may be the same huge list
+        total += value_size(item, "a joined item", memo)
+        check_size(total, "the joined string")
 
 
 def _pre_format(*args: Any, **kwargs: Any) -> None:
-    value, _ = _value_arg(args)
-    check_format_spec(value)
+    value, rest = _value_arg(args)
+    check_format(value, list(rest) + list(kwargs.values()), "%")
+
+
+@pass_environment
+def safe_sum(environment: Environment, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+    """``|sum`` that adds lists in linear time: ``+`` in a loop copies the total each step."""
+    items = list(iterable)
+    if attribute is not None:
+        items = list(map(make_attrgetter(environment, attribute), items))
+    if not isinstance(start, list | tuple) or not all(type(i) is type(start) for i in items):
+        return FILTERS["sum"](environment, items, start=start)
+    check_size(len(start) + sum(len(i) for i in items), "the summed list")
+    out = list(start)
+    for item in items:
+        spend()
+        out.extend(item)
+    return out if isinstance(start, list) else tuple(out)
 
 
 def _pre_wordwrap(*args: Any, **kwargs: Any) -> None:
