@@ -103,13 +103,18 @@ def _container_size(value: Any, depth: int, memo: dict[int, int], what: str) -> 
         raise SandboxViolation(f"{what} is nested deeper than {MAX_DEPTH} levels")
     total = len(value) + 2
     children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-    for child in children:
-        if isinstance(child, str):
+    for child in children:  # exact type tests: this loop runs over whole states
+        kind = type(child)
+        if kind is str:
+            total += len(child)
+        elif kind is int or kind is float or kind is bool or child is None:
+            continue  # counted in len(value) above
+        elif isinstance(child, str):  # Markup and other str subclasses
             total += len(child)
         elif isinstance(child, list | tuple | dict):
             total += _container_size(child, depth + 1, memo, what)
-        if total > MAX_OUTPUT:
             check_size(total, what)
+    check_size(total, what)
     memo[id(value)] = total
     return total
 

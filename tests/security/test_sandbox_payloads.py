@@ -67,6 +67,7 @@ EXPRESSIONS = [
     ("('%s' * 1000) % (('x' * 900000,) * 1000)", "the formatted string"),
     (f"'%s' % ({BIG},)", "a format argument"),
     (f"{BIG} | tojson", "input of the 'tojson' filter"),
+    ("([('x' * 900000) | e] * 1000) | tojson", "input of the 'tojson' filter"),
     ("('[' * 3000 ~ ']' * 3000) | fromjson | tojson", "deep"),
     ("([range(1000) | list] * 2000) | sum(start=[])", "the summed list"),
     ("'a' * 999999999", "the repeated sequence"),
