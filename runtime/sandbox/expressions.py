@@ -34,11 +34,13 @@ from jinja2.visitor import NodeTransformer
 from runtime.sandbox.limits import (
     BUDGET,
     GUARDED_FILTERS,
+    MAX_DEPTH,
     MAX_INT_BITS,
     MAX_OPS,
     MAX_OUTPUT,
     MAX_RANGE,
     MAX_SOURCE,
+    MAX_WIDTH,
     SAFE_FILTERS,
     Budget,
     ExpressionError,
@@ -477,3 +479,6 @@ class Limits:
     max_range: int = MAX_RANGE
     max_ops: int = MAX_OPS
     max_source: int = MAX_SOURCE
+    max_int_bits: int = MAX_INT_BITS
+    max_width: int = MAX_WIDTH
+    max_depth: int = MAX_DEPTH

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import os
 import re
 import string
 from collections.abc import Callable, Iterator, Sequence
@@ -19,13 +20,29 @@ from jinja2 import Environment, pass_environment
 from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.nodes import EvalContext
 
-MAX_OUTPUT = 1_000_000  # characters of rendered output or of any string/list built
-MAX_RANGE = 10_000  # items of one range()
-MAX_OPS = 200_000  # calls + attribute/item reads + loop iterations per render
-MAX_SOURCE = 50_000  # characters of one template or expression
-MAX_INT_BITS = 4_096  # operands of * and ** beyond this are refused (bignum DoS)
-MAX_WIDTH = 9_999  # largest width or precision of one format field
-MAX_DEPTH = 100  # nesting of lists/dicts a value may have when turned into text
+
+def _limit(name: str, default: int) -> int:
+    """A limit from ``SWITCHYARD_SANDBOX_<NAME>`` (a positive integer), else the default."""
+    raw = os.environ.get(f"SWITCHYARD_SANDBOX_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"SWITCHYARD_SANDBOX_{name} must be a positive integer, not {raw!r}")
+    return value
+
+
+# Characters of rendered output or of any string/list built (values are sized deeply).
+MAX_OUTPUT = _limit("MAX_OUTPUT", 1_000_000)
+MAX_RANGE = _limit("MAX_RANGE", 10_000)  # items of one range(), count of batch/slice
+MAX_OPS = _limit("MAX_OPS", 200_000)  # calls + attribute/item reads + loop iterations per render
+MAX_SOURCE = _limit("MAX_SOURCE", 50_000)  # characters of one template or expression
+MAX_INT_BITS = _limit("MAX_INT_BITS", 4_096)  # operands of * and ** (bignum DoS)
+MAX_WIDTH = _limit("MAX_WIDTH", 9_999)  # largest width or precision of one format field
+MAX_DEPTH = _limit("MAX_DEPTH", 100)  # nesting of lists/dicts a value may have as text
 
 
 class ExpressionError(ValueError):

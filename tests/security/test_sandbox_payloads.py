@@ -9,10 +9,14 @@ during the evaluation: a refusal that came *after* building the value would show
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from multiprocessing.pool import Pool
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,3 +131,32 @@ def test_hostile_template_is_refused_before_it_builds(worker, source, fragment):
 def test_work_up_to_the_limits_is_allowed(source, size):
     value = evaluate(source, {"state": {}})
     assert (value if isinstance(value, int) else len(value)) == size
+
+
+def _run_with_env(env: dict[str, str], source: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import sys\nfrom runtime.sandbox import ExpressionError, evaluate\n"
+        "try:\n    print(evaluate(sys.argv[1], {}))\n"
+        "except ExpressionError as exc:\n    print('refused:', exc)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, source],
+        env={**os.environ, **env},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_limits_are_set_from_the_environment():
+    source = "'%60s' | format(1) | length"
+    assert _run_with_env({}, source).stdout.strip() == "60"
+    tight = _run_with_env({"SWITCHYARD_SANDBOX_MAX_WIDTH": "50"}, source)
+    assert tight.stdout.startswith("refused: format widths and precisions above 50"), tight
+
+
+def test_a_bad_limit_setting_is_named():
+    bad = _run_with_env({"SWITCHYARD_SANDBOX_MAX_OPS": "lots"}, "1")
+    assert bad.returncode != 0
+    assert "SWITCHYARD_SANDBOX_MAX_OPS must be a positive integer, not 'lots'" in bad.stderr
