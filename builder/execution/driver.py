@@ -193,7 +193,11 @@ class _RunDriver:
         return newer.exists()
 
     async def _consume(self, config: dict[str, Any]) -> None:
-        kwargs: dict[str, Any] = {"stream_mode": list(ENGINE_STREAM_MODES), "subgraphs": True}
+        kwargs: dict[str, Any] = {
+            "stream_mode": list(ENGINE_STREAM_MODES),
+            "subgraphs": True,
+            "durability": self.run.durability,
+        }
         if self.run.interrupt_before is not None:
             kwargs["interrupt_before"] = self.run.interrupt_before
         if self.run.interrupt_after is not None:

@@ -18,6 +18,7 @@ from builder.models.store import NAMESPACE_SEPARATOR, StoreItem
 from builder.models.teams import CheckpointComment, Invitation, ProviderCredential
 from builder.models.threads import (
     ACTIVE_RUN_STATUSES,
+    DURABILITY_MODES,
     FINISHED_RUN_STATUSES,
     MultitaskStrategy,
     Run,
@@ -30,6 +31,7 @@ from builder.models.workspaces import Membership, Role, Workspace
 
 __all__ = [
     "ACTIVE_RUN_STATUSES",
+    "DURABILITY_MODES",
     "FINISHED_RUN_STATUSES",
     "NAMESPACE_SEPARATOR",
     "ApiKey",

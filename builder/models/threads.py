@@ -82,6 +82,9 @@ class MultitaskStrategy(models.TextChoices):
     ROLLBACK = "rollback"
 
 
+DURABILITY_MODES = ("sync", "async", "exit")
+
+
 class Run(models.Model):
     """One invocation of a graph on a thread."""
 
@@ -115,6 +118,12 @@ class Run(models.Model):
     # run started (the draft keeps changing; the run's history must not). Null = the run
     # executes a published version (or a code graph).
     draft_spec = models.JSONField(null=True, blank=True)
+    # LangGraph's durability: when checkpoints are saved. "async": after each step, while
+    # the next runs (a worker crash loses nothing); "sync": before the next step starts (a
+    # database outage loses nothing either); "exit": only the run's final state.
+    durability = models.CharField(
+        max_length=8, choices=[(d, d) for d in DURABILITY_MODES], default="async"
+    )
     # The checkpoint to start from (time travel / fork); empty = the thread's latest.
     checkpoint_id = models.CharField(max_length=64, blank=True, default="")
     # The thread's latest checkpoint when the run was first claimed: a rollback deletes

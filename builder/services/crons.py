@@ -46,6 +46,7 @@ RUN_FIELDS = (
     "interrupt_before",
     "interrupt_after",
     "webhook",
+    "durability",
     "multitask_strategy",
 )
 
@@ -154,7 +155,7 @@ def cron_update(*, cron: Cron, changes: dict[str, Any], now: dt.datetime | None 
 
 # Accepted run-body fields that need no action at a firing (their only meaning is the
 # behaviour the run has anyway); kept in the payload so the cron reads back as created.
-PASSED_FIELDS = ("durability", "checkpoint_during", "stream_subgraphs", "stream_resumable")
+PASSED_FIELDS = ("checkpoint_during", "stream_subgraphs", "stream_resumable")
 
 
 def cron_delete(*, cron: Cron) -> None:
@@ -266,6 +267,7 @@ def _start(cron: Cron) -> Run:
         context=payload.get("context"),
         webhook=payload.get("webhook") or "",
         user=cron.user,
+        durability=payload.get("durability") or "async",
     )
 
 

@@ -21,6 +21,7 @@ from builder.execution.lifecycle import dispatch_on_commit, finish_locked, lock_
 from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import (
     ACTIVE_RUN_STATUSES,
+    DURABILITY_MODES,
     Assistant,
     GraphSource,
     GraphVersion,
@@ -55,6 +56,7 @@ def run_start(
     after_seconds: float = 0,
     user: Any = None,
     draft: bool = False,
+    durability: str = "async",
 ) -> Run:
     """Create a run on ``thread`` and dispatch it after commit.
 
@@ -83,6 +85,10 @@ def run_start(
             raise InvalidInput(str(exc)) from None
     if after_seconds < 0:
         raise InvalidInput("after_seconds must not be negative")
+    if durability not in DURABILITY_MODES:
+        raise InvalidInput(
+            f"durability must be one of {', '.join(DURABILITY_MODES)}, not {durability!r}"
+        )
     start_after = timezone.now() + dt.timedelta(seconds=after_seconds) if after_seconds else None
     modes = [stream_mode] if isinstance(stream_mode, str) else list(stream_mode or ["values"])
     if assistant is not None and assistant.workspace_id != thread.workspace_id:
@@ -132,6 +138,7 @@ def run_start(
             context=context,
             webhook=webhook or "",
             start_after=start_after,
+            durability=durability,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         if locked.status != ThreadStatus.BUSY:

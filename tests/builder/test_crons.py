@@ -88,7 +88,7 @@ def test_a_thread_cron_fires_when_due_once_and_moves_on(assistant, workspace, us
         assistant=assistant,
         thread=thread,
         schedule="*/10 * * * *",
-        payload={"input": {"go": True}, "metadata": {"from": "cron"}},
+        payload={"input": {"go": True}, "metadata": {"from": "cron"}, "durability": "sync"},
         user=user,
         now=NOON,
     )
@@ -100,6 +100,7 @@ def test_a_thread_cron_fires_when_due_once_and_moves_on(assistant, workspace, us
     run.refresh_from_db()
     assert run.thread_id == thread.pk and run.status == m.RunStatus.SUCCESS
     assert run.metadata == {"from": "cron", "cron_id": str(cron.pk)}
+    assert run.durability == "sync"  # the cron's run option reaches its runs
     assert m.Thread.objects.get(pk=thread.pk).values == {"count": 3}
     cron.refresh_from_db()
     assert cron.next_run_date == due + dt.timedelta(minutes=10)

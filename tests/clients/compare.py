@@ -152,7 +152,6 @@ def compare(name: str, reference: str, switchyard: str, key: str) -> list[dict[s
 
 # Calls Switchyard refuses on purpose (a 4xx), and why.
 REFUSED = {
-    "durability exit": "refused (422): runs here always checkpoint after every step",
     "checkpoint_during": "refused (422): runs here always checkpoint after every step",
     "stream feedback_keys": "refused (422): feedback needs LangSmith; LangGraph's server "
     "accepts it and then fails the run (LangSmithConnectionError)",

@@ -42,8 +42,7 @@ class _CronFields(serializers.Serializer):
     stream_mode = stream_mode_field()
     stream_subgraphs = serializers.BooleanField(required=False, allow_null=True)
     stream_resumable = serializers.BooleanField(required=False, allow_null=True)
-    # Every run checkpoints each step before the next starts ("sync"); "async" only
-    # differs in speed. "exit" (no checkpoints until the end) is refused.
+    # Honoured by every firing's run, as a run's own durability (see run_start).
     durability = serializers.ChoiceField(
         choices=["sync", "async", "exit"], required=False, allow_null=True
     )
@@ -55,13 +54,6 @@ class _CronFields(serializers.Serializer):
                 webhook_check_url(value)
             except WebhookRefused as exc:
                 raise serializers.ValidationError(str(exc)) from None
-        return value
-
-    def validate_durability(self, value: str | None) -> str | None:
-        if value == "exit":
-            raise serializers.ValidationError(
-                "every run checkpoints after each step here; durability 'exit' is not supported"
-            )
         return value
 
     def validate_checkpoint_during(self, value: bool | None) -> bool | None:

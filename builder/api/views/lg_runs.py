@@ -142,12 +142,6 @@ UNSUPPORTED: dict[str, tuple[Any, str]] = {
         bool,
         "feedback keys need LangSmith, which this server does not use: leave them out",
     ),
-    # Runs checkpoint after every step, saved while the next one runs: "async".
-    "durability": (
-        lambda v: v not in (None, "async"),
-        "runs here always checkpoint after every step (durability 'async'): leave "
-        "durability out or send 'async'",
-    ),
     "checkpoint_during": (
         lambda v: v is False,
         "runs here always checkpoint after every step: leave checkpoint_during out or send true",
@@ -249,6 +243,7 @@ def start_run(scope: Scope, data: dict[str, Any], thread: Thread | None, thread_
         after_seconds=data.get("after_seconds") or 0,
         user=scope.user,
         draft=data["draft"],
+        durability=data.get("durability") or "async",
     )
 
 
