@@ -438,9 +438,19 @@ class StateGraph:
         debug: bool = False,
         name: str | None = None,
         cache: Any = None,
-        **_ignored: Any,
+        transformers: Sequence[Any] | None = None,
     ) -> Any:
-        """Validate the structure and return a runnable CompiledStateGraph."""
+        """Validate the structure and return a runnable CompiledStateGraph.
+
+        ``debug`` is accepted for LangGraph's signature and changes nothing: every run's
+        checkpoints and tasks are in the ``debug`` stream mode. Stream transformers (LangGraph's
+        stream v3) are refused rather than silently dropped.
+        """
+        if transformers:
+            raise NotImplementedError(
+                "compile(transformers=...) is LangGraph's stream v3 API, which runtime does not "
+                "implement; use stream_mode instead"
+            )
         before = _as_names(interrupt_before)
         after = _as_names(interrupt_after)
         if not (checkpointer is None or isinstance(checkpointer, bool | BaseCheckpointer)):
