@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.postgres, POSTGRES_ONLY, pytest.mark.django_db(transac
 ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = """
-import sys, time
+import os, sys, time
+from pathlib import Path
 import django
 django.setup()
 from builder.models import Run
@@ -35,12 +36,22 @@ from builder.execution.driver import execute_run
 from builder.services.runs import run_start
 
 thread_id, start_at, strategy = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+attempts, n = Path(sys.argv[4]), int(sys.argv[5])
 thread = Thread.objects.get(pk=thread_id)
 while time.time() < start_at:
     pass
 try:
     run = run_start(thread=thread, input={"go": True}, multitask_strategy=strategy)
 except ThreadBusy:
+    run = None
+# Nobody executes before every process has tried to start: on a loaded machine one
+# interpreter may start seconds after another, and a run that already finished would
+# (rightly) let the late one start a second run.
+(attempts / str(os.getpid())).touch()
+deadline = time.time() + 60
+while len(list(attempts.iterdir())) < n and time.time() < deadline:
+    time.sleep(0.01)
+if run is None:
     print("busy")
     sys.exit(0)
 deadline = time.time() + 30
@@ -66,9 +77,20 @@ def _spawn(n: int, thread: m.Thread, strategy: str, intervals: Path) -> list[str
     }
     env.pop("REDIS_URL", None)
     start_at = time.time() + 2.0  # after every interpreter has started and set up Django
+    attempts = intervals.parent / "attempts"
+    attempts.mkdir()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(thread.pk), str(start_at), strategy],
+            [
+                sys.executable,
+                "-c",
+                WORKER,
+                str(thread.pk),
+                str(start_at),
+                strategy,
+                str(attempts),
+                str(n),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
