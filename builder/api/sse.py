@@ -36,6 +36,10 @@ POLL_SECONDS = 0.05
 # Events read per poll; a full page is followed by the next at once, without the pause.
 POLL_LIMIT = 500
 HEARTBEAT_SECONDS = 10.0
+# How often an open stream re-checks that its caller may still read the thread (removal
+# from the workspace, key revocation, deactivation end the stream with an error frame).
+ACCESS_RECHECK_SECONDS = 2.0
+ACCESS_GONE = {"error": "Forbidden", "message": "access to this thread was withdrawn"}
 FINISH_EVENTS = {"run.finished", "run.failed", "run.cancelled"}
 
 
@@ -44,6 +48,23 @@ def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
     if event_id is not None:
         text += f"id: {event_id}\n"
     return (text + "\n").encode()
+
+
+class AccessWatch:
+    """Re-checks a stream's access at most every ACCESS_RECHECK_SECONDS.
+
+    ``allowed`` runs in the stream's database thread; None means the stream has no caller
+    to re-check (it is then always allowed)."""
+
+    def __init__(self, allowed: Callable[[], bool] | None) -> None:
+        self.allowed = allowed
+        self.checked_at = time.monotonic()
+
+    async def gone(self, db: Callable[..., Any]) -> bool:
+        if self.allowed is None or time.monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS:
+            return False
+        self.checked_at = time.monotonic()
+        return not await db(self.allowed)
 
 
 def _poll(thread_id: Any, run_id: Any, after_seq: int) -> tuple[str | None, int, list[dict]]:
@@ -73,8 +94,10 @@ class RunStream:
         send_metadata: bool = True,
         cancel_on_disconnect: bool = False,
         on_end: Callable[[], None] | None = None,
+        access: Callable[[], bool] | None = None,
     ) -> None:
         self.thread_id = thread_id
+        self.access = AccessWatch(access)
         self.run_id = run_id
         self.translator = FrameTranslator(modes, subgraphs, run_id)
         self.after_seq = after_seq
@@ -118,6 +141,10 @@ class RunStream:
                     if self.on_end is not None:
                         await db(self.on_end)
                     return
+                if await self.access.gone(db):
+                    ended = True  # a caller without access does not cancel the run
+                    yield frame("error", ACCESS_GONE)
+                    return
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"
                     last_sent = time.monotonic()
@@ -147,8 +174,16 @@ class ThreadStream:
     first event, or with the next event when the thread is idle.
     """
 
-    def __init__(self, *, thread_id: Any, modes: Iterable[str], after_seq: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        thread_id: Any,
+        modes: Iterable[str],
+        after_seq: int | None,
+        access: Callable[[], bool] | None = None,
+    ) -> None:
         self.thread_id = thread_id
+        self.access = AccessWatch(access)
         self.modes = set(modes) or {"run_modes"}
         self.after_seq = after_seq
         self.translators: dict[str, FrameTranslator] = {}
@@ -178,6 +213,9 @@ class ThreadStream:
                         yield frame(name, data, event["seq"] if last else None)
                         last_sent = time.monotonic()
                 if not exists:
+                    return
+                if await self.access.gone(db):
+                    yield frame("error", ACCESS_GONE)
                     return
                 if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                     yield b": heartbeat\n\n"

@@ -83,6 +83,13 @@ def caller_reload(user: Any, api_key: ApiKey | None) -> tuple[Any, ApiKey | None
     return fresh, key
 
 
+def caller_still_reads(user: Any, api_key: ApiKey | None, thread_id: str) -> bool:
+    """Whether the caller (reloaded: the key may be revoked, the user deactivated) may
+    still read the thread; what an open stream asks every few seconds."""
+    caller = caller_reload(user, api_key)
+    return caller is not None and thread_access(caller[0], caller[1], thread_id) is not None
+
+
 def events_page(thread_id: str, after_seq: int, before_seq: int | None = None) -> list[dict]:
     """Events with ``after_seq < seq < before_seq`` in order: a page of a replay, or
     exactly the events missing from a gap (bounded in SQL: gaps are usually one or two)."""

@@ -9,6 +9,7 @@ streaming responses are async iterators, so under ASGI they hold no worker threa
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -35,6 +36,7 @@ from builder.api.views.lg_fields import (
 from builder.execution.webhooks import WebhookRefused, webhook_check_url
 from builder.models import ACTIVE_RUN_STATUSES, MultitaskStrategy, Run, RunStatus, Thread
 from builder.selectors.api_state import run_output
+from builder.selectors.review import caller_still_reads
 from builder.services.api_threads import run_delete, thread_bind_assistant
 from builder.services.runs import run_cancel, run_start
 from builder.services.threads import thread_create, thread_delete
@@ -256,6 +258,7 @@ def sse_response(
     send_metadata: bool = True,
     cancel_on_disconnect: bool = False,
     on_end: Any = None,
+    scope: Scope | None = None,
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         RunStream(
@@ -267,6 +270,7 @@ def sse_response(
             send_metadata=send_metadata,
             cancel_on_disconnect=cancel_on_disconnect,
             on_end=on_end,
+            access=stream_access(scope, run.thread_id),
         ),
         content_type="text/event-stream",
     )
@@ -277,6 +281,13 @@ def sse_response(
     response["Location"] = f"{run_location(run)}/stream{query}"
     response["Content-Location"] = run_location(run)
     return response
+
+
+def stream_access(scope: Scope | None, thread_id: Any) -> Callable[[], bool] | None:
+    """What an open stream calls to re-check that its caller may still read the thread."""
+    if scope is None:
+        return None
+    return functools.partial(caller_still_reads, scope.user, scope.api_key, str(thread_id))
 
 
 def wait_response(
@@ -358,6 +369,7 @@ class _RunCreateBase(ApiView):
                 subgraphs=data["stream_subgraphs"],
                 cancel_on_disconnect=data.get("on_disconnect") == "cancel",
                 on_end=on_end,
+                scope=self.scope,
             )
         if self.mode == "wait":
             cancel = data.get("on_disconnect") == "cancel"
@@ -514,6 +526,7 @@ class RunJoinStreamView(ApiView):
             after_seq=after,
             send_metadata=after == 0,
             cancel_on_disconnect=data["cancel_on_disconnect"],
+            scope=self.scope,
         )
 
 
@@ -535,6 +548,7 @@ class ThreadJoinStreamView(ApiView):
                 thread_id=thread.pk,
                 modes=data.get("stream_mode") or ["run_modes"],
                 after_seq=_last_event_id_or_none(request),
+                access=stream_access(self.scope, thread.pk),
             ),
             content_type="text/event-stream",
         )
