@@ -5,7 +5,9 @@ scripts send ``X-Api-Key`` on the handshake. A key replaces the session user for
 connection and is kept in ``scope["api_key"]`` so workspace-limited keys stay limited.
 A key that is unknown or revoked closes the socket with 4401 rather than falling back to
 anonymous, so a script learns at once that its key is wrong. Session sockets opened from
-a page of another site (``Origin`` not in ALLOWED_HOSTS) are closed with 4403.
+a page of another origin are closed with 4403: ``Origin`` must be the socket's own
+origin (scheme, host and port, with a host in ALLOWED_HOSTS) or one of
+CSRF_TRUSTED_ORIGINS, exactly.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class ApiKeyAuthMiddleware:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         secret = header(scope, HEADER)
         if secret is None:
-            if not _origin_allowed(header(scope, b"origin")):
+            if not _origin_allowed(header(scope, b"origin"), scope):
                 return await _refuse(receive, send, CLOSE_FORBIDDEN_ORIGIN)
             return await self.app({**scope, "api_key": None}, receive, send)
         key = await database_sync_to_async(apikey_authenticate)(secret)
@@ -49,17 +51,54 @@ class ApiKeyAuthMiddleware:
         return await self.app({**scope, "user": key.user, "api_key": key}, receive, send)
 
 
-def _origin_allowed(origin: str | None) -> bool:
+def _origin_allowed(origin: str | None, scope: dict[str, Any]) -> bool:
     """Whether a session-authenticated socket may be opened from ``origin``.
 
     Browsers send the session cookie with a websocket handshake from any site and always
     say which site in ``Origin``: without this check another site could act as the
-    logged-in reviewer. Non-browser clients send no Origin (and use keys anyway).
+    logged-in reviewer. Comparing the host alone would also let in another port or plain
+    http on the same host, so scheme, host and port must all match.
+    Non-browser clients send no Origin (and use keys anyway).
     """
     if origin is None:
         return True
-    host = urlsplit(origin).hostname
-    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+    wanted = _origin_key(origin)
+    if wanted is None:
+        return False
+    trusted = {_origin_key(o) for o in settings.CSRF_TRUSTED_ORIGINS}
+    if wanted in trusted:
+        return True
+    host = header(scope, b"host")
+    if host is None or not validate_host(wanted[1], settings.ALLOWED_HOSTS):
+        return False
+    return wanted == _origin_key(f"{_http_scheme(scope)}://{host}")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_key(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port filled in; None if malformed."""
+    try:
+        parts = urlsplit(origin.strip().lower())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port or _DEFAULT_PORTS[parts.scheme]
+
+
+def _http_scheme(scope: dict[str, Any]) -> str:
+    """The scheme the browser used: wss is https, as is TLS ended at a trusted proxy."""
+    if scope.get("scheme") == "wss":
+        return "https"
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy:
+        name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode()
+        if header(scope, name) == proxy[1]:
+            return "https"
+    return "http"
 
 
 async def _refuse(receive: Any, send: Any, code: int = CLOSE_UNAUTHENTICATED) -> None:

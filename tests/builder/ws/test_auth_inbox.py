@@ -92,13 +92,33 @@ async def test_a_session_socket_from_another_site_is_refused(people, settings):
     settings.ALLOWED_HOSTS = ["switchyard.example"]
     thread = await db(make_thread)(people["acme"])
     path = f"/ws/threads/{thread.pk}/"
-    _, ok, code = await connect(path, people["bob"], headers=[(b"origin", b"https://evil.example")])
-    assert (ok, code) == (False, 4403)
-    comm, ok, _ = await connect(
-        path, people["bob"], headers=[(b"origin", b"https://switchyard.example")]
-    )
-    assert ok
-    await comm.disconnect()
+    host = (b"host", b"switchyard.example")
+
+    async def code_for(origin: bytes, *extra: tuple[bytes, bytes]) -> int | None:
+        comm, ok, code = await connect(path, people["bob"], headers=[(b"origin", origin), *extra])
+        if ok:
+            await comm.disconnect()
+        return None if ok else code
+
+    assert await code_for(b"https://evil.example", host) == 4403
+    assert await code_for(b"http://switchyard.example", host) is None
+    assert await code_for(b"http://switchyard.example:80", host) is None
+    # The same host on another port or scheme is another origin.
+    assert await code_for(b"http://switchyard.example:8080", host) == 4403
+    assert await code_for(b"https://switchyard.example", host) == 4403
+    assert await code_for(b"http://switchyard.example") == 4403  # no Host to compare with
+    assert await code_for(b"null", host) == 4403
+    # A host outside ALLOWED_HOSTS is refused even when it matches its own Host header.
+    assert await code_for(b"http://evil.example", (b"host", b"evil.example")) == 4403
+    # TLS ended at a trusted proxy: the browser's origin is https.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proto = (b"x-forwarded-proto", b"https")
+    assert await code_for(b"https://switchyard.example", host, proto) is None
+    assert await code_for(b"http://switchyard.example", host, proto) == 4403
+    # Another origin is let in only when it is trusted, exactly.
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.switchyard.example"]
+    assert await code_for(b"https://app.switchyard.example", host) is None
+    assert await code_for(b"http://app.switchyard.example", host) == 4403
 
 
 def test_an_inbox_preview_is_one_short_line_of_what_is_under_review():
