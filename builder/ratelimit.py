@@ -18,12 +18,16 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 CACHE_ALIAS = "ratelimit"
 DEFAULT_MAX_FAILURES = 5
@@ -99,25 +103,61 @@ def lockout_message(seconds: int) -> str:
     return f"Too many failed login attempts. Try again in {minutes} {unit}."
 
 
+def limit_login(
+    request: HttpRequest,
+    attempt: Callable[[], HttpResponse],
+    locked: Callable[[str, str], HttpResponse],
+) -> HttpResponse:
+    """Run a login ``attempt`` under the lockout of its username+address pair.
+
+    A locked pair gets ``locked(username, message)`` (a 429) *before* the password is
+    checked, so guesses learn nothing; a success clears the count, a failure adds one.
+    """
+    username = str(request.POST.get("username", ""))[:150]
+    address = client_address(request)
+    if seconds_locked(username, address):
+        return locked(username, lockout_message(seconds_locked(username, address)))
+    response = attempt()
+    if request.user.is_authenticated:
+        reset(username, address)
+        return response
+    record_failure(username, address)
+    if seconds_locked(username, address):
+        return locked(username, lockout_message(seconds_locked(username, address)))
+    return response
+
+
 class RateLimitedLoginView(auth_views.LoginView):
     """Django's login view, refusing (429) a username+address pair that failed too often."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", ""))[:150]
-        address = client_address(request)
-        if seconds_locked(username, address):
-            # Refused before the password is checked, so guesses learn nothing.
-            return self._locked(username, address)
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            reset(username, address)
-            return response
-        record_failure(username, address)
-        return self._locked(username, address) if seconds_locked(username, address) else response
+        return limit_login(
+            request,
+            lambda: super(RateLimitedLoginView, self).post(request, *args, **kwargs),
+            self._locked,
+        )
 
-    def _locked(self, username: str, address: str) -> HttpResponse:
+    def _locked(self, username: str, message: str) -> HttpResponse:
         # An unbound form: a bound one would validate, i.e. check the password, again.
         form = self.get_form_class()(self.request, initial={"username": username})
-        message = lockout_message(seconds_locked(username, address))
         context = self.get_context_data(form=form, lockout=message)
         return self.render_to_response(context, status=429)
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """``/admin/login/`` under the same lockout as ``/login/`` (one count for both)."""
+    if request.method != "POST":
+        return admin.site.login(request, extra_context)
+
+    def locked(username: str, message: str) -> HttpResponse:
+        messages.error(request, message)
+        context = {
+            **admin.site.each_context(request),
+            "title": "Log in",
+            "form": AdminAuthenticationForm(request, initial={"username": username}),
+            "app_path": request.get_full_path(),
+            "username": username,
+        }
+        return TemplateResponse(request, "admin/login.html", context, status=429)
+
+    return limit_login(request, lambda: admin.site.login(request, extra_context), locked)

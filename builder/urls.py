@@ -8,9 +8,11 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from builder import views, views_share
-from builder.ratelimit import RateLimitedLoginView
+from builder.ratelimit import RateLimitedLoginView, admin_login
 
 urlpatterns = [
+    # Before the admin's own URLs: its login is under the same lockout as /login/.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/", include("builder.api.review_urls")),
     path("api/", include("builder.api.teams_urls")),

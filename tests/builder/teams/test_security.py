@@ -45,6 +45,26 @@ def test_a_success_resets_the_count(team):
         assert _login(Client(), "owner", "wrong").status_code == 200
 
 
+def test_the_admin_login_is_under_the_same_lockout(team, django_user_model):
+    django_user_model.objects.create_superuser("root", password="pw")
+    client = Client()
+
+    def admin_login(password: str, ip: str = "10.0.0.1"):
+        form = {"username": "root", "password": password, "next": "/admin/"}
+        return client.post("/admin/login/", form, REMOTE_ADDR=ip)
+
+    for _ in range(4):
+        assert admin_login("wrong").status_code == 200
+    # /login/ and /admin/login/ share one count: the fifth failure, on either, locks both.
+    assert _login(Client(), "root", "wrong").status_code == 429
+    locked = admin_login("pw")
+    assert locked.status_code == 429
+    assert "Too many failed login attempts. Try again in 15 minutes." in locked.content.decode()
+    assert not client.session.get("_auth_user_id")
+    assert admin_login("pw", ip="10.0.0.2").status_code == 302
+    assert client.get("/admin/login/").status_code == 302  # signed in: on to the index
+
+
 def test_session_writes_need_the_csrf_token(team):
     client = Client(enforce_csrf_checks=True)
     client.force_login(team["owner"])
