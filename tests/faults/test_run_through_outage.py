@@ -76,11 +76,10 @@ def executions(side_table: tuple[str, str], thread_id: str) -> list[str]:
     return sorted(node for (node,) in rows)
 
 
-def start_run(server: LiveServer) -> tuple[str, str]:
+def start_run(server: LiveServer, durability: str) -> tuple[str, str]:
     thread_id = server.api("POST", "/api/threads", {})["thread_id"]
-    run = server.api(
-        "POST", f"/api/threads/{thread_id}/runs", {"assistant_id": "blink", "input": {}}
-    )
+    body = {"assistant_id": "blink", "input": {}, "durability": durability}
+    run = server.api("POST", f"/api/threads/{thread_id}/runs", body)
     return thread_id, run["run_id"]
 
 
@@ -102,18 +101,19 @@ def finished(server: LiveServer, thread_id: str, run_id: str) -> dict[str, Any]:
     return {"status": run["status"], "state": server.api("GET", f"/api/threads/{thread_id}/state")}
 
 
+@pytest.mark.parametrize("durability", ["async", "sync"])
 def test_a_run_waits_out_a_database_outage_and_repeats_nothing(
-    server: LiveServer, postgres: PrivatePostgres, side_table: tuple[str, str]
+    server: LiveServer, postgres: PrivatePostgres, side_table: tuple[str, str], durability: str
 ) -> None:
     release = Path(os.environ["BLINK_RELEASE"])
     release.touch()
-    calm_thread, calm_run = start_run(server)
+    calm_thread, calm_run = start_run(server, durability)
     calm = finished(server, calm_thread, calm_run)
     assert calm["status"] == "success"
     assert calm["state"]["values"] == {"steps": list(NODES)}
 
     release.unlink()
-    thread_id, run_id = start_run(server)
+    thread_id, run_id = start_run(server, durability)
     wait_until(lambda: "hold" in executions(side_table, thread_id), "node hold to start")
     postgres.stop()
     release.touch()  # "hold" finishes while the database is down: its writes must wait
