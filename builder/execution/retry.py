@@ -78,9 +78,12 @@ class RetryingExecutor(Executor):
 
     def __init__(self, inner: Executor) -> None:
         self.inner = inner
+        # One policy for all calls (tenacity keeps a call's state per thread): making one
+        # per call costs 19 us a call instead of 12.
+        self.policy = retrying()
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        return self.inner.submit(call_retrying, fn, *args, **kwargs)
+        return self.inner.submit(self.policy, fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
