@@ -60,7 +60,7 @@ def retrying() -> Retrying:
     database is unavailable, for up to DB_RETRY_SECONDS; then the error is raised."""
     return Retrying(
         retry=retry_if_exception(is_database_unavailable),
-        wait=wait_exponential_jitter(initial=0.1, max=2.0, jitter=0.1),
+        wait=wait_exponential_jitter(multiplier=0.1, max=2.0, jitter=0.1),
         stop=stop_after_delay(float(settings.BUILDER["DB_RETRY_SECONDS"])),
         before_sleep=_reconnect,
         reraise=True,
