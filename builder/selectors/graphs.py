@@ -35,10 +35,11 @@ def graph_version_latest(*, graph: Graph) -> GraphVersion | None:
 
 def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
     """A read-only GraphSpec picture of a code graph (its nodes and edges), so the editor
-    and debugger can draw it; conditional edges are plain edges marked in ``metadata``.
+    and debugger can draw it; conditional edges are routes labelled
+    by their path-map keys, the state fields come from its state schema.
     Empty (but well-formed) when GRAPHS_CONFIG cannot load the graph."""
     from builder.execution.graphs import GraphLoadError, load_code_graph
-    from runtime.constants import END, START
+    from builder.selectors.code_graphs import code_edges, code_nodes, code_state_fields
     from runtime.graphspec import ensure_compiled
 
     spec: dict[str, Any] = {
@@ -56,34 +57,8 @@ def graph_code_spec(*, graph: Graph) -> dict[str, Any]:
         return spec
     if not hasattr(compiled, "get_graph"):  # a graph-like object that cannot draw itself
         return spec
+    spec["state"]["fields"] = code_state_fields(compiled)
     drawn = compiled.get_graph()
-    # Columns by distance from START (breadth first), so the picture reads left to right.
-    depth = {START: 0}
-    queue = [START]
-    for current in queue:
-        for edge in drawn.edges:
-            if edge.source == current and edge.target not in depth:
-                depth[edge.target] = depth[current] + 1
-                queue.append(edge.target)
-    rows: dict[int, int] = {}
-    for node in drawn.nodes.values():
-        if node.id in (START, END):
-            continue
-        meta = node.metadata or {}
-        column = depth.get(node.id, 1)
-        row = rows[column] = rows.get(column, -1) + 1
-        spec["nodes"].append(
-            {
-                "id": node.id,
-                "kind": str(meta.get("kind") or "code"),
-                "label": str(meta.get("label") or node.name),
-                "config": {},
-                "position": {"x": column * 260, "y": row * 110},
-            }
-        )
-    for index, edge in enumerate(drawn.edges):
-        item: dict[str, Any] = {"id": f"e{index}", "source": edge.source, "target": edge.target}
-        if edge.conditional:
-            item["metadata"] = {"conditional": True, "label": edge.data or ""}
-        spec["edges"].append(item)
+    spec["nodes"] = code_nodes(drawn)
+    spec["edges"], spec["routes"] = code_edges(drawn)
     return spec

@@ -235,7 +235,50 @@ def test_a_code_graph_reads_as_a_picture_for_the_read_only_canvas(acme, client_f
     assert {"source": "__start__", "target": "classify"} in [
         {k: e[k] for k in ("source", "target")} for e in spec["edges"]
     ]
-    routed = [e for e in spec["edges"] if e["source"] == "classify"]
-    assert routed and all(e["metadata"]["conditional"] for e in routed)
+    assert not [e for e in spec["edges"] if e["source"] == "classify"]
+    (route,) = [r for r in spec["routes"] if r["source"] == "classify"]
+    assert route["branches"] and all(b["label"] for b in route["branches"])
     answer = client.post(f"/api/graphs/{triage['id']}/validate/", {"spec": spec}, format="json")
     assert answer.json() == {"valid": True, "problems": []}  # a picture, nothing to fix
+
+
+def _code_spec(client_for, acme, settings, code_ref):
+    from runtime.examples import GRAPHS_CONFIG
+
+    settings.BUILDER = {**settings.BUILDER, "GRAPHS_CONFIG": str(GRAPHS_CONFIG)}
+    client = client_for(acme["erin"])
+    listed = client.get("/api/graphs/?workspace=acme").json()["results"]
+    graph = next(g for g in listed if g["source"] == "code" and g["code_ref"] == code_ref)
+    return client.get(f"/api/graphs/{graph['id']}/").json()["spec"]
+
+
+def test_a_code_graph_shows_its_loop_and_labelled_conditional_edges(acme, client_for, settings):
+    """research_agent as the engine runs it: agent routes to tools ("call tools") or to
+    the end ("default"), and tools loops back to agent."""
+    spec = _code_spec(client_for, acme, settings, "research_agent")
+    pairs = [(e["source"], e["target"]) for e in spec["edges"]]
+    assert pairs == [("__start__", "agent"), ("tools", "agent")]
+    assert [(r["source"], r["branches"]) for r in spec["routes"]] == [
+        (
+            "agent",
+            [
+                {"label": "default", "when": "default", "target": "__end__"},
+                {"label": "call tools", "when": "call tools", "target": "tools"},
+            ],
+        )
+    ]
+    assert spec["state"]["fields"] == [
+        {"name": "messages", "type": "messages", "reducer": "messages"}
+    ]
+
+
+def test_a_code_graph_shows_its_state_schema(acme, client_for, settings):
+    """joke's TypedDict state: the State tab lists its fields with types and reducers, and
+    the run form (no input schema of its own) asks for all of them."""
+    spec = _code_spec(client_for, acme, settings, "joke")
+    assert spec["state"]["fields"] == [
+        {"name": "topic", "type": "string"},
+        {"name": "drafts", "type": "array", "reducer": "append"},
+        {"name": "joke", "type": "string"},
+    ]
+    assert spec["routes"] == []
