@@ -15,6 +15,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from builder.cron_ticker import start_cron_ticker  # noqa: E402
+from builder.log_redaction import install_access_log_redaction  # noqa: E402
 from builder.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -33,6 +34,7 @@ def _start_inline_sweeper() -> None:
 # management commands, which never import this module).
 _start_inline_sweeper()
 start_cron_ticker()
+install_access_log_redaction()
 
 application = ProtocolTypeRouter(
     {

@@ -341,8 +341,13 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "builder.log_redaction.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "loggers": {
         "builder": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Django's own (4xx warnings name the path, share tokens included).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

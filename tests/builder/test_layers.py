@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "builder.health": 4,
     "builder.outage": 4,
     "builder.ratelimit": 4,
+    "builder.log_redaction": 4,  # logging filter and daphne access-log patch, from asgi
     "builder.templatetags": 4,
 }
 NAMES = {1: "foundation", 2: "execution", 3: "services", 4: "entry points"}
