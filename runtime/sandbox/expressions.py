@@ -386,32 +386,55 @@ def _copy(node: Any) -> Any:
     return copy.deepcopy(node)
 
 
-def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
-    """Evaluate an expression to a native value (undefined becomes None)."""
-    template = _compiled_expression(source)
-    token = BUDGET.set(Budget())
-    try:
-        context = template.new_context(dict(variables))
-        for _ in template.root_render_func(context):
-            pass
-        result = context.vars.get("result")
-    except ExpressionError:
-        raise
-    except SecurityError as exc:
-        raise SandboxViolation(str(exc)) from None
-    except (
+class _Sandboxed:
+    """One work budget per evaluation, and every failure inside it told as the sandbox's own.
+
+    A class rather than @contextmanager: it wraps every expression a run evaluates.
+    """
+
+    __slots__ = ("what", "source", "token")
+
+    _TOLD_AS_FAILURE = (
         TemplateError,
         ArithmeticError,
         AttributeError,
         TypeError,
         ValueError,
         LookupError,
-    ) as exc:
-        raise ExpressionError(f"evaluating {source!r} failed: {exc}") from None
-    except RecursionError:
-        raise SandboxViolation("the expression recurses too deeply") from None
-    finally:
-        BUDGET.reset(token)
+    )
+
+    def __init__(self, what: str, source: str | None = None) -> None:
+        self.what = what  # "the expression" / "the template"
+        self.source = source  # an expression is quoted in its failure; a template is not
+
+    def __enter__(self) -> None:
+        self.token = BUDGET.set(Budget())
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        BUDGET.reset(self.token)
+        if exc is None or isinstance(exc, ExpressionError):
+            return
+        if isinstance(exc, SecurityError):
+            raise SandboxViolation(str(exc)) from None
+        if isinstance(exc, self._TOLD_AS_FAILURE):
+            failed = (
+                f"evaluating {self.source!r} failed"
+                if self.source is not None
+                else "rendering the template failed"
+            )
+            raise ExpressionError(f"{failed}: {exc}") from None
+        if isinstance(exc, RecursionError):
+            raise SandboxViolation(f"{self.what} recurses too deeply") from None
+
+
+def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
+    """Evaluate an expression to a native value (undefined becomes None)."""
+    template = _compiled_expression(source)
+    with _Sandboxed("the expression", source):
+        context = template.new_context(dict(variables))
+        for _ in template.root_render_func(context):
+            pass
+        result = context.vars.get("result")
     if isinstance(result, ChainableUndefined):
         return None
     # Sized deeply: '[big] * 1000' is short but would explode when stored or sent.
@@ -422,32 +445,14 @@ def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
 def render(source: str, variables: Mapping[str, Any]) -> str:
     """Render a template to a string, refusing output longer than MAX_OUTPUT."""
     template = _compiled_template(source)
-    token = BUDGET.set(Budget())
     parts: list[str] = []
     size = 0
-    try:
+    with _Sandboxed("the template"):
         for chunk in template.generate(dict(variables)):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise SandboxViolation(f"the template's output exceeds {MAX_OUTPUT} characters")
             parts.append(chunk)
-    except ExpressionError:
-        raise
-    except SecurityError as exc:
-        raise SandboxViolation(str(exc)) from None
-    except (
-        TemplateError,
-        ArithmeticError,
-        AttributeError,
-        TypeError,
-        ValueError,
-        LookupError,
-    ) as exc:
-        raise ExpressionError(f"rendering the template failed: {exc}") from None
-    except RecursionError:
-        raise SandboxViolation("the template recurses too deeply") from None
-    finally:
-        BUDGET.reset(token)
     return "".join(parts)
 
 
